@@ -1,0 +1,105 @@
+"""Data loaders for the linear-regression experiments: a synthetic set and the book's airfoil data.
+
+Both return ``(data_iter, num_features)`` where ``data_iter`` is a shuffled
+:class:`torch.utils.data.DataLoader` over ``(X, y)`` with ``X`` of shape ``(n, d)`` and ``y`` of
+shape ``(n, 1)``.  Shuffling uses its own seeded generator, so the same seed gives the same
+batches and nothing depends on torch's global random state.  Nothing is ever downloaded.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from ._checks import check_float, check_int
+
+__all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE"]
+
+AIRFOIL_SOURCE = ("the UCI Machine Learning Repository, data set 'Airfoil Self-Noise' (NASA, "
+                  "Brooks, Pope and Marcolini 1989): the file airfoil_self_noise.dat")
+
+
+def make_loader(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int = 0) -> DataLoader:
+    """A shuffled DataLoader over ``(X, y)`` whose order depends only on ``seed``."""
+    batch_size = check_int("batch_size", batch_size)
+    generator = torch.Generator().manual_seed(int(seed))
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True,
+                      generator=generator)
+
+
+def synthetic_linreg(batch_size: int = 10, num_examples: int = 1500, num_features: int = 5,
+                     noise: float = 0.01, seed: int = 0) -> tuple[DataLoader, int]:
+    r"""A linear-regression set made on the spot: :math:`y = X\mathbf{w} + b + \text{noise}`.
+
+    Features are drawn from a standard normal and then standardised column by column (mean 0,
+    population standard deviation 1); the true weights are drawn from a standard normal, the
+    bias is 0.5 and ``noise`` is the standard deviation of the Gaussian noise on ``y``.
+    Everything is seeded by ``seed``; the same seed gives the same data and the same batches.
+
+    >>> data_iter, d = synthetic_linreg(seed=1)
+    >>> d, len(data_iter.dataset)
+    (5, 1500)
+    """
+    batch_size = check_int("batch_size", batch_size)
+    num_examples = check_int("num_examples", num_examples, minimum=2)
+    num_features = check_int("num_features", num_features)
+    noise = check_float("noise", noise)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((num_examples, num_features))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    w_true = rng.standard_normal(num_features)
+    y = X @ w_true + 0.5 + noise * rng.standard_normal(num_examples)
+    X_t = torch.tensor(X, dtype=torch.float32)
+    y_t = torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+    return make_loader(X_t, y_t, batch_size, seed), num_features
+
+
+def _read_table(path: Path, columns: int) -> np.ndarray:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            fields = line.strip().split("\t")
+            if len(fields) != columns:
+                raise ValueError(f"{path}, line {number}: expected {columns} tab-separated values, "
+                                 f"found {len(fields)}: {line.strip()[:80]!r}")
+            try:
+                rows.append([float(v) for v in fields])
+            except ValueError:
+                raise ValueError(f"{path}, line {number}: every value must be a number, "
+                                 f"got {line.strip()[:80]!r}") from None
+    if not rows:
+        raise ValueError(f"{path}: the file holds no rows")
+    return np.asarray(rows)
+
+
+def load_airfoil(path: str | os.PathLike, batch_size: int = 10, n: int = 1500,
+                 seed: int = 0) -> tuple[DataLoader, int]:
+    """The NASA airfoil self-noise data (the book's data set) from a file already on disk.
+
+    The file is tab-separated with six numeric columns and no header: five features and the
+    target (sound pressure in dB) last; the published file has 1,503 rows.  Every column is
+    standardised with the mean and the population standard deviation of *all* rows, then the
+    first ``n`` rows are kept.  It never downloads: a missing file raises
+    :class:`FileNotFoundError` naming the path and where the data is published, a malformed one
+    :class:`ValueError` naming the line.
+    """
+    batch_size = check_int("batch_size", batch_size)
+    n = check_int("n", n)
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no airfoil data at {str(path)!r}; this loader never downloads. "
+                                f"The data is published in {AIRFOIL_SOURCE}; save it there, or "
+                                f"use d2lite.synthetic_linreg() instead.")
+    data = _read_table(path, columns=6)
+    std = data.std(axis=0)
+    if np.any(std == 0):
+        raise ValueError(f"{path}: column(s) {np.flatnonzero(std == 0).tolist()} are constant "
+                         f"and cannot be standardised")
+    data = (data - data.mean(axis=0)) / std
+    data = torch.tensor(data[:n], dtype=torch.float32)
+    return make_loader(data[:, :-1], data[:, -1:], batch_size, seed), data.shape[1] - 1

@@ -1,0 +1,132 @@
+"""Small plotting utilities: figure size, PNG rendering, and a live loss curve.
+
+Helpers here never touch pyplot's current figure: they build :class:`matplotlib.figure.Figure`
+objects themselves or draw on an ``ax`` they are given.  The one exception is
+:func:`set_figsize`, whose whole job is to change the default size the learner asked for.
+"""
+from __future__ import annotations
+
+import io
+from typing import Sequence
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ._checks import check_float
+
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "Animator"]
+
+
+def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
+    """Set matplotlib's default figure size in inches (``rcParams["figure.figsize"]``)."""
+    if len(figsize) != 2:
+        raise ValueError(f"figsize must be a (width, height) pair in inches, got {figsize!r}")
+    width = check_float("figsize[0]", figsize[0], strict=True)
+    height = check_float("figsize[1]", figsize[1], strict=True)
+    mpl.rcParams["figure.figsize"] = (width, height)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
+               **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
+    """A figure and its axes, made without pyplot (no global current figure is created)."""
+    fig = Figure(figsize=figsize or mpl.rcParams["figure.figsize"], layout="constrained")
+    axes = fig.subplots(nrows, ncols, **subplot_kw)
+    return fig, axes
+
+
+def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
+    """Render ``fig`` to PNG bytes (deterministic: no timestamp in the metadata)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def note_nonfinite(ax: Axes, message: str) -> None:
+    """Write a visible warning on ``ax`` (used when a curve diverged to inf or NaN)."""
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="crimson",
+            fontsize="medium", wrap=True,
+            bbox=dict(boxstyle="round", facecolor="white", edgecolor="crimson", alpha=0.9))
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+class Animator:
+    """A loss curve that redraws itself in Jupyter as points arrive.
+
+    Outside a Jupyter kernel (scripts, tests) it only records the points in ``X`` and ``Y``, so
+    it costs next to nothing there.
+
+    >>> animator = Animator(xlabel="epoch", legend=["train"])
+    >>> animator.add(1, 0.5)
+    >>> animator.Y
+    [[0.5]]
+    """
+
+    def __init__(self, xlabel: str | None = None, ylabel: str | None = None,
+                 legend: Sequence[str] | None = None, xlim: tuple[float, float] | None = None,
+                 ylim: tuple[float, float] | None = None, xscale: str = "linear",
+                 yscale: str = "linear", fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+                 figsize: tuple[float, float] = (3.5, 2.5), live: bool | None = None) -> None:
+        self.xlabel, self.ylabel, self.legend = xlabel, ylabel, list(legend or [])
+        self.xlim, self.ylim, self.xscale, self.yscale = xlim, ylim, xscale, yscale
+        self.fmts, self.figsize = tuple(fmts), figsize
+        self.live = _in_notebook() if live is None else bool(live)
+        self.X: list[list[float]] = []
+        self.Y: list[list[float]] = []
+        self._handle = None
+
+    def add(self, x: float | Sequence[float], y: float | Sequence[float]) -> None:
+        """Append one point to each line (``y`` may hold one value per line)."""
+        ys = list(y) if np.ndim(y) else [y]
+        xs = list(x) if np.ndim(x) else [x] * len(ys)
+        if len(xs) != len(ys):
+            raise ValueError(f"x and y must have the same number of lines, got {len(xs)} and {len(ys)}")
+        if not self.X:
+            self.X = [[] for _ in ys]
+            self.Y = [[] for _ in ys]
+        if len(ys) != len(self.Y):
+            raise ValueError(f"y must hold {len(self.Y)} value(s) per call, got {len(ys)}")
+        for i, (a, b) in enumerate(zip(xs, ys)):
+            self.X[i].append(float(a))
+            self.Y[i].append(float(b))
+        if self.live:
+            self._redraw()
+
+    def draw(self, ax: Axes | None = None) -> Axes:
+        """Draw the recorded lines on ``ax`` (a new figure when None) and return it."""
+        if ax is None:
+            _, ax = new_figure(figsize=self.figsize)
+        for i, (xs, ys) in enumerate(zip(self.X, self.Y)):
+            label = self.legend[i] if i < len(self.legend) else None
+            ax.plot(xs, ys, self.fmts[i % len(self.fmts)], label=label)
+        ax.set(xlabel=self.xlabel, ylabel=self.ylabel, xscale=self.xscale, yscale=self.yscale)
+        if self.xlim:
+            ax.set_xlim(self.xlim)
+        if self.ylim:
+            ax.set_ylim(self.ylim)
+        if self.legend:
+            ax.legend()
+        ax.grid(True, alpha=0.3)
+        finite = all(np.all(np.isfinite(ys)) for ys in self.Y)
+        if not finite:
+            note_nonfinite(ax, "the loss became inf or NaN:\nthe learning rate is too large")
+        return ax
+
+    def _redraw(self) -> None:
+        from IPython.display import Image, display
+
+        ax = self.draw()
+        image = Image(data=figure_to_png(ax.figure))
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)

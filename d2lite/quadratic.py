@@ -1,0 +1,82 @@
+r"""Two-dimensional convex quadratics, the test bed of the whole chapter.
+
+A quadratic with minimiser at the origin is
+
+.. math:: f(\mathbf{x}) = \tfrac12 \mathbf{x}^\top Q \mathbf{x},\qquad
+          Q = R(\theta)^\top \operatorname{diag}(\lambda_1, \lambda_2)\, R(\theta),
+
+where :math:`R(\theta)` rotates the plane by ``angle`` degrees.  With eigenvalues ``(0.2, 4)``
+and no rotation this is the chapter's example :math:`f(\mathbf{x}) = 0.1 x_1^2 + 2 x_2^2`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_float
+
+__all__ = ["rotation_matrix", "Quadratic2D", "quadratic_2d"]
+
+
+def rotation_matrix(angle: float) -> np.ndarray:
+    r"""The 2x2 orthogonal matrix that rotates vectors by ``angle`` degrees counter-clockwise.
+
+    .. math:: R(\theta) = \begin{pmatrix}\cos\theta & -\sin\theta\\ \sin\theta & \cos\theta\end{pmatrix}
+    """
+    angle = check_float("angle", angle, minimum=-np.inf)
+    t = np.deg2rad(angle)
+    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+
+
+@dataclass(frozen=True)
+class Quadratic2D:
+    r"""The function :math:`f(x_1, x_2) = \tfrac12 \mathbf{x}^\top Q \mathbf{x}` for a symmetric 2x2 ``Q``.
+
+    Calling it works on scalars and on NumPy arrays (for contour plots); :meth:`grad` has the
+    ``f_grad(x1, x2) -> (g1, g2)`` signature that :func:`d2lite.train_2d` expects.
+    """
+
+    Q: np.ndarray
+
+    def _entries(self) -> tuple[float, float, float]:
+        return float(self.Q[0, 0]), float(self.Q[0, 1]), float(self.Q[1, 1])
+
+    def __call__(self, x1, x2):
+        a, b, d = self._entries()
+        return 0.5 * (a * x1 * x1 + 2 * b * x1 * x2 + d * x2 * x2)
+
+    def grad(self, x1, x2):
+        r""":math:`\nabla f(\mathbf{x}) = Q\mathbf{x}`, returned as the pair ``(g1, g2)``."""
+        a, b, d = self._entries()
+        return a * x1 + b * x2, b * x1 + d * x2
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        """Eigenvalues of Q, largest first."""
+        return np.linalg.eigvalsh(self.Q)[::-1]
+
+    @property
+    def condition_number(self) -> float:
+        r""":math:`\kappa = \lambda_{\max} / \lambda_{\min}`."""
+        lam = self.eigenvalues
+        return float(lam[0] / lam[-1])
+
+
+def quadratic_2d(eigenvalues: tuple[float, float] = (0.2, 4.0), angle: float = 0.0) -> Quadratic2D:
+    r"""A quadratic with the given curvatures along axes rotated by ``angle`` degrees.
+
+    ``Q = R(angle) diag(eigenvalues) R(angle)^T``, so at ``angle=0`` the first eigenvalue is the
+    curvature along :math:`x_1`.  The default is the chapter's :math:`0.1 x_1^2 + 2 x_2^2`.
+
+    >>> f = quadratic_2d()
+    >>> f(1.0, 1.0)
+    2.1
+    """
+    if len(eigenvalues) != 2:
+        raise ValueError(f"eigenvalues must be a pair of positive numbers, got {eigenvalues!r}")
+    lam = [check_float(f"eigenvalues[{i}]", v, strict=True) for i, v in enumerate(eigenvalues)]
+    R = rotation_matrix(angle)
+    Q = R @ np.diag(lam) @ R.T
+    Q = 0.5 * (Q + Q.T)  # exactly symmetric despite rounding
+    return Quadratic2D(Q)

@@ -1,0 +1,63 @@
+r"""Adagrad and SGD written from scratch for PyTorch tensors, as in the chapter.
+
+The optimiser state is explicit: :func:`init_adagrad_states` returns one accumulator per
+parameter, the same shape as the parameter, and the learner can print it.  Each update follows
+
+.. math::
+    \mathbf{s}_t = \mathbf{s}_{t-1} + \mathbf{g}_t^2,\qquad
+    \mathbf{w}_t = \mathbf{w}_{t-1} - \frac{\eta}{\sqrt{\mathbf{s}_t + \epsilon}} \odot \mathbf{g}_t
+
+with :math:`\epsilon` *inside* the square root (PyTorch puts it outside: see the concise notebook).
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import torch
+
+from ._checks import check_float, check_int
+
+__all__ = ["init_adagrad_states", "adagrad", "sgd"]
+
+
+def init_adagrad_states(feature_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Zero accumulators for the linear model's weight ``(d, 1)`` and bias ``(1,)``."""
+    feature_dim = check_int("feature_dim", feature_dim)
+    return torch.zeros((feature_dim, 1)), torch.zeros(1)
+
+
+def _check_step(params: Sequence[torch.Tensor], hyperparams: Mapping) -> float:
+    if not isinstance(hyperparams, Mapping) or "lr" not in hyperparams:
+        raise ValueError(f"hyperparams must be a dict with a learning rate 'lr', got {hyperparams!r}")
+    return check_float("hyperparams['lr']", hyperparams["lr"])
+
+
+def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
+            hyperparams: Mapping[str, float]) -> None:
+    """One Adagrad step in place on every parameter, then zero its gradient.
+
+    Reads ``hyperparams["lr"]`` and ``hyperparams.get("eps", 1e-6)``.  ``states`` holds one
+    accumulator per parameter, with the parameter's shape.
+    """
+    lr = _check_step(params, hyperparams)
+    eps = check_float("hyperparams['eps']", hyperparams.get("eps", 1e-6))
+    if len(states) != len(params):
+        raise ValueError(f"states must hold one accumulator per parameter: {len(params)} "
+                         f"parameters, {len(states)} states")
+    for p, s in zip(params, states):
+        if s.shape != p.shape:
+            raise ValueError(f"states: an accumulator of shape {tuple(s.shape)} does not match "
+                             f"its parameter of shape {tuple(p.shape)}")
+        with torch.no_grad():
+            s[:] += torch.square(p.grad)
+            p[:] -= lr * p.grad / torch.sqrt(s + eps)
+        p.grad.data.zero_()
+
+
+def sgd(params: Sequence[torch.Tensor], states, hyperparams: Mapping[str, float]) -> None:
+    r"""Minibatch SGD, :math:`\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}`, in place (``states`` unused)."""
+    lr = _check_step(params, hyperparams)
+    for p in params:
+        with torch.no_grad():
+            p -= lr * p.grad
+        p.grad.data.zero_()

@@ -1,0 +1,166 @@
+r"""Optimisers on two-dimensional problems, step by step, and the picture of their path.
+
+A *trainer* is a function ``trainer(x1, x2, s1, s2) -> (x1, x2, s1, s2)``: it takes the point
+and the optimiser's state (for Adagrad the two accumulated squared gradients; ignored by plain
+gradient descent) and returns the new ones.  :func:`train_2d` runs it from the chapter's start
+point and :func:`show_trace_2d` draws the path over the contour lines of the objective.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from ._checks import check_callable, check_float, check_int
+from .plotting import new_figure, note_nonfinite
+
+__all__ = ["f_2d", "f_2d_grad", "adagrad_2d", "gd_2d", "train_2d", "show_trace_2d"]
+
+Point = tuple[float, float]
+Trainer = Callable[..., tuple[float, float, float, float]]
+GradFn = Callable[[float, float], tuple[float, float]]
+
+
+def f_2d(x1, x2):
+    r"""The chapter's objective :math:`f(\mathbf{x}) = 0.1 x_1^2 + 2 x_2^2` (works on arrays)."""
+    return 0.1 * x1 * x1 + 2 * x2 * x2
+
+
+def f_2d_grad(x1, x2):
+    r"""Its gradient :math:`(0.2 x_1,\ 4 x_2)`."""
+    return 0.2 * x1, 4 * x2
+
+
+def adagrad_2d(eta: float, eps: float = 1e-6) -> Trainer:
+    r"""An Adagrad trainer for :func:`train_2d` with learning rate ``eta``.
+
+    .. math::
+        s_i \leftarrow s_i + g_i^2,\qquad x_i \leftarrow x_i - \frac{\eta}{\sqrt{s_i + \epsilon}}\, g_i
+
+    The returned function takes an optional fifth argument ``f_grad`` (default :func:`f_2d_grad`).
+    """
+    eta = check_float("eta", eta)
+    eps = check_float("eps", eps)
+
+    def adagrad_step(x1, x2, s1, s2, f_grad: GradFn = f_2d_grad):
+        g1, g2 = f_grad(x1, x2)
+        s1 += g1 * g1
+        s2 += g2 * g2
+        x1 -= eta / math.sqrt(s1 + eps) * g1
+        x2 -= eta / math.sqrt(s2 + eps) * g2
+        return x1, x2, s1, s2
+
+    return adagrad_step
+
+
+def gd_2d(eta: float) -> Trainer:
+    r"""A plain gradient-descent trainer: :math:`x_i \leftarrow x_i - \eta g_i` (state unused)."""
+    eta = check_float("eta", eta)
+
+    def gd_step(x1, x2, s1, s2, f_grad: GradFn = f_2d_grad):
+        g1, g2 = f_grad(x1, x2)
+        return x1 - eta * g1, x2 - eta * g2, s1, s2
+
+    return gd_step
+
+
+def train_2d(trainer: Trainer, steps: int = 20, f_grad: GradFn | None = None,
+             start: Point = (-5.0, -2.0), verbose: bool = True) -> list[Point]:
+    """Run ``trainer`` for ``steps`` steps from ``start`` with the state ``(s1, s2) = (0, 0)``.
+
+    Returns the ``steps + 1`` points visited, the start included, and prints the last one as
+    ``epoch {steps}, x1: {x1:f}, x2: {x2:f}`` ("epoch" meaning step, as in the book).  A run
+    that overflows is continued with NaN so the list always has ``steps + 1`` points.
+
+    >>> points = train_2d(adagrad_2d(0.4))
+    epoch 20, x1: -2.382563, x2: -0.158591
+    """
+    check_callable("trainer", trainer)
+    steps = check_int("steps", steps)
+    if f_grad is not None:
+        check_callable("f_grad", f_grad)
+    if len(start) != 2:
+        raise ValueError(f"start must be a point (x1, x2), got {start!r}")
+    x1, x2 = (check_float(f"start[{i}]", v, minimum=-math.inf) for i, v in enumerate(start))
+    s1 = s2 = 0.0
+    results = [(x1, x2)]
+    for _ in range(steps):
+        try:
+            if f_grad is None:
+                x1, x2, s1, s2 = trainer(x1, x2, s1, s2)
+            else:
+                x1, x2, s1, s2 = trainer(x1, x2, s1, s2, f_grad)
+        except (OverflowError, ZeroDivisionError):
+            x1 = x2 = math.nan
+        results.append((float(x1), float(x2)))
+    if verbose:
+        print(f"epoch {steps}, x1: {x1:f}, x2: {x2:f}")
+    return results
+
+
+def _as_traces(results) -> dict[str | None, np.ndarray]:
+    if isinstance(results, Mapping):
+        traces = {label: np.asarray(points, dtype=float) for label, points in results.items()}
+    else:
+        traces = {None: np.asarray(results, dtype=float)}
+    for label, points in traces.items():
+        if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+            name = "results" if label is None else f"results[{label!r}]"
+            raise ValueError(f"{name} must be a non-empty sequence of (x1, x2) points, "
+                             f"got an array of shape {points.shape}")
+    return traces
+
+
+def _window(traces: Mapping[str | None, np.ndarray], margin: float) -> tuple[np.ndarray, np.ndarray]:
+    finite = np.concatenate([p[np.all(np.isfinite(p), axis=1)] for p in traces.values()])
+    if len(finite) == 0:
+        finite = np.zeros((1, 2))
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    span = np.maximum(high - low, 1e-3 * np.maximum(1.0, np.abs(high)))
+    pad = margin * span + 0.5 * (span < 1.0)
+    return low - pad, high + pad
+
+
+def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[Point]],
+                  ax: Axes | None = None, *, margin: float = 0.15, levels: int = 12,
+                  grid_points: int = 120) -> Axes:
+    """Draw the contour lines of ``f`` and the path(s) in ``results``; return the Axes.
+
+    ``results`` is the list that :func:`train_2d` returns, or a mapping ``{label: points}`` to
+    compare several paths (a legend is added).  The window covers every finite point of every
+    path plus a ``margin`` (a fraction of the span).  A path that diverged is drawn up to its
+    last finite point, and the plot says so.  ``f`` must accept NumPy arrays.
+    """
+    check_callable("f", f)
+    margin = check_float("margin", margin)
+    levels = check_int("levels", levels)
+    grid_points = check_int("grid_points", grid_points, minimum=10)
+    traces = _as_traces(results)
+    if ax is None:
+        _, ax = new_figure()
+    low, high = _window(traces, margin)
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], grid_points),
+                         np.linspace(low[1], high[1], grid_points))
+    with np.errstate(all="ignore"):
+        values = np.asarray(f(g1, g2), dtype=float)
+    if np.isfinite(values).any():
+        ax.contour(g1, g2, np.ma.masked_invalid(values), levels=levels, colors="#8fa8c8",
+                   linewidths=0.8)
+    warnings = []
+    for i, (label, points) in enumerate(traces.items()):
+        finite_rows = np.all(np.isfinite(points), axis=1)
+        last = len(points) if finite_rows.all() else int(np.argmin(finite_rows))
+        shown = points[:last]
+        line, = ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, linewidth=1.2, label=label,
+                        color=f"C{i + 1}")
+        if last < len(points):
+            name = "the path" if label is None else label
+            warnings.append(f"{name} diverged at step {last}\n(inf or NaN; drawn up to there)")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(low[0], high[0]), ylim=(low[1], high[1]))
+    if any(label is not None for label in traces):
+        ax.legend(fontsize="small")
+    if warnings:
+        note_nonfinite(ax, "\n".join(warnings))
+    return ax
