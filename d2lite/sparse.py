@@ -1,2 +1,537 @@
-"""(being written)."""
-__all__: list[str] = []
+r"""Sparse features with Zipf frequencies, and three learning-rate clocks for online SGD.
+
+The setting of the chapter's first notebook: a linear model over ``num_features`` binary
+features; each example switches on a handful of them, drawn with Zipf probabilities
+:math:`p_i \propto 1/i^a`, so a few features occur in most examples and most features occur
+rarely.  The label is :math:`y = \mathbf{x}^\top \mathbf{w}^* + \text{noise}` with a known
+:math:`\mathbf{w}^*`, so every learnt weight can be compared with the truth.
+
+Online SGD on the half squared error takes one example per step.  Only the active coordinates
+have a non-zero gradient, :math:`g_i = (\mathbf{x}^\top\mathbf{w} - y)\, x_i`, and each step is
+
+.. math::
+    w_i \leftarrow w_i - \eta_0\, r_i\, g_i \qquad (i \text{ active}),
+
+where the *rate rule* gives the factor :math:`r_i` from its own explicit state:
+
+==================  ======================================  ===================================
+rule                factor :math:`r_i` at step :math:`t`    state
+==================  ======================================  ===================================
+``GLOBAL_CLOCK``    :math:`1/\sqrt{t + c}`                  none (the step counter ``t``)
+``COUNT_CLOCK``     :math:`1/\sqrt{s_i + c}`                :math:`s_i` = times feature i was seen
+``ADAGRAD``         :math:`1/\sqrt{s_i + \epsilon}`         :math:`s_i = \sum g_i^2` so far
+==================  ======================================  ===================================
+
+Every function is vectorised over *runs*: one call trains several copies of the model on the
+same stream of examples, one per (base rate, offset) pair, which makes a grid search cheap.
+
+>>> data = make_sparse_regression(num_features=50, num_examples=200, seed=0)
+>>> run = train_sparse_sgd(data, ADAGRAD, base_rates=[0.5])
+>>> run.weights.shape, bool(run.diverged[0])
+((1, 50), False)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullLocator
+
+from ._checks import check_float, check_int
+from .plotting import new_figure, note_nonfinite
+from .widgets import Explorer, float_slider, log_slider
+
+__all__ = ["zipf_probabilities", "SparseRegression", "make_sparse_regression",
+           "RateRule", "global_clock_factor", "count_clock_factor", "adagrad_factor",
+           "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "SparseRun",
+           "train_sparse_sgd", "weight_errors", "decile_errors", "binned_median",
+           "plot_error_vs_frequency", "plot_loss_curves", "plot_rate_grid",
+           "plot_median_errors", "draw_sparse_comparison", "sparse_explorer"]
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+def zipf_probabilities(num_features: int, exponent: float) -> np.ndarray:
+    r"""Zipf probabilities :math:`p_i = i^{-a} / \sum_j j^{-a}` for :math:`i = 1, \dots, d`.
+
+    ``exponent = 0`` makes every feature equally likely; larger exponents concentrate the mass
+    on the first features.
+
+    >>> zipf_probabilities(3, 1.0).round(3).tolist()
+    [0.545, 0.273, 0.182]
+    """
+    num_features = check_int("num_features", num_features)
+    exponent = check_float("exponent", exponent, maximum=5.0)
+    weights = np.arange(1, num_features + 1, dtype=float) ** -exponent
+    return weights / weights.sum()
+
+
+def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
+                        rng: np.random.Generator) -> np.ndarray:
+    """``num_rows`` sorted rows of ``per_row`` distinct feature indices drawn with ``probabilities``.
+
+    Draws with replacement, then redraws only the repeated entries until every row is distinct
+    (each row is then a sample of the Zipf law conditioned on having no repeats).
+    """
+    num_features = len(probabilities)
+    rows = np.sort(rng.choice(num_features, size=(num_rows, per_row), p=probabilities), axis=1)
+    while True:
+        repeated = np.zeros(rows.shape, dtype=bool)
+        repeated[:, 1:] = rows[:, 1:] == rows[:, :-1]
+        count = int(repeated.sum())
+        if count == 0:
+            return rows
+        rows[repeated] = rng.choice(num_features, size=count, p=probabilities)
+        rows.sort(axis=1)
+
+
+@dataclass(frozen=True)
+class SparseRegression:
+    r"""A sparse linear-regression stream with a known true weight vector.
+
+    Example ``n`` has the value 1 on the features ``indices[n]`` and 0 elsewhere, so its
+    prediction is ``w[indices[n]].sum()``.  ``targets`` are noisy labels for training;
+    ``test_indices`` and ``test_targets`` are held-out examples with noise-free labels, for the
+    *excess* test loss :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
+    \mathbf{x}^\top\mathbf{w}^*)^2`, which is 0 only at the truth.
+    """
+
+    indices: np.ndarray        # (num_examples, active_per_example) int
+    targets: np.ndarray        # (num_examples,)
+    test_indices: np.ndarray   # (num_test, active_per_example) int
+    test_targets: np.ndarray   # (num_test,) noise-free
+    true_weights: np.ndarray   # (num_features,)
+    probabilities: np.ndarray  # (num_features,) the Zipf law the features were drawn from
+    noise: float
+
+    @property
+    def num_features(self) -> int:
+        return len(self.true_weights)
+
+    @property
+    def num_examples(self) -> int:
+        return len(self.targets)
+
+    def counts(self) -> np.ndarray:
+        """How many training examples contain each feature."""
+        return np.bincount(self.indices.ravel(), minlength=self.num_features)
+
+    def frequencies(self) -> np.ndarray:
+        """The empirical frequency of each feature: the fraction of training examples holding it."""
+        return self.counts() / self.num_examples
+
+
+def make_sparse_regression(num_features: int = 2000, num_examples: int = 20000,
+                           active_per_example: int = 5, zipf_exponent: float = 1.1,
+                           noise: float = 0.5, num_test: int = 2000,
+                           seed: int = 0) -> SparseRegression:
+    r"""Draw a :class:`SparseRegression` stream.
+
+    Each example switches on ``active_per_example`` distinct features drawn with the Zipf law
+    :func:`zipf_probabilities` (``zipf_exponent = 0``: all features equally frequent).  True
+    weights are standard normal; labels get Gaussian noise of standard deviation ``noise``.
+    Deterministic for a given ``seed``.
+    """
+    num_features = check_int("num_features", num_features, minimum=2)
+    num_examples = check_int("num_examples", num_examples)
+    active_per_example = check_int("active_per_example", active_per_example)
+    if active_per_example > num_features:
+        raise ValueError(f"active_per_example must be <= num_features = {num_features}, "
+                         f"got {active_per_example}")
+    noise = check_float("noise", noise)
+    num_test = check_int("num_test", num_test)
+    check_int("seed", seed, minimum=0)
+    probabilities = zipf_probabilities(num_features, zipf_exponent)
+    rng = np.random.default_rng(seed)
+    true_weights = rng.normal(size=num_features)
+    indices = _distinct_zipf_rows(probabilities, num_examples, active_per_example, rng)
+    targets = true_weights[indices].sum(axis=1) + noise * rng.normal(size=num_examples)
+    test_indices = _distinct_zipf_rows(probabilities, num_test, active_per_example, rng)
+    test_targets = true_weights[test_indices].sum(axis=1)
+    return SparseRegression(indices, targets, test_indices, test_targets, true_weights,
+                            probabilities, noise)
+
+
+# --------------------------------------------------------------------------------------------
+# Rate rules: each reads and updates its own explicit state
+# --------------------------------------------------------------------------------------------
+
+RateFactor = Callable[[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class RateRule:
+    r"""A per-coordinate learning-rate rule.
+
+    ``factor(state, step, active, grad, offset)`` returns the factor :math:`r_i` for each run and
+    each active coordinate (shape ``(runs, active)``); the step is
+    :math:`-\eta_0 r_i g_i`.  ``state`` has shape ``(runs, num_features)``, starts at 0 and is
+    updated in place by the rule; ``step`` counts examples from 1; ``offset`` (shape
+    ``(runs, 1)``) is the rule's constant :math:`c` (:math:`\epsilon` for Adagrad).
+    """
+
+    name: str
+    factor: RateFactor
+    default_offset: float
+
+
+def global_clock_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.ndarray,
+                        offset: np.ndarray) -> np.ndarray:
+    r"""Global clock :math:`1/\sqrt{t + c}`: one clock, the number of examples seen (no state)."""
+    return 1.0 / np.sqrt(step + offset)
+
+
+def count_clock_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.ndarray,
+                       offset: np.ndarray) -> np.ndarray:
+    r"""Count clock :math:`1/\sqrt{s_i + c}`, :math:`s_i` = examples in which feature i occurred."""
+    state[:, active] += 1.0
+    return 1.0 / np.sqrt(state[:, active] + offset)
+
+
+def adagrad_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.ndarray,
+                   offset: np.ndarray) -> np.ndarray:
+    r"""Adagrad :math:`1/\sqrt{s_i + \epsilon}` with :math:`s_i \leftarrow s_i + g_i^2`.
+
+    The clock ticks by the squared partial derivative instead of by 1: large gradients age it
+    faster, small ones barely move it.
+    """
+    state[:, active] += grad * grad
+    return 1.0 / np.sqrt(state[:, active] + offset)
+
+
+GLOBAL_CLOCK = RateRule("global clock", global_clock_factor, 10.0)
+COUNT_CLOCK = RateRule("count clock", count_clock_factor, 10.0)
+ADAGRAD = RateRule("Adagrad", adagrad_factor, 1e-6)
+RATE_RULES = {"global": GLOBAL_CLOCK, "count": COUNT_CLOCK, "adagrad": ADAGRAD}
+
+
+# --------------------------------------------------------------------------------------------
+# Online SGD
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SparseRun:
+    """The result of :func:`train_sparse_sgd`: one row per run (one per base rate)."""
+
+    rule: RateRule
+    base_rates: np.ndarray   # (runs,)
+    offsets: np.ndarray      # (runs,)
+    weights: np.ndarray      # (runs, num_features) at the end, NaN where a run diverged
+    state: np.ndarray        # (runs, num_features) the rule's state at the end (counts, sums)
+    steps: np.ndarray        # (records,) steps at which the test loss was measured
+    test_loss: np.ndarray    # (runs, records) excess test loss, inf once a run diverged
+    diverged: np.ndarray     # (runs,) bool
+
+    def final_test_loss(self) -> np.ndarray:
+        return self.test_loss[:, -1]
+
+    def best_base_rate(self) -> float:
+        return float(self.base_rates[self.best()])
+
+    def best_offset(self) -> float:
+        return float(self.offsets[self.best()])
+
+    def best(self) -> int:
+        """The index of the run with the lowest final test loss (diverged runs never win)."""
+        return int(np.argmin(np.where(np.isfinite(self.final_test_loss()),
+                                      self.final_test_loss(), np.inf)))
+
+
+DIVERGENCE_FACTOR = 1e6
+
+
+def _excess_test_loss(weights: np.ndarray, data: SparseRegression) -> np.ndarray:
+    predictions = weights[:, data.test_indices].sum(axis=2)           # (runs, num_test)
+    return 0.5 * np.mean((predictions - data.test_targets) ** 2, axis=1)
+
+
+def _record_steps(num_steps: int, num_records: int) -> np.ndarray:
+    """Roughly log-spaced steps from 1 to ``num_steps`` (the loss curves use a log axis)."""
+    steps = np.unique(np.geomspace(1, num_steps, num_records).round().astype(int))
+    return steps
+
+
+def train_sparse_sgd(data: SparseRegression, rule: RateRule, base_rates: Sequence[float],
+                     offsets: Sequence[float] | float | None = None, num_steps: int | None = None,
+                     num_records: int = 40) -> SparseRun:
+    r"""Online SGD on ``data`` with the rate rule ``rule``, one run per base rate.
+
+    At step :math:`t` the example :math:`\mathbf{x}_t` (active features ``data.indices[t-1]``)
+    gives the residual :math:`e = \mathbf{x}_t^\top\mathbf{w} - y_t` and the gradient
+    :math:`g_i = e` on each active coordinate (the features are 0/1).  The update is
+    :math:`w_i \leftarrow w_i - \eta_0\, r_i\, g_i` with :math:`r_i` from ``rule``.
+
+    ``offsets`` is the rule's constant, one per run or one for all (default
+    ``rule.default_offset``).  The excess test loss is recorded at about ``num_records``
+    log-spaced steps.  A run is marked ``diverged`` when its weights overflow or its test loss
+    exceeds ``DIVERGENCE_FACTOR`` (1e6) times the loss of the all-zero model; its weights are
+    then NaN and its test loss inf from that record on (no warning is raised, the flag says it).
+    """
+    if not isinstance(rule, RateRule):
+        raise TypeError(f"rule must be a RateRule such as ADAGRAD, got {type(rule).__name__}")
+    base_rates = np.atleast_1d(np.asarray(base_rates, dtype=float))
+    if base_rates.ndim != 1 or not np.all(np.isfinite(base_rates)) or np.any(base_rates <= 0):
+        raise ValueError(f"base_rates must be a list of finite numbers > 0, got {base_rates!r}")
+    offsets = rule.default_offset if offsets is None else offsets
+    offsets = np.broadcast_to(np.asarray(offsets, dtype=float), base_rates.shape).copy()
+    if not np.all(np.isfinite(offsets)) or np.any(offsets < 0):
+        raise ValueError(f"offsets must be finite numbers >= 0, got {offsets!r}")
+    num_steps = data.num_examples if num_steps is None else check_int("num_steps", num_steps)
+    if num_steps > data.num_examples:
+        raise ValueError(f"num_steps must be <= data.num_examples = {data.num_examples}, "
+                         f"got {num_steps}")
+    check_int("num_records", num_records, minimum=2)
+
+    num_runs = len(base_rates)
+    weights = np.zeros((num_runs, data.num_features))
+    state = np.zeros((num_runs, data.num_features))
+    eta0, offset = base_rates[:, None], offsets[:, None]
+    steps = _record_steps(num_steps, num_records)
+    test_loss = np.empty((num_runs, len(steps)))
+    record = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(1, num_steps + 1):
+            active = data.indices[step - 1]
+            residual = weights[:, active].sum(axis=1) - data.targets[step - 1]      # (runs,)
+            grad = residual[:, None]  # (runs, 1): the same on every active coordinate
+            weights[:, active] -= eta0 * rule.factor(state, step, active, grad, offset) * grad
+            if step == steps[record]:
+                test_loss[:, record] = _excess_test_loss(weights, data)
+                record += 1
+    zero_model_loss = _excess_test_loss(np.zeros((1, data.num_features)), data)[0]
+    blown_up = ~np.isfinite(test_loss) | (test_loss > DIVERGENCE_FACTOR * zero_model_loss)
+    blown_up = np.logical_or.accumulate(blown_up, axis=1)  # once diverged, always diverged
+    test_loss[blown_up] = np.inf
+    diverged = blown_up[:, -1] | ~np.all(np.isfinite(weights), axis=1)
+    weights[diverged] = np.nan
+    return SparseRun(rule, base_rates, offsets, weights, state, steps, test_loss, diverged)
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring the weights
+# --------------------------------------------------------------------------------------------
+
+def weight_errors(weights: np.ndarray, data: SparseRegression) -> np.ndarray:
+    r"""The error :math:`|w_i - w^*_i|` of every weight (any leading run axes are kept)."""
+    return np.abs(np.asarray(weights) - data.true_weights)
+
+
+def decile_errors(errors: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """Mean error on the rarest and on the most frequent tenth of the features that occurred.
+
+    Features are ranked by ``counts`` (ties by index, i.e. by their Zipf rank); features never
+    seen are left out, since no learning rate can move them.  Returns ``(rarest, most_frequent)``.
+    """
+    errors, counts = np.asarray(errors, dtype=float), np.asarray(counts)
+    if errors.shape != counts.shape:
+        raise ValueError(f"errors and counts must have the same shape, got {errors.shape} and "
+                         f"{counts.shape}")
+    seen = np.flatnonzero(counts > 0)
+    if len(seen) < 10:
+        raise ValueError(f"need at least 10 features that occurred, got {len(seen)}")
+    order = seen[np.argsort(-counts[seen], kind="stable")]  # most frequent first
+    tenth = len(order) // 10
+    return float(errors[order[-tenth:]].mean()), float(errors[order[:tenth]].mean())
+
+
+def binned_median(frequencies: np.ndarray, errors: np.ndarray,
+                  num_bins: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Median error in log-spaced frequency bins (features with frequency 0 are left out).
+
+    Returns the geometric bin centres and the medians; empty bins are dropped.
+    """
+    frequencies, errors = np.asarray(frequencies, dtype=float), np.asarray(errors, dtype=float)
+    check_int("num_bins", num_bins)
+    seen = frequencies > 0
+    if not seen.any():
+        return np.empty(0), np.empty(0)
+    low, high = frequencies[seen].min(), frequencies[seen].max()
+    edges = np.geomspace(low, high * (1 + 1e-9), num_bins + 1) if high > low else \
+        np.array([low * 0.9, low * 1.1])
+    which = np.digitize(frequencies[seen], edges) - 1
+    centres, medians = [], []
+    for b in range(len(edges) - 1):
+        in_bin = which == b
+        if in_bin.any():
+            centres.append(np.sqrt(edges[b] * edges[b + 1]))
+            medians.append(np.median(errors[seen][in_bin]))
+    return np.array(centres), np.array(medians)
+
+
+# --------------------------------------------------------------------------------------------
+# Plots
+# --------------------------------------------------------------------------------------------
+
+_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
+
+
+def _colour(rule: RateRule) -> str | None:
+    return next((c for key, c in _COLOURS.items() if RATE_RULES[key] is rule), None)
+
+
+def _log_axes(ax: Axes) -> None:
+    """Log scale on both axes with plain tick labels (0.01, 1, 100) and no minor ticks.
+
+    Plain labels read well and render fast (the default log labels are typeset as maths).
+    """
+    ax.set(xscale="log", yscale="log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_locator(NullLocator())
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def plot_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
+    """Excess test loss against step (log-log), one line per ``(run, row)`` pair.
+
+    A diverged run is drawn up to its last finite record, marked "(diverged)" in the legend, and
+    the axes carry a visible note.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    diverged = []
+    for run, row in runs:
+        label = f"{run.rule.name}, η₀ = {run.base_rates[row]:.3g}"
+        finite = np.isfinite(run.test_loss[row])
+        if run.diverged[row]:
+            diverged.append(run.rule.name)
+            label += " (diverged)"
+        ax.plot(run.steps[finite], run.test_loss[row][finite], color=_colour(run.rule), label=label)
+    _log_axes(ax)
+    ax.set(xlabel="step (examples seen)", ylabel="excess test loss")
+    ax.legend(fontsize="small")
+    if diverged:
+        note_nonfinite(ax, "diverged (loss blew up): " + ", ".join(diverged))
+    return ax
+
+
+def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axes | None = None,
+                            label: str | None = None, color: str | None = None,
+                            scatter: bool = True, num_bins: int = 12) -> Axes:
+    """Per-weight error against the feature's frequency on log axes, with the binned median.
+
+    Features that never occurred (frequency 0) cannot sit on a log axis and are left out; errors
+    below 1e-6 are drawn at 1e-6.  NaN errors (a diverged run) are not drawn: a note says so.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    frequencies, errors = np.asarray(frequencies, dtype=float), np.asarray(errors, dtype=float)
+    if frequencies.shape != errors.shape:
+        raise ValueError(f"frequencies and errors must have the same shape, got "
+                         f"{frequencies.shape} and {errors.shape}")
+    seen = frequencies > 0
+    _log_axes(ax)
+    ax.set(xlabel="feature frequency (fraction of examples)", ylabel="error $|w_i - w^*_i|$")
+    if not np.all(np.isfinite(errors[seen])):
+        note_nonfinite(ax, f"{label or 'this run'}: weights are NaN (the run diverged)")
+        return ax
+    if scatter:
+        ax.scatter(frequencies[seen], np.maximum(errors[seen], 1e-6), s=4, alpha=0.3,
+                   color=color, linewidths=0)
+    centres, medians = binned_median(frequencies, errors, num_bins)
+    ax.plot(centres, np.maximum(medians, 1e-6), "-o", ms=3, color=color, label=label)
+    return ax
+
+
+def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
+    """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
+
+    Diverged runs are left out of their line; the best run is circled.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    final = run.final_test_loss()
+    offsets = np.unique(run.offsets)
+    shades = np.linspace(0.35, 1.0, len(offsets))
+    for shade, offset in zip(shades, offsets):
+        rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
+        rows = rows[np.argsort(run.base_rates[rows])]
+        label = f"c = {offset:g}" if len(offsets) > 1 else None
+        ax.plot(run.base_rates[rows], final[rows], "-o", ms=2.5, label=label,
+                color=_colour(run.rule), alpha=float(shade))
+    best = run.best()
+    ax.plot(run.base_rates[best], final[best], "o", ms=10, mfc="none", color="black",
+            label=f"best: η₀ = {run.base_rates[best]:.3g}" +
+                  (f", c = {run.offsets[best]:g}" if len(offsets) > 1 else ""))
+    _log_axes(ax)
+    ax.set(xlabel="base rate η₀", ylabel="final excess test loss", title=run.rule.name)
+    ax.legend(fontsize="x-small")
+    return ax
+
+
+def plot_median_errors(data: SparseRegression, runs: Sequence[tuple[SparseRun, int]],
+                       ax: Axes | None = None, num_bins: int = 12) -> Axes:
+    """The binned median error against frequency for several runs, on one pair of log axes.
+
+    Diverged runs are not drawn; a note on the axes names them.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    frequencies = data.frequencies()
+    diverged = []
+    for run, row in runs:
+        if run.diverged[row]:
+            diverged.append(run.rule.name)
+            continue
+        plot_error_vs_frequency(frequencies, weight_errors(run.weights[row], data), ax=ax,
+                                label=run.rule.name, color=_colour(run.rule), scatter=False,
+                                num_bins=num_bins)
+    _log_axes(ax)
+    ax.set(xlabel="feature frequency (fraction of examples)",
+           ylabel="median error $|w_i - w^*_i|$")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small")
+    if diverged:
+        note_nonfinite(ax, "not shown, diverged: " + ", ".join(diverged))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# The slider explorer
+# --------------------------------------------------------------------------------------------
+
+def sparse_explorer(num_features: int = 300, num_examples: int = 2000, offset: float = 10.0,
+                    seed: int = 0) -> Explorer:
+    r"""Sliders for the Zipf exponent and the base rate :math:`\eta_0`, shared by the three rules.
+
+    Every redraw draws a small stream (``num_features`` features, ``num_examples`` examples)
+    with the chosen exponent, trains the three rules with the same :math:`\eta_0` (and the same
+    constant ``offset`` :math:`c` for the two clocks) and shows the loss curves and the median
+    error against frequency.  Exponent 0 is the equal-frequency control.
+    """
+    num_features = check_int("num_features", num_features, minimum=20)
+    num_examples = check_int("num_examples", num_examples, minimum=10)
+    offset = check_float("offset", offset)
+
+    def draw(zipf_exponent: float, base_rate: float) -> Figure:
+        return draw_sparse_comparison(zipf_exponent, base_rate, num_features, num_examples,
+                                      offset, seed)
+
+    sliders = {"zipf_exponent": float_slider("Zipf exponent a", 1.1, 0.0, 2.0, 0.1),
+               "base_rate": log_slider("base rate η₀", 1.0, 0.01, 10.0)}
+    return Explorer(draw, sliders)
+
+
+def draw_sparse_comparison(zipf_exponent: float, base_rate: float, num_features: int = 300,
+                           num_examples: int = 2000, offset: float = 10.0,
+                           seed: int = 0) -> Figure:
+    """The explorer's figure: loss curves and median error against frequency for the three rules."""
+    base_rate = check_float("base_rate", base_rate, strict=True)
+    data = make_sparse_regression(num_features, num_examples, zipf_exponent=zipf_exponent,
+                                  num_test=300, seed=seed)
+    fig, (ax_loss, ax_error) = new_figure(1, 2, figsize=(9, 3.4))
+    runs = [(train_sparse_sgd(data, rule, [base_rate],
+                              offsets=ADAGRAD.default_offset if rule is ADAGRAD else offset,
+                              num_records=15), 0)
+            for rule in RATE_RULES.values()]
+    plot_loss_curves(runs, ax=ax_loss)
+    ax_loss.set_title(f"Zipf exponent a = {zipf_exponent:.1f}, η₀ = {base_rate:.3g}",
+                      fontsize="medium")
+    plot_median_errors(data, runs, ax=ax_error, num_bins=8)
+    ax_error.set_title("error of the weights, by frequency", fontsize="medium")
+    return fig
