@@ -33,7 +33,7 @@ same stream of examples, one per (base rate, offset) pair, which makes a grid se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -46,8 +46,9 @@ from .widgets import Explorer, float_slider, log_slider
 
 __all__ = ["zipf_probabilities", "SparseRegression", "make_sparse_regression",
            "RateRule", "global_clock_factor", "count_clock_factor", "adagrad_factor",
-           "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "SparseRun",
-           "train_sparse_sgd", "weight_errors", "decile_errors", "binned_median",
+           "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "RULE_COLOURS", "SparseRun",
+           "train_sparse_sgd", "grid_search", "weight_errors", "decile_errors", "binned_median",
+           "comparison_table",
            "plot_error_vs_frequency", "plot_loss_curves", "plot_rate_grid",
            "plot_median_errors", "draw_sparse_comparison", "sparse_explorer"]
 
@@ -94,8 +95,10 @@ def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
 class SparseRegression:
     r"""A sparse linear-regression stream with a known true weight vector.
 
-    Example ``n`` has the value 1 on the features ``indices[n]`` and 0 elsewhere, so its
-    prediction is ``w[indices[n]].sum()``.  ``targets`` are noisy labels for training;
+    Example ``n`` is non-zero only on the features ``indices[n]``, where feature ``i`` takes
+    the value ``feature_scales[i]`` (1 for every feature unless asked otherwise), so its
+    prediction is ``(w[indices[n]] * feature_scales[indices[n]]).sum()``.  ``targets`` are noisy
+    labels for training;
     ``test_indices`` and ``test_targets`` are held-out examples with noise-free labels, for the
     *excess* test loss :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
     \mathbf{x}^\top\mathbf{w}^*)^2`, which is 0 only at the truth.
@@ -107,6 +110,7 @@ class SparseRegression:
     test_targets: np.ndarray   # (num_test,) noise-free
     true_weights: np.ndarray   # (num_features,)
     probabilities: np.ndarray  # (num_features,) the Zipf law the features were drawn from
+    feature_scales: np.ndarray  # (num_features,) the value of feature i when it is active
     noise: float
 
     @property
@@ -128,13 +132,16 @@ class SparseRegression:
 
 def make_sparse_regression(num_features: int = 2000, num_examples: int = 20000,
                            active_per_example: int = 5, zipf_exponent: float = 1.1,
-                           noise: float = 0.5, num_test: int = 2000,
+                           noise: float = 0.5, num_test: int = 2000, scale_spread: float = 1.0,
                            seed: int = 0) -> SparseRegression:
     r"""Draw a :class:`SparseRegression` stream.
 
     Each example switches on ``active_per_example`` distinct features drawn with the Zipf law
     :func:`zipf_probabilities` (``zipf_exponent = 0``: all features equally frequent).  True
     weights are standard normal; labels get Gaussian noise of standard deviation ``noise``.
+    An active feature has the value 1, or, with ``scale_spread`` > 1, its own value
+    :math:`s_i` drawn log-uniformly from :math:`[1/\sqrt{\text{spread}}, \sqrt{\text{spread}}]`
+    (so the largest and smallest scales differ by a factor of up to ``scale_spread``).
     Deterministic for a given ``seed``.
     """
     num_features = check_int("num_features", num_features, minimum=2)
@@ -145,16 +152,21 @@ def make_sparse_regression(num_features: int = 2000, num_examples: int = 20000,
                          f"got {active_per_example}")
     noise = check_float("noise", noise)
     num_test = check_int("num_test", num_test)
+    scale_spread = check_float("scale_spread", scale_spread, minimum=1.0)
     check_int("seed", seed, minimum=0)
     probabilities = zipf_probabilities(num_features, zipf_exponent)
     rng = np.random.default_rng(seed)
     true_weights = rng.normal(size=num_features)
+    half_log = np.log(scale_spread) / 2
+    feature_scales = np.exp(rng.uniform(-half_log, half_log, size=num_features)) \
+        if scale_spread > 1 else np.ones(num_features)
     indices = _distinct_zipf_rows(probabilities, num_examples, active_per_example, rng)
-    targets = true_weights[indices].sum(axis=1) + noise * rng.normal(size=num_examples)
+    targets = (true_weights * feature_scales)[indices].sum(axis=1)
+    targets = targets + noise * rng.normal(size=num_examples)
     test_indices = _distinct_zipf_rows(probabilities, num_test, active_per_example, rng)
-    test_targets = true_weights[test_indices].sum(axis=1)
+    test_targets = (true_weights * feature_scales)[test_indices].sum(axis=1)
     return SparseRegression(indices, targets, test_indices, test_targets, true_weights,
-                            probabilities, noise)
+                            probabilities, feature_scales, noise)
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,11 +180,13 @@ RateFactor = Callable[[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray], np.
 class RateRule:
     r"""A per-coordinate learning-rate rule.
 
-    ``factor(state, step, active, grad, offset)`` returns the factor :math:`r_i` for each run and
-    each active coordinate (shape ``(runs, active)``); the step is
-    :math:`-\eta_0 r_i g_i`.  ``state`` has shape ``(runs, num_features)``, starts at 0 and is
-    updated in place by the rule; ``step`` counts examples from 1; ``offset`` (shape
-    ``(runs, 1)``) is the rule's constant :math:`c` (:math:`\epsilon` for Adagrad).
+    ``factor(state, step, active, grad, offset)`` returns the factor :math:`r_i` for each active
+    coordinate and each run (shape ``(active, runs)``, or anything that broadcasts to it); the
+    step is :math:`-\eta_0 r_i g_i`.  ``state`` has one row per feature and one column per run
+    (shape ``(num_features, runs)``), starts at 0 and is updated in place by the rule;
+    ``active`` holds the indices of the active features; ``grad`` their partial derivatives
+    (shape ``(active, runs)``); ``step`` counts examples from 1; ``offset`` (shape
+    ``(1, runs)``) is the rule's constant :math:`c` (:math:`\epsilon` for Adagrad).
     """
 
     name: str
@@ -189,8 +203,8 @@ def global_clock_factor(state: np.ndarray, step: int, active: np.ndarray, grad: 
 def count_clock_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.ndarray,
                        offset: np.ndarray) -> np.ndarray:
     r"""Count clock :math:`1/\sqrt{s_i + c}`, :math:`s_i` = examples in which feature i occurred."""
-    state[:, active] += 1.0
-    return 1.0 / np.sqrt(state[:, active] + offset)
+    state[active] += 1.0
+    return 1.0 / np.sqrt(state[active] + offset)
 
 
 def adagrad_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.ndarray,
@@ -200,8 +214,8 @@ def adagrad_factor(state: np.ndarray, step: int, active: np.ndarray, grad: np.nd
     The clock ticks by the squared partial derivative instead of by 1: large gradients age it
     faster, small ones barely move it.
     """
-    state[:, active] += grad * grad
-    return 1.0 / np.sqrt(state[:, active] + offset)
+    state[active] += grad * grad
+    return 1.0 / np.sqrt(state[active] + offset)
 
 
 GLOBAL_CLOCK = RateRule("global clock", global_clock_factor, 10.0)
@@ -246,8 +260,10 @@ DIVERGENCE_FACTOR = 1e6
 
 
 def _excess_test_loss(weights: np.ndarray, data: SparseRegression) -> np.ndarray:
-    predictions = weights[:, data.test_indices].sum(axis=2)           # (runs, num_test)
-    return 0.5 * np.mean((predictions - data.test_targets) ** 2, axis=1)
+    by_feature = np.ascontiguousarray(np.asarray(weights).T)              # (num_features, runs)
+    values = data.feature_scales[data.test_indices]                       # (num_test, k)
+    predictions = np.einsum("nk,nkr->nr", values, by_feature[data.test_indices])
+    return 0.5 * np.mean((predictions - data.test_targets[:, None]) ** 2, axis=0)
 
 
 def _record_steps(num_steps: int, num_records: int) -> np.ndarray:
@@ -263,7 +279,8 @@ def train_sparse_sgd(data: SparseRegression, rule: RateRule, base_rates: Sequenc
 
     At step :math:`t` the example :math:`\mathbf{x}_t` (active features ``data.indices[t-1]``)
     gives the residual :math:`e = \mathbf{x}_t^\top\mathbf{w} - y_t` and the gradient
-    :math:`g_i = e` on each active coordinate (the features are 0/1).  The update is
+    :math:`g_i = e\, x_i` on each active coordinate (:math:`x_i = 1` unless the features were
+    given scales).  The update is
     :math:`w_i \leftarrow w_i - \eta_0\, r_i\, g_i` with :math:`r_i` from ``rule``.
 
     ``offsets`` is the rule's constant, one per run or one for all (default
@@ -288,28 +305,45 @@ def train_sparse_sgd(data: SparseRegression, rule: RateRule, base_rates: Sequenc
     check_int("num_records", num_records, minimum=2)
 
     num_runs = len(base_rates)
-    weights = np.zeros((num_runs, data.num_features))
-    state = np.zeros((num_runs, data.num_features))
-    eta0, offset = base_rates[:, None], offsets[:, None]
+    # One row per feature, one column per run: an example touches a few contiguous rows.
+    weights = np.zeros((data.num_features, num_runs))
+    state = np.zeros((data.num_features, num_runs))
+    eta0, offset = base_rates[None, :], offsets[None, :]
     steps = _record_steps(num_steps, num_records)
     test_loss = np.empty((num_runs, len(steps)))
     record = 0
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, num_steps + 1):
-            active = data.indices[step - 1]
-            residual = weights[:, active].sum(axis=1) - data.targets[step - 1]      # (runs,)
-            grad = residual[:, None]  # (runs, 1): the same on every active coordinate
-            weights[:, active] -= eta0 * rule.factor(state, step, active, grad, offset) * grad
+        values = data.feature_scales[data.indices[:num_steps]]                   # (n, k)
+        for step, active, x, target in zip(range(1, num_steps + 1), data.indices, values,
+                                           data.targets):
+            residual = x @ weights[active] - target                                 # (runs,)
+            grad = x[:, None] * residual                                            # (k, runs)
+            weights[active] -= eta0 * rule.factor(state, step, active, grad, offset) * grad
             if step == steps[record]:
-                test_loss[:, record] = _excess_test_loss(weights, data)
+                test_loss[:, record] = _excess_test_loss(weights.T, data)
                 record += 1
     zero_model_loss = _excess_test_loss(np.zeros((1, data.num_features)), data)[0]
     blown_up = ~np.isfinite(test_loss) | (test_loss > DIVERGENCE_FACTOR * zero_model_loss)
     blown_up = np.logical_or.accumulate(blown_up, axis=1)  # once diverged, always diverged
     test_loss[blown_up] = np.inf
+    weights, state = weights.T.copy(), state.T.copy()  # back to one row per run
     diverged = blown_up[:, -1] | ~np.all(np.isfinite(weights), axis=1)
     weights[diverged] = np.nan
     return SparseRun(rule, base_rates, offsets, weights, state, steps, test_loss, diverged)
+
+
+def grid_search(data: SparseRegression, rule: RateRule, base_rates: Sequence[float],
+                offsets: Sequence[float] | None = None) -> SparseRun:
+    """Train ``rule`` once for every pair (base rate, offset) of a grid, in one vectorised call.
+
+    ``offsets`` defaults to ``[rule.default_offset]``.  The runs are ordered base rate first:
+    row ``r * len(offsets) + j`` has ``base_rates[r]`` and ``offsets[j]``; ``.best()`` picks the
+    pair with the lowest final excess test loss.
+    """
+    offsets = [rule.default_offset] if offsets is None else list(offsets)
+    rates, constants = np.meshgrid(np.asarray(base_rates, dtype=float),
+                                   np.asarray(offsets, dtype=float), indexing="ij")
+    return train_sparse_sgd(data, rule, rates.ravel(), constants.ravel())
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,7 +359,8 @@ def decile_errors(errors: np.ndarray, counts: np.ndarray) -> tuple[float, float]
     """Mean error on the rarest and on the most frequent tenth of the features that occurred.
 
     Features are ranked by ``counts`` (ties by index, i.e. by their Zipf rank); features never
-    seen are left out, since no learning rate can move them.  Returns ``(rarest, most_frequent)``.
+    seen (count 0) are left out, since no learning rate can move them.  Any other positive
+    ranking key works too (e.g. the feature scales).  Returns ``(bottom, top)`` tenth.
     """
     errors, counts = np.asarray(errors, dtype=float), np.asarray(counts)
     if errors.shape != counts.shape:
@@ -363,15 +398,42 @@ def binned_median(frequencies: np.ndarray, errors: np.ndarray,
     return np.array(centres), np.array(medians)
 
 
+def comparison_table(data: SparseRegression, runs: Mapping[str, SparseRun],
+                     ranking: np.ndarray | None = None,
+                     groups: tuple[str, str] = ("rarest 10%", "most frequent 10%")) -> str:
+    """A text table of each rule's best run: base rate, offset, test loss and decile errors.
+
+    Features are ranked by ``ranking`` (default: how often they occurred, see
+    :func:`decile_errors`); ``groups`` names the bottom and the top tenth.  The last row gives
+    the error of the all-zero model, i.e. of a weight that never moved.
+    """
+    ranking = data.counts() if ranking is None else np.asarray(ranking)
+    headers = ["rule", "eta0", "c", "test loss", f"error, {groups[0]}", f"error, {groups[1]}"]
+    rows = []
+    for name, run in runs.items():
+        best = run.best()
+        low, high = decile_errors(weight_errors(run.weights[best], data), ranking)
+        offset = f"{run.offsets[best]:g}" if run.rule is not ADAGRAD else "-"
+        rows.append([name, f"{run.base_rates[best]:.3g}", offset,
+                     f"{run.final_test_loss()[best]:.3f}", f"{low:.3f}", f"{high:.3f}"])
+    low, high = decile_errors(np.abs(data.true_weights), ranking)
+    zero_loss = _excess_test_loss(np.zeros((1, data.num_features)), data)[0]
+    rows.append(["(all zeros)", "", "", f"{zero_loss:.3f}", f"{low:.3f}", f"{high:.3f}"])
+    widths = [max(len(row[j]) for row in [headers, *rows]) + 2 for j in range(len(headers))]
+    lines = ["".join(cell.ljust(w) if j == 0 else cell.rjust(w)
+                     for j, (cell, w) in enumerate(zip(row, widths))) for row in [headers, *rows]]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------
 # Plots
 # --------------------------------------------------------------------------------------------
 
-_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
+RULE_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
 
 
 def _colour(rule: RateRule) -> str | None:
-    return next((c for key, c in _COLOURS.items() if RATE_RULES[key] is rule), None)
+    return next((c for key, c in RULE_COLOURS.items() if RATE_RULES[key] is rule), None)
 
 
 def _log_axes(ax: Axes) -> None:
@@ -447,7 +509,7 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
         _, ax = new_figure(figsize=(4.5, 3))
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
-    shades = np.linspace(0.35, 1.0, len(offsets))
+    shades = np.linspace(0.45, 1.0, len(offsets))
     for shade, offset in zip(shades, offsets):
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.base_rates[rows])]
