@@ -38,7 +38,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import LogFormatter, LogLocator
 
 from ._checks import check_float, check_int
 from .plotting import new_figure, note_nonfinite
@@ -49,7 +49,7 @@ __all__ = ["zipf_probabilities", "SparseRegression", "make_sparse_regression",
            "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "RULE_COLOURS", "SparseRun",
            "train_sparse_sgd", "grid_search", "weight_errors", "decile_errors", "binned_median",
            "comparison_table",
-           "plot_error_vs_frequency", "plot_loss_curves", "plot_rate_grid",
+           "plain_log_axes", "plot_error_vs_frequency", "plot_loss_curves", "plot_rate_grid",
            "plot_median_errors", "draw_sparse_comparison", "sparse_explorer"]
 
 
@@ -436,16 +436,28 @@ def _colour(rule: RateRule) -> str | None:
     return next((c for key, c in RULE_COLOURS.items() if RATE_RULES[key] is rule), None)
 
 
-def _log_axes(ax: Axes) -> None:
-    """Log scale on both axes with plain tick labels (0.01, 1, 100) and no minor ticks.
+class _PlainLogFormatter(LogFormatter):
+    """matplotlib's log-axis labels (which ticks get one), written as plain numbers."""
 
-    Plain labels read well and render fast (the default log labels are typeset as maths).
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:g}"
+
+
+def plain_log_axes(ax: Axes) -> Axes:
+    """Log scale on both axes with plain tick labels (0.01, 1, 100) and few minor ticks.
+
+    Decades get labels; on an axis spanning less than about two decades the minor ticks at 2
+    and 5 get labels too.  Plain labels read well and render fast (matplotlib's default log
+    labels are typeset as maths, which makes a slider redraw slow).
     """
     ax.set(xscale="log", yscale="log")
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.set_minor_locator(NullLocator())
+        axis.set_major_locator(LogLocator(base=10))
+        axis.set_major_formatter(_PlainLogFormatter())
+        axis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
+        axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
     ax.grid(True, which="major", alpha=0.3)
+    return ax
 
 
 def plot_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
@@ -464,7 +476,7 @@ def plot_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = No
             diverged.append(run.rule.name)
             label += " (diverged)"
         ax.plot(run.steps[finite], run.test_loss[row][finite], color=_colour(run.rule), label=label)
-    _log_axes(ax)
+    plain_log_axes(ax)
     ax.set(xlabel="step (examples seen)", ylabel="excess test loss")
     ax.legend(fontsize="small")
     if diverged:
@@ -487,7 +499,7 @@ def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axe
         raise ValueError(f"frequencies and errors must have the same shape, got "
                          f"{frequencies.shape} and {errors.shape}")
     seen = frequencies > 0
-    _log_axes(ax)
+    plain_log_axes(ax)
     ax.set(xlabel="feature frequency (fraction of examples)", ylabel="error $|w_i - w^*_i|$")
     if not np.all(np.isfinite(errors[seen])):
         note_nonfinite(ax, f"{label or 'this run'}: weights are NaN (the run diverged)")
@@ -509,7 +521,7 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
         _, ax = new_figure(figsize=(4.5, 3))
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
-    shades = np.linspace(0.45, 1.0, len(offsets))
+    shades = np.linspace(0.45, 1.0, len(offsets)) if len(offsets) > 1 else [1.0]
     for shade, offset in zip(shades, offsets):
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.base_rates[rows])]
@@ -520,7 +532,7 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
     ax.plot(run.base_rates[best], final[best], "o", ms=10, mfc="none", color="black",
             label=f"best: η₀ = {run.base_rates[best]:.3g}" +
                   (f", c = {run.offsets[best]:g}" if len(offsets) > 1 else ""))
-    _log_axes(ax)
+    plain_log_axes(ax)
     ax.set(xlabel="base rate η₀", ylabel="final excess test loss", title=run.rule.name)
     ax.legend(fontsize="x-small")
     return ax
@@ -543,7 +555,7 @@ def plot_median_errors(data: SparseRegression, runs: Sequence[tuple[SparseRun, i
         plot_error_vs_frequency(frequencies, weight_errors(run.weights[row], data), ax=ax,
                                 label=run.rule.name, color=_colour(run.rule), scatter=False,
                                 num_bins=num_bins)
-    _log_axes(ax)
+    plain_log_axes(ax)
     ax.set(xlabel="feature frequency (fraction of examples)",
            ylabel="median error $|w_i - w^*_i|$")
     if ax.get_legend_handles_labels()[0]:
@@ -586,7 +598,10 @@ def draw_sparse_comparison(zipf_exponent: float, base_rate: float, num_features:
     base_rate = check_float("base_rate", base_rate, strict=True)
     data = make_sparse_regression(num_features, num_examples, zipf_exponent=zipf_exponent,
                                   num_test=300, seed=seed)
-    fig, (ax_loss, ax_error) = new_figure(1, 2, figsize=(9, 3.4))
+    # Fixed margins instead of new_figure's constrained layout: half the rendering time.
+    fig = Figure(figsize=(9, 3.4))
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.91, wspace=0.32)
+    ax_loss, ax_error = fig.subplots(1, 2)
     runs = [(train_sparse_sgd(data, rule, [base_rate],
                               offsets=ADAGRAD.default_offset if rule is ADAGRAD else offset,
                               num_records=15), 0)
