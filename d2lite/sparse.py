@@ -1,9 +1,10 @@
 r"""Sparse features with Zipf frequencies, and three learning-rate clocks for online SGD.
 
-The setting of the chapter's first notebook: a linear model over ``num_features`` binary
+The setting of the chapter's first notebook: a linear model over ``num_features`` sparse
 features; each example switches on a handful of them, drawn with Zipf probabilities
 :math:`p_i \propto 1/i^a`, so a few features occur in most examples and most features occur
-rarely.  The label is :math:`y = \mathbf{x}^\top \mathbf{w}^* + \text{noise}` with a known
+rarely.  An active feature has the value 1, or its own fixed value :math:`s_i` when the features
+are given different scales.  The label is :math:`y = \mathbf{x}^\top \mathbf{w}^* + \text{noise}` with a known
 :math:`\mathbf{w}^*`, so every learnt weight can be compared with the truth.
 
 Online SGD on the half squared error takes one example per step.  Only the active coordinates
@@ -22,13 +23,15 @@ rule                factor :math:`r_i` at step :math:`t`    state
 ``ADAGRAD``         :math:`1/\sqrt{s_i + \epsilon}`         :math:`s_i = \sum g_i^2` so far
 ==================  ======================================  ===================================
 
-Every function is vectorised over *runs*: one call trains several copies of the model on the
-same stream of examples, one per (base rate, offset) pair, which makes a grid search cheap.
+The trainer is vectorised over *runs*: one call trains several copies of the model on the same
+stream of examples, one per (base rate, offset) pair, which makes a grid search cheap.
 
 >>> data = make_sparse_regression(num_features=50, num_examples=200, seed=0)
->>> run = train_sparse_sgd(data, ADAGRAD, base_rates=[0.5])
->>> run.weights.shape, bool(run.diverged[0])
-((1, 50), False)
+>>> run = train_sparse_sgd(data, COUNT_CLOCK, base_rates=[0.1, 0.5], offsets=1.0)
+>>> run.weights.shape, run.diverged.tolist()
+((2, 50), [False, False])
+>>> bool((run.state[1] == data.counts()).all())  # the count clock's state is the count
+True
 """
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ def zipf_probabilities(num_features: int, exponent: float) -> np.ndarray:
 
 def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
                         rng: np.random.Generator) -> np.ndarray:
-    """``num_rows`` sorted rows of ``per_row`` distinct feature indices drawn with ``probabilities``.
+    """``num_rows`` sorted rows of ``per_row`` distinct indices drawn with ``probabilities``.
 
     Draws with replacement, then redraws only the repeated entries until every row is distinct
     (each row is then a sample of the Zipf law conditioned on having no repeats).

@@ -16,10 +16,10 @@ from matplotlib.figure import Figure
 import d2lite.sparse as sparse
 from d2lite.plotting import figure_to_png, new_figure
 from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
-                           decile_errors, draw_sparse_comparison, make_sparse_regression,
-                           plot_error_vs_frequency, plot_loss_curves, plot_median_errors,
-                           plot_rate_grid, sparse_explorer, train_sparse_sgd, weight_errors,
-                           zipf_probabilities)
+                           comparison_table, decile_errors, draw_sparse_comparison, grid_search,
+                           make_sparse_regression, plain_log_axes, plot_error_vs_frequency,
+                           plot_loss_curves, plot_median_errors, plot_rate_grid, sparse_explorer,
+                           train_sparse_sgd, weight_errors, zipf_probabilities)
 from d2lite.widgets import nonfinite_lines
 
 
@@ -100,9 +100,10 @@ def _reference_sgd(data, rule_name, base_rate, offset, num_steps):
     state = [0.0] * data.num_features
     for t in range(1, num_steps + 1):
         active = [int(i) for i in data.indices[t - 1]]
-        residual = sum(weights[i] for i in active) - float(data.targets[t - 1])
+        x = {i: float(data.feature_scales[i]) for i in active}
+        residual = sum(weights[i] * x[i] for i in active) - float(data.targets[t - 1])
         for i in active:
-            g = residual  # d/dw_i of (x.w - y)^2 / 2 with x_i = 1
+            g = residual * x[i]  # d/dw_i of (x.w - y)^2 / 2
             if rule_name == "global":
                 rate = base_rate / math.sqrt(t + offset)
             elif rule_name == "count":
@@ -115,13 +116,16 @@ def _reference_sgd(data, rule_name, base_rate, offset, num_steps):
     return np.array(weights), np.array(state)
 
 
+@pytest.mark.parametrize("scale_spread", [1.0, 50.0])
 @pytest.mark.parametrize("rule_name, offset", [("global", 10.0), ("count", 3.0),
                                                ("adagrad", 1e-6)])
-def test_trainer_matches_a_plain_python_loop(rule_name, offset):
+def test_trainer_matches_a_plain_python_loop(rule_name, offset, scale_spread):
     data = make_sparse_regression(num_features=25, num_examples=300, active_per_example=4,
-                                  seed=2)
-    run = train_sparse_sgd(data, RATE_RULES[rule_name], [0.3], offsets=offset)
-    weights, state = _reference_sgd(data, rule_name, 0.3, offset, 300)
+                                  scale_spread=scale_spread, seed=2)
+    rate = 0.3 if scale_spread == 1 else 0.01  # large feature values need a small rate
+    run = train_sparse_sgd(data, RATE_RULES[rule_name], [rate], offsets=offset)
+    assert not run.diverged[0]
+    weights, state = _reference_sgd(data, rule_name, rate, offset, 300)
     assert np.allclose(run.weights[0], weights, atol=1e-12)
     if rule_name != "global":
         assert np.allclose(run.state[0], state, atol=1e-12)
@@ -135,13 +139,13 @@ def test_count_clock_state_is_the_feature_count():
 
 def test_adagrad_matches_torch():
     data = make_sparse_regression(num_features=20, num_examples=200, active_per_example=3,
-                                  seed=5)
+                                  scale_spread=10.0, seed=5)
     run = train_sparse_sgd(data, ADAGRAD, [0.5], offsets=1e-30)
     w = torch.zeros(20, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.Adagrad([w], lr=0.5, eps=1e-12)
     for active, target in zip(data.indices, data.targets):
         x = torch.zeros(20, dtype=torch.float64)
-        x[torch.as_tensor(active)] = 1.0
+        x[torch.as_tensor(active)] = torch.as_tensor(data.feature_scales[active])
         loss = 0.5 * (x @ w - float(target)) ** 2
         optimizer.zero_grad()
         loss.backward()
@@ -194,6 +198,44 @@ def test_trainer_rejects_bad_input(kwargs, error, name):
         train_sparse_sgd(data, **kwargs)
 
 
+def test_feature_scales_are_log_uniform_within_the_spread():
+    data = make_sparse_regression(num_features=4000, num_examples=10, scale_spread=100.0, seed=0)
+    logs = np.log10(data.feature_scales)
+    assert logs.min() >= -1 and logs.max() <= 1
+    # log-uniform on [-1, 1]: mean 0, variance 4/12
+    assert abs(logs.mean()) < 0.05 and logs.var() == pytest.approx(4 / 12, rel=0.1)
+    assert np.all(make_sparse_regression(num_features=30, num_examples=10).feature_scales == 1)
+
+
+def test_grid_search_covers_every_pair_and_picks_the_lowest_loss():
+    data = make_sparse_regression(num_features=40, num_examples=400, seed=0)
+    run = grid_search(data, COUNT_CLOCK, [0.1, 0.5, 1e4], [1.0, 10.0])
+    assert sorted(zip(run.base_rates.tolist(), run.offsets.tolist())) == sorted(
+        (r, c) for r in [0.1, 0.5, 1e4] for c in [1.0, 10.0])
+    final = run.final_test_loss()
+    assert final[run.best()] == np.min(final[np.isfinite(final)])
+    assert run.best_base_rate() == run.base_rates[run.best()]
+    one = train_sparse_sgd(data, COUNT_CLOCK, [run.best_base_rate()], run.best_offset())
+    assert np.allclose(one.weights[0], run.weights[run.best()])
+
+
+def test_comparison_table_reports_each_best_run():
+    data = make_sparse_regression(num_features=60, num_examples=600, seed=0)
+    runs = {"count": grid_search(data, COUNT_CLOCK, [0.1, 0.5], [1.0]),
+            "adagrad": grid_search(data, ADAGRAD, [0.1, 0.5])}
+    lines = comparison_table(data, runs).splitlines()
+    assert len(lines) == 4 and lines[0].split()[0] == "rule"
+    for line, run in zip(lines[1:3], runs.values()):
+        best = run.best()
+        low, high = decile_errors(weight_errors(run.weights[best], data), data.counts())
+        cells = line.split()
+        assert float(cells[-3]) == pytest.approx(run.final_test_loss()[best], abs=5e-4)
+        assert float(cells[-2]) == pytest.approx(low, abs=5e-4)
+        assert float(cells[-1]) == pytest.approx(high, abs=5e-4)
+    zero_cells = lines[3].split()
+    assert float(zero_cells[-3]) == pytest.approx(0.5 * np.mean(data.test_targets ** 2), abs=5e-4)
+
+
 # ---------------------------------------------------------------------------------- measuring
 
 def test_decile_errors_against_a_closed_form():
@@ -240,6 +282,18 @@ def test_plot_helpers_draw_on_the_given_axes():
     assert plot_rate_grid(run, ax=axes[2]) is axes[2]
     assert plot_median_errors(data, [(run, 1), (run, 2)], ax=axes[3]) is axes[3]
     assert nonfinite_lines(fig) == []
+
+
+def test_plain_log_axes_label_ticks_as_plain_numbers():
+    fig, ax = new_figure()
+    ax.plot([1e-3, 1e2], [0.15, 0.6])
+    plain_log_axes(ax)
+    figure_to_png(fig)
+    ticks = [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.get_yticklabels(minor=True)]
+    labels = [t.get_text() for t in ticks if t.get_text()]
+    assert "0.01" in labels and "100" in labels
+    assert "0.2" in labels                          # a short axis also labels 2 and 5
+    assert not any("$" in label for label in labels)
 
 
 def test_a_diverged_run_is_named_on_the_figure():
