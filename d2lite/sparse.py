@@ -4,8 +4,9 @@ The setting of the chapter's first notebook: a linear model over ``num_features`
 features; each example switches on a handful of them, drawn with Zipf probabilities
 :math:`p_i \propto 1/i^a`, so a few features occur in most examples and most features occur
 rarely.  An active feature has the value 1, or its own fixed value :math:`s_i` when the features
-are given different scales.  The label is :math:`y = \mathbf{x}^\top \mathbf{w}^* + \text{noise}` with a known
-:math:`\mathbf{w}^*`, so every learnt weight can be compared with the truth.
+are given different scales.  The label is :math:`y = \mathbf{x}^\top \mathbf{w}^* +
+\text{noise}` with a known :math:`\mathbf{w}^*`, so every learnt weight can be compared with the
+truth.
 
 Online SGD on the half squared error takes one example per step.  Only the active coordinates
 have a non-zero gradient, :math:`g_i = (\mathbf{x}^\top\mathbf{w} - y)\, x_i`, and each step is
