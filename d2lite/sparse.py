@@ -102,9 +102,8 @@ class SparseRegression:
     Example ``n`` is non-zero only on the features ``indices[n]``, where feature ``i`` takes
     the value ``feature_scales[i]`` (1 for every feature unless asked otherwise), so its
     prediction is ``(w[indices[n]] * feature_scales[indices[n]]).sum()``.  ``targets`` are noisy
-    labels for training;
-    ``test_indices`` and ``test_targets`` are held-out examples with noise-free labels, for the
-    *excess* test loss :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
+    labels for training; ``test_indices`` and ``test_targets`` are held-out examples with
+    noise-free labels, for the *excess* test loss :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
     \mathbf{x}^\top\mathbf{w}^*)^2`, which is 0 only at the truth.
     """
 
@@ -119,10 +118,12 @@ class SparseRegression:
 
     @property
     def num_features(self) -> int:
+        """The number of features d."""
         return len(self.true_weights)
 
     @property
     def num_examples(self) -> int:
+        """The number of training examples n."""
         return len(self.targets)
 
     def counts(self) -> np.ndarray:
@@ -157,6 +158,7 @@ def make_sparse_regression(num_features: int = 2000, num_examples: int = 20000,
     noise = check_float("noise", noise)
     num_test = check_int("num_test", num_test)
     scale_spread = check_float("scale_spread", scale_spread, minimum=1.0)
+    zipf_exponent = check_float("zipf_exponent", zipf_exponent, maximum=5.0)
     check_int("seed", seed, minimum=0)
     probabilities = zipf_probabilities(num_features, zipf_exponent)
     rng = np.random.default_rng(seed)
@@ -246,12 +248,15 @@ class SparseRun:
     diverged: np.ndarray     # (runs,) bool
 
     def final_test_loss(self) -> np.ndarray:
+        """The excess test loss of every run after the last step (inf where it diverged)."""
         return self.test_loss[:, -1]
 
     def best_base_rate(self) -> float:
+        """The base rate of the best run (see :meth:`best`)."""
         return float(self.base_rates[self.best()])
 
     def best_offset(self) -> float:
+        """The offset c of the best run (see :meth:`best`)."""
         return float(self.offsets[self.best()])
 
     def best(self) -> int:
