@@ -1,0 +1,134 @@
+"""Item 4: one Adagrad update on 1M to 50M parameters, against the machine's copy bandwidth.
+
+An update has to read the parameter, its gradient and its accumulator and write back the
+parameter and the accumulator: at least 5 x 4 = 20 bytes per float32 parameter.  The achieved
+rate is ``20 * n / seconds``.  The same rounds time ``dst.copy_(src)`` on ``n`` floats (8 bytes
+per float: one read, one write), so the bound ``20 * n / copy_bandwidth`` is measured on the same
+machine under the same load.  Paths compared:
+
+* from scratch: ``d2lite.adagrad`` (the teaching code: torch in-place ops, one pass over memory
+  per operation, plus the gradient reset it does);
+* ``torch.optim.Adagrad`` with ``foreach=False`` (for-loop), ``foreach=True`` and ``fused=True``;
+* the NumPy reference ``d2lite.optim.Adagrad`` (functional: returns new arrays), if present;
+* for comparison, the from-scratch update as the chapter first wrote it (:func:`first_draft_adagrad`
+  below, kept only as a measured baseline): it makes four full-size temporaries per update.
+"""
+from __future__ import annotations
+
+import torch
+
+from d2lite.scratch import adagrad
+
+from .config import Config
+from .harness import Goal, interleaved, median, paired_ratio, repeat_call, row
+
+__all__ = ["run", "first_draft_adagrad", "BYTES_PER_PARAMETER"]
+
+TITLE = "One update on 1M to 50M parameters against the copy bandwidth"
+BYTES_PER_PARAMETER = 20   # read p, g, s; write p, s (float32)
+COPY_BYTES_PER_FLOAT = 8   # read src, write dst
+FUSED_GOAL = Goal("<=", 2.0)
+SCRATCH_GOAL = Goal("<=", 1.5)
+LR = 0.01
+
+
+def first_draft_adagrad(params, states, hyperparams) -> None:
+    """The from-scratch update as first written in d2lite.scratch (a baseline, not for use)."""
+    lr, eps = hyperparams["lr"], hyperparams.get("eps", 1e-6)
+    for p, s in zip(params, states):
+        with torch.no_grad():
+            s[:] += torch.square(p.grad)
+            p[:] -= lr * p.grad / torch.sqrt(s + eps)
+        p.grad.data.zero_()
+
+
+def _numpy_reference():
+    """``d2lite.optim.Adagrad`` if the NumPy reference is available, else None and the reason."""
+    try:
+        from d2lite.optim import Adagrad
+        Adagrad.preset
+    except (ImportError, AttributeError):
+        return None, "d2lite.optim.Adagrad (the NumPy reference) is not available on this branch"
+    return Adagrad, ""
+
+
+def _cases(n: int, number: int, numpy_adagrad) -> dict:
+    generator = torch.Generator().manual_seed(n)
+    grad = torch.rand(n, generator=generator)
+    cases = {}
+
+    src, dst = torch.rand(n, generator=generator), torch.empty(n)
+    cases["copy"] = lambda: repeat_call(lambda: dst.copy_(src), number)
+
+    scratch_param = torch.zeros(n, requires_grad=True)
+    scratch_state = [torch.zeros(n)]
+    scratch_param.grad = grad.clone()  # the teaching code zeroes its gradient after the update
+    cases["from scratch (d2lite.adagrad)"] = lambda: repeat_call(
+        lambda: adagrad([scratch_param], scratch_state, {"lr": LR}), number)
+
+    draft_param = torch.zeros(n, requires_grad=True)
+    draft_state = [torch.zeros(n)]
+    draft_param.grad = grad.clone()
+    cases["from scratch, first draft"] = lambda: repeat_call(
+        lambda: first_draft_adagrad([draft_param], draft_state, {"lr": LR}), number)
+
+    for label, options in (("torch for-loop", {"foreach": False}), ("torch foreach", {"foreach": True}),
+                           ("torch fused", {"fused": True})):
+        param = torch.zeros(n, requires_grad=True)
+        param.grad = grad
+        optimizer = torch.optim.Adagrad([param], lr=LR, **options)
+        cases[label] = (lambda opt: lambda: repeat_call(opt.step, number))(optimizer)
+
+    if numpy_adagrad is not None:
+        reference = numpy_adagrad.preset("torch", lr=LR)
+        holder = {"params": torch.zeros(n).numpy()}
+        holder["state"] = reference.init(holder["params"])
+        grad_np = grad.numpy()
+
+        def numpy_update():
+            holder["params"], holder["state"] = reference.update(grad_np, holder["state"],
+                                                                 holder["params"])
+
+        cases["NumPy reference (d2lite.optim.Adagrad)"] = lambda: repeat_call(numpy_update, number)
+    return cases
+
+
+def run(config: Config) -> dict:
+    numpy_adagrad, missing = _numpy_reference()
+    per_size = {}
+    for n in config.update_sizes:
+        number = max(1, round(2e7 / n))  # about 20M parameters' worth of work per timing
+        seconds = interleaved(_cases(n, number, numpy_adagrad), config.repeats)
+        copy = seconds["copy"]
+        bound = [BYTES_PER_PARAMETER / COPY_BYTES_PER_FLOAT * c for c in copy]  # seconds at copy speed
+        per_size[str(n)] = {
+            "seconds": seconds,
+            "copy_bandwidth_GBps": COPY_BYTES_PER_FLOAT * n / median(copy) / 1e9,
+            "achieved_GBps": {name: BYTES_PER_PARAMETER * n / median(v) / 1e9
+                              for name, v in seconds.items() if name != "copy"},
+            "over_bound": {name: paired_ratio(v, bound) for name, v in seconds.items() if name != "copy"},
+            "over_fused": {name: paired_ratio(v, seconds["torch fused"]) for name, v in seconds.items()
+                           if name != "copy"},
+            "calls_per_timing": number,
+        }
+    largest = str(max(config.update_sizes))
+    top = per_size[largest]
+    size_label = f"{int(largest) / 1e6:g}M" if int(largest) >= 1e6 else largest
+    rows = [
+        row(f"fused update time / copy-bandwidth bound, n = {size_label}",
+            top["over_bound"]["torch fused"], FUSED_GOAL,
+            f"fused {top['achieved_GBps']['torch fused']:.1f} GB/s (20 B/param); "
+            f"copy {top['copy_bandwidth_GBps']:.1f} GB/s"),
+        row(f"from scratch / fused, n = {size_label}", top["over_fused"]["from scratch (d2lite.adagrad)"],
+            SCRATCH_GOAL, f"from scratch {top['achieved_GBps']['from scratch (d2lite.adagrad)']:.1f} GB/s"),
+    ]
+    for name in ("from scratch, first draft", "torch for-loop", "torch foreach",
+                 "NumPy reference (d2lite.optim.Adagrad)"):
+        if name in top["over_fused"]:
+            rows.append(row(f"{name} / fused, n = {size_label}", top["over_fused"][name], None,
+                            f"{top['achieved_GBps'][name]:.1f} GB/s"))
+    notes = [missing] if missing else []
+    return {"item": 4, "title": TITLE, "rows": rows, "notes": notes,
+            "data": {"sizes": list(config.update_sizes), "per_size": per_size,
+                     "bytes_per_parameter": BYTES_PER_PARAMETER}}
+
