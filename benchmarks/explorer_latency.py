@@ -16,7 +16,8 @@ What is timed, for the figure at the sliders' default values:
 
 The ratio update / bare redraw says how much the explorer adds on top of the unavoidable
 rendering.  The full run also times ``explorer.png(**setting)`` (the same work as ``update``)
-against the bare redraw at every slider's two ends and reports the worst end.
+against the bare redraw at every slider's two ends and reports the worst end.  Times are process
+CPU time (see ``harness.cpu_clock``).
 """
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ from d2lite.plotting import figure_to_png
 from d2lite.widgets import Explorer
 
 from .config import Config
-from .harness import Goal, interleaved, median, paired_ratio, row
+from .harness import Goal, clock_name, cpu_clock, interleaved, median, paired_ratio, row
 
 __all__ = ["run", "find_explorer_factories"]
 
 TITLE = "Slider responsiveness: each explorer's update against a bare redraw"
 GOAL = Goal("<=", 1.5)
+CLOCK = cpu_clock  # rendering is single-threaded; see harness.cpu_clock
 
 
 def find_explorer_factories() -> dict:
@@ -39,7 +41,8 @@ def find_explorer_factories() -> dict:
             if name.endswith("_explorer") and callable(getattr(d2lite, name, None))}
 
 
-def _ratio_at(explorer: Explorer, setting: dict | None, repeats: int) -> tuple[float, dict]:
+def _ratio_at(explorer: Explorer, setting: dict | None, repeats: int,
+              warmup: int) -> tuple[float, dict]:
     overrides = setting or {}
     figure = explorer.figure(**overrides)
     if setting is None:
@@ -48,13 +51,15 @@ def _ratio_at(explorer: Explorer, setting: dict | None, repeats: int) -> tuple[f
         def update():
             explorer.png(**overrides)
     seconds = interleaved({"update": update,
-                           "bare redraw": lambda: figure_to_png(figure, dpi=explorer.dpi)}, repeats)
+                           "bare redraw": lambda: figure_to_png(figure, dpi=explorer.dpi)}, repeats, warmup,
+                          CLOCK)
     return paired_ratio(seconds["update"], seconds["bare redraw"]), seconds
 
 
 def run(config: Config) -> dict:
     factories = find_explorer_factories()
     explorers, rows, notes = {}, [], []
+    notes.append(f"clock: {clock_name(CLOCK)}")
     if not factories:
         notes.append("no public *_explorer factory in d2lite on this branch")
     for name, factory in factories.items():
@@ -62,7 +67,7 @@ def run(config: Config) -> dict:
             explorer = factory()
             if not isinstance(explorer, Explorer):
                 raise TypeError(f"{name}() returned {type(explorer).__name__}, not an Explorer")
-            ratio, seconds = _ratio_at(explorer, None, config.explorer_repeats)
+            ratio, seconds = _ratio_at(explorer, None, config.explorer_repeats, config.warmup)
         except Exception as error:  # noqa: BLE001 - shown as an error row
             explorers[name] = {"error": f"{type(error).__name__}: {error}"}
             rows.append(row(f"{name}: update / bare redraw", float("nan"), GOAL,
@@ -75,7 +80,8 @@ def run(config: Config) -> dict:
         if config.explorer_extremes:
             ends = []
             for setting in explorer.extreme_settings():
-                end_ratio, end_seconds = _ratio_at(explorer, setting, max(2, config.explorer_repeats // 2))
+                end_ratio, end_seconds = _ratio_at(explorer, setting, max(2, config.explorer_repeats // 2),
+                                                     config.warmup)
                 changed = {k: v for k, v in setting.items() if v != explorer.values()[k]}
                 ends.append({"setting": {k: float(v) for k, v in changed.items()}, "ratio": end_ratio,
                              "update_ms": median(end_seconds["update"]) * 1e3})
@@ -87,6 +93,10 @@ def run(config: Config) -> dict:
                            f"{worst['update_ms']:.0f} ms)")
         explorers[name] = entry
         rows.append(row(f"{name}: update / bare redraw", ratio, GOAL, detail))
-    return {"item": 5, "title": TITLE, "rows": rows, "notes": notes,
+    table = {"title": "Milliseconds (medians) at the default slider values",
+             "header": ["explorer", "sliders", "update", "bare redraw", "ratio"],
+             "rows": [[name, ", ".join(e["sliders"]), f"{e['update_ms']:.0f}", f"{e['bare_redraw_ms']:.0f}",
+                       f"{e['ratio']:.2f}"] for name, e in explorers.items() if "ratio" in e]}
+    return {"item": 5, "title": TITLE, "rows": rows, "notes": notes, "tables": [table],
             "data": {"explorers": explorers,
                      "bare_redraw": "figure_to_png of the already-built figure at the explorer's dpi"}}

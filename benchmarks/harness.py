@@ -7,6 +7,7 @@ cases rotates from round to round so that no case always runs first (cold) or la
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import operator
 import os
@@ -17,7 +18,21 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Mapping
 
 __all__ = ["Goal", "interleaved", "paired_ratio", "median", "row", "machine_description",
-           "repeat_call"]
+           "repeat_call", "cpu_clock", "wall_clock", "clock_name", "cpu_timed_training"]
+
+#: Wall-clock seconds: what a learner waits, but on a shared machine it also counts the time
+#: this process spends waiting for a core.
+wall_clock = time.perf_counter
+#: CPU seconds of this process (user + system, every thread): immune to waiting for a core on a
+#: shared machine, and still counting memory stalls and page faults.  With one torch thread it
+#: is the time an otherwise idle machine would take.
+cpu_clock = time.process_time
+
+
+def clock_name(clock: Callable[[], float]) -> str:
+    """A readable name for a clock, for the report."""
+    return {wall_clock: "wall clock (time.perf_counter)",
+            cpu_clock: "process CPU time (time.process_time)"}.get(clock, repr(clock))
 
 
 @dataclass(frozen=True)
@@ -41,26 +56,57 @@ class Goal:
         return f"{self.op} {self.threshold:g}"
 
 
+@contextlib.contextmanager
+def cpu_timed_training():
+    """Inside this block, d2lite's training loops clock themselves with :data:`cpu_clock`.
+
+    ``train_scratch`` and ``train_concise`` time their own epochs with a
+    :class:`d2lite.timer.Timer` (wall clock) that stops during evaluation; here that Timer is
+    swapped for one reading the process CPU time, so the loops' own seconds per epoch stop
+    counting the time spent waiting for a core on a shared machine.
+    """
+    from d2lite import training
+    from d2lite.timer import Timer
+
+    class CpuTimer(Timer):
+        def start(self) -> None:
+            self._tik = cpu_clock()
+
+        def stop(self) -> float:
+            if self._tik is None:
+                raise RuntimeError("Timer.stop() called before Timer.start()")
+            self.times.append(cpu_clock() - self._tik)
+            self._tik = None
+            return self.times[-1]
+
+    original = training.Timer
+    training.Timer = CpuTimer
+    try:
+        yield
+    finally:
+        training.Timer = original
+
+
 def median(values) -> float:
     """The median of a non-empty sequence, as a float."""
     return float(statistics.median(values))
 
 
-def repeat_call(fn: Callable[[], object], number: int) -> float:
-    """Call ``fn`` ``number`` times back to back; seconds per call."""
-    start = time.perf_counter()
+def repeat_call(fn: Callable[[], object], number: int, clock: Callable[[], float] = wall_clock) -> float:
+    """Call ``fn`` ``number`` times back to back; seconds per call on ``clock``."""
+    start = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - start) / number
+    return (clock() - start) / number
 
 
-def interleaved(cases: Mapping[str, Callable[[], float | None]], repeats: int,
-                warmup: int = 1) -> dict[str, list[float]]:
+def interleaved(cases: Mapping[str, Callable[[], object]], repeats: int, warmup: int = 1,
+                clock: Callable[[], float] = wall_clock) -> dict[str, list[float]]:
     """Time every case once per round for ``repeats`` rounds, rotating the order each round.
 
-    A case is a callable that either returns the seconds it measured itself (for example a
-    training loop whose clock excludes evaluation) or returns ``None``, in which case the
-    wall-clock time of the call is used.  ``warmup`` untimed rounds come first.
+    A case is a callable that either returns the seconds it measured itself as a ``float`` (for
+    example a training loop whose clock excludes evaluation) or returns anything else, in which
+    case the time of the call on ``clock`` is used.  ``warmup`` untimed rounds come first.
     """
     names = list(cases)
     if not names:
@@ -69,11 +115,11 @@ def interleaved(cases: Mapping[str, Callable[[], float | None]], repeats: int,
     for round_number in range(warmup + repeats):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
+            start = clock()
             measured = cases[name]()
-            elapsed = time.perf_counter() - start
+            elapsed = clock() - start
             if round_number >= warmup:
-                seconds[name].append(float(measured) if measured is not None else elapsed)
+                seconds[name].append(measured if isinstance(measured, float) else elapsed)
     return seconds
 
 
