@@ -149,6 +149,23 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _git_state() -> str:
+    """The commit the benchmarks ran on (and whether the tree had changes), if in a git checkout."""
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                                capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               text=True, capture_output=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not commit:
+        return "unknown"
+    return commit + (" with uncommitted changes" if dirty else "")
+
+
 def machine_description() -> dict:
     """CPU model, core count, load, library versions and the date: what RESULTS.md prints."""
     import matplotlib
@@ -160,6 +177,7 @@ def machine_description() -> dict:
     except OSError:  # pragma: no cover - not on Linux
         load = (float("nan"),) * 3
     return {
+        "code": _git_state(),
         "date_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu_model": _cpu_model(),
         "logical_cores": os.cpu_count(),

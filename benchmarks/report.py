@@ -14,6 +14,9 @@ from d2lite.plotting import new_figure
 __all__ = ["write_report", "PLOTTERS"]
 
 
+_OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
 def _plot_epoch(data: dict, ax: Axes) -> Axes:
     breakdown = data["breakdown_seconds_per_epoch"]
     loops = list(breakdown)
@@ -23,8 +26,9 @@ def _plot_epoch(data: dict, ax: Axes) -> Axes:
         widths = np.array([breakdown[loop][part] * 1e3 for loop in loops])
         ax.barh(loops, widths, left=left, label=part)
         left += widths
-    ax.set(xlabel="milliseconds per epoch (medians)", title="Where an epoch goes: the update is a small part")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.set(xlabel="milliseconds per epoch (medians)",
+           title="Where an epoch goes: forward and backward dominate")
+    ax.legend(**_OUTSIDE)
     return ax
 
 
@@ -43,8 +47,8 @@ def _plot_step_share(data: dict, ax: Axes) -> Axes:
         ax.barh(names, widths, left=left, label=piece)
         left += widths
     ax.set(xlabel="milliseconds per iteration (medians)",
-           title="LeNet on digits: the optimizer step is a sliver")
-    ax.legend(fontsize="small", loc="lower right")
+           title="LeNet on digits: where an iteration goes")
+    ax.legend(**_OUTSIDE)
     return ax
 
 
@@ -72,7 +76,7 @@ def _plot_update(data: dict, ax: Axes) -> Axes:
                 label="copy bandwidth (same run)")
     ax.set(xlabel="parameters n", ylabel="GB/s (20 bytes per parameter)", ylim=(0, None),
            title="Only the fused update runs near memory speed")
-    ax.legend(fontsize="x-small")
+    ax.legend(**_OUTSIDE)
     return ax
 
 
@@ -89,7 +93,7 @@ def _plot_explorers(data: dict, ax: Axes) -> Axes:
     ax.set_yticks(y, names, fontsize="small")
     ax.axvline(300, color="crimson", ls=":", label="0.3 s budget")
     ax.set(xlabel="milliseconds (medians)", title="Slider update against a bare redraw")
-    ax.legend(fontsize="small")
+    ax.legend(**_OUTSIDE)
     return ax
 
 
@@ -137,7 +141,7 @@ def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
         if "data" not in result:
             continue
         for suffix, plotter in PLOTTERS.get(number, {}).items():
-            fig, ax = new_figure(figsize=(6, 3.2))
+            fig, ax = new_figure(figsize=(7.5, 3.2))
             plotter(result["data"], ax)
             name = f"item{number}{suffix}.png"
             fig.savefig(out / name, dpi=80, metadata={"Software": None})
@@ -156,6 +160,7 @@ def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
              f"torch threads: {machine['torch_threads']}",
              f"- load average (1, 5, 15 min) at the start: {machine['load_average_1_5_15_min']}, "
              f"at the end: {machine.get('load_average_at_end', 'n/a')} (the machine is shared)",
+             f"- code: commit {machine.get('code', 'unknown')}",
              f"- Python {machine['python']}, torch {machine['torch']}, NumPy {machine['numpy']}, "
              f"matplotlib {machine['matplotlib']}; {machine['platform']}", "",
              "## Summary", "",
