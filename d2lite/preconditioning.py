@@ -28,6 +28,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from ._checks import check_choice, check_float, check_int
 from .quadratic import Quadratic2D, quadratic_2d
@@ -42,7 +43,7 @@ SPD_KINDS = ("axis_aligned", "rotated", "scaled")
 
 
 # --------------------------------------------------------------------------- input checks
-def _as_matrix(name: str, Q, *, symmetric: bool = True) -> np.ndarray:
+def _as_matrix(name: str, Q: ArrayLike, *, symmetric: bool = True) -> np.ndarray:
     """``Q`` as a finite square float array (symmetric up to rounding when asked)."""
     try:
         array = np.asarray(Q)
@@ -64,7 +65,7 @@ def _as_matrix(name: str, Q, *, symmetric: bool = True) -> np.ndarray:
     return array
 
 
-def _as_rng(rng) -> np.random.Generator:
+def _as_rng(rng: np.random.Generator | int) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
@@ -73,7 +74,7 @@ def _as_rng(rng) -> np.random.Generator:
                     f"got {type(rng).__name__}: {rng!r}")
 
 
-def _as_vector(name: str, value, d: int) -> np.ndarray:
+def _as_vector(name: str, value: ArrayLike, d: int) -> np.ndarray:
     try:
         vector = np.asarray(value)
     except ValueError:  # ragged nested lists
@@ -91,7 +92,7 @@ def _as_vector(name: str, value, d: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- linear algebra
-def eigendecomposition(Q) -> tuple[np.ndarray, np.ndarray]:
+def eigendecomposition(Q: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r"""Eigenvalues (largest first) and the orthogonal ``U`` with :math:`Q = U^\top \Lambda U`.
 
     The eigenvectors are the *rows* of ``U`` (NumPy's :func:`numpy.linalg.eigh` puts them in
@@ -109,8 +110,8 @@ def eigendecomposition(Q) -> tuple[np.ndarray, np.ndarray]:
     return eigenvalues[order], vectors[:, order].T
 
 
-def condition_number(Q) -> float:
-    r"""The condition number :math:`\kappa = \Lambda_1 / \Lambda_d` of a symmetric positive definite ``Q``.
+def condition_number(Q: ArrayLike) -> float:
+    r"""The condition number :math:`\kappa = \Lambda_1 / \Lambda_d` of a positive definite ``Q``.
 
     :math:`\kappa \ge 1`, with equality exactly when ``Q`` is a multiple of the identity.  Raises
     ``ValueError`` when ``Q`` is not square, not symmetric, not finite or not positive definite.
@@ -126,7 +127,7 @@ def condition_number(Q) -> float:
     return float(eigenvalues[-1] / eigenvalues[0])
 
 
-def diagonal_preconditioner(Q) -> np.ndarray:
+def diagonal_preconditioner(Q: ArrayLike) -> np.ndarray:
     r"""The diagonally preconditioned matrix :math:`\tilde Q_{ij} = Q_{ij} / \sqrt{Q_{ii} Q_{jj}}`.
 
     This is :math:`\tilde Q = D^{-1/2} Q D^{-1/2}` with :math:`D = \operatorname{diag}(Q)`: the
@@ -154,7 +155,7 @@ def diagonal_preconditioner(Q) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- random matrices
-def random_orthogonal(d: int, rng) -> np.ndarray:
+def random_orthogonal(d: int, rng: np.random.Generator | int) -> np.ndarray:
     r"""A random ``d x d`` orthogonal matrix, uniform over rotations and reflections (Haar).
 
     QR-factorise a matrix of standard normal entries and fix the signs of ``R``'s diagonal, the
@@ -166,7 +167,8 @@ def random_orthogonal(d: int, rng) -> np.ndarray:
     return q * np.sign(np.diag(r))[None, :]
 
 
-def random_spd(d: int, rng, *, max_condition: float = 100.0, kind: str = "rotated") -> np.ndarray:
+def random_spd(d: int, rng: np.random.Generator | int, *, max_condition: float = 100.0,
+               kind: str = "rotated") -> np.ndarray:
     r"""A random symmetric positive definite ``d x d`` matrix of one of three kinds.
 
     The eigenvalues (or scales) are drawn log-uniformly from ``[1, max_condition]``, so the
@@ -201,12 +203,14 @@ def random_spd(d: int, rng, *, max_condition: float = 100.0, kind: str = "rotate
 
 
 # --------------------------------------------------------------------------- experiments
-def gd_steps_to_tolerance(Q, *, rate: float | None = None, start=None, tol: float = 1e-6,
+def gd_steps_to_tolerance(Q: ArrayLike, *, rate: float | None = None,
+                          start: ArrayLike | None = None, tol: float = 1e-6,
                           max_steps: int = 100_000) -> int | None:
-    r"""How many gradient-descent steps on :math:`\tfrac12\mathbf{x}^\top Q\mathbf{x}` reach ``tol``.
+    r"""Gradient-descent steps on :math:`\tfrac12\mathbf{x}^\top Q\mathbf{x}` until ``tol`` is met.
 
     Runs :math:`\mathbf{x}_{t+1} = \mathbf{x}_t - \eta Q \mathbf{x}_t` from ``start`` (default: all
-    ones) and returns the first ``t`` with :math:`\|\mathbf{x}_t\| \le \mathrm{tol}\,\|\mathbf{x}_0\|`
+    ones) and returns the first ``t`` with
+    :math:`\|\mathbf{x}_t\| \le \mathrm{tol}\,\|\mathbf{x}_0\|`
     (the minimiser is the origin), or ``None`` when ``max_steps`` steps are not enough or the
     iterates blow up.  The default rate :math:`\eta = 1/\Lambda_1` is safe for every ``Q``; then
     the error along eigenvector :math:`i` shrinks by :math:`1 - \Lambda_i/\Lambda_1` per step, so
@@ -214,9 +218,11 @@ def gd_steps_to_tolerance(Q, *, rate: float | None = None, start=None, tol: floa
     """
     Q = _as_matrix("Q", Q)
     d = Q.shape[0]
-    largest = float(np.linalg.eigvalsh(Q)[-1])
-    if largest <= 0:
-        raise ValueError("Q must be positive definite (its largest eigenvalue is not positive)")
+    eigenvalues = np.linalg.eigvalsh(Q)
+    if eigenvalues[0] <= 0:
+        raise ValueError(f"Q must be positive definite (all eigenvalues > 0); its smallest "
+                         f"eigenvalue is {eigenvalues[0]:.3g}")
+    largest = float(eigenvalues[-1])
     rate = 1.0 / largest if rate is None else check_float("rate", rate, strict=True)
     x = np.ones(d) if start is None else _as_vector("start", start, d)
     tol = check_float("tol", tol, strict=True)
@@ -247,7 +253,7 @@ class AdagradRun(NamedTuple):
     accumulators: np.ndarray
 
 
-def adagrad_on_quadratic(Q, start, *, eta: float = 0.4, steps: int = 20,
+def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, eta: float = 0.4, steps: int = 20,
                          eps: float = 1e-6) -> AdagradRun:
     r"""Run Adagrad on :math:`f(\mathbf{x}) = \tfrac12\mathbf{x}^\top Q\mathbf{x}` in any dimension.
 
@@ -347,7 +353,8 @@ def draw_preconditioning(condition: float = 20.0, angle: float = 0.0, scaled_rat
             elif line.get_label() == "minimum":
                 line.set(color="black", marker="*", markersize=9)
     stable = scaled_rate < 2
-    verdict = "stable, as η·λ_max < 2" if stable else "η·λ_max ≥ 2: the steep direction diverges"
+    verdict = ("stable, as η·λ_max < 2" if stable
+               else "η·λ_max ≥ 2: the steep direction diverges")
     fig.suptitle(f"{steps} steps of size η = {scaled_rate:g} / λ_max ({verdict})",
                  fontsize="medium", color="black" if stable else "crimson")
     for ax in (left, right):
@@ -370,5 +377,6 @@ def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
     return Explorer(draw, {
         "condition": log_slider("condition κ", condition, 1.0, 1000.0, steps_per_decade=10),
         "angle": float_slider("angle (degrees)", angle, 0.0, 90.0, 5.0, readout_format=".0f"),
-        "scaled_rate": float_slider("η × λ_max", scaled_rate, 0.1, 2.1, 0.1, readout_format=".1f"),
+        "scaled_rate": float_slider("η × λ_max", scaled_rate, 0.1, 2.1, 0.1,
+                                    readout_format=".1f"),
     })

@@ -1,6 +1,7 @@
 """Tests for d2lite.preconditioning, against numpy.linalg and closed forms."""
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -24,6 +25,11 @@ kinds = st.sampled_from(["axis_aligned", "rotated", "scaled"])
 def test_public_names_are_exported():
     for name in d2lite.preconditioning.__all__:
         assert getattr(d2lite, name) is getattr(d2lite.preconditioning, name)
+
+
+def test_docstring_examples_print_what_they_show():
+    result = doctest.testmod(d2lite.preconditioning)
+    assert result.attempted >= 3 and result.failed == 0
 
 
 # ------------------------------------------------------------------ eigendecomposition
@@ -204,6 +210,8 @@ def test_gd_steps_report_none_for_divergence_and_for_too_few_steps():
     assert gd_steps_to_tolerance(Q, start=[0.0, 0.0]) == 0
     with pytest.raises(ValueError, match="start"):
         gd_steps_to_tolerance(Q, start=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="positive definite"):
+        gd_steps_to_tolerance(np.diag([4.0, -1.0]))
 
 
 # ------------------------------------------------------------------ Adagrad on a quadratic
