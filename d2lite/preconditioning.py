@@ -342,7 +342,9 @@ def draw_preconditioning(condition: float = 20.0, angle: float = 0.0, scaled_rat
                    f"GD: {_progress(f, plain)}", fontsize="medium")
     show_trace_2d(f_tilde, {"preconditioned GD": rescaled, "minimum": minimum}, ax=right,
                   grid_points=60)
-    right.set(xlabel="$y_1 = \\sqrt{Q_{11}}\\,x_1$", ylabel="$y_2 = \\sqrt{Q_{22}}\\,x_2$")
+    # plain-text labels: mathtext would be parsed again on every redraw
+    left.set(xlabel="x₁", ylabel="x₂")
+    right.set(xlabel="y₁ = √Q₁₁ · x₁", ylabel="y₂ = √Q₂₂ · x₂")
     right.set_title(f"preconditioned: κ = {kappa_tilde:.3g}\n"
                     f"{_progress(f_tilde, rescaled)}", fontsize="medium")
     for ax in (left, right):
