@@ -33,7 +33,7 @@ def test_docstring_examples_print_what_they_show():
 
 
 # ------------------------------------------------------------------ eigendecomposition
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=seeds, d=dims, kind=kinds)
 def test_eigendecomposition_rebuilds_Q_with_eigenvectors_in_rows(seed, d, kind):
     Q = random_spd(d, seed, kind=kind)
@@ -58,7 +58,7 @@ def test_rotated_problem_gives_the_minimiser_and_minimum_of_a_direct_solve():
 
 
 # ------------------------------------------------------------------ condition number
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=seeds, d=dims, kind=kinds)
 def test_condition_number_matches_numpy_cond(seed, d, kind):
     Q = random_spd(d, seed, kind=kind)
@@ -66,7 +66,7 @@ def test_condition_number_matches_numpy_cond(seed, d, kind):
     assert condition_number(Q) >= 1.0
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=seeds, d=dims)
 def test_condition_number_is_invariant_under_orthogonal_similarity(seed, d):
     rng = np.random.default_rng(seed)
@@ -96,7 +96,7 @@ def test_condition_number_rejects_bad_matrices(Q, error, match):
 
 
 # ------------------------------------------------------------------ diagonal preconditioning
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(seed=seeds, d=dims, kind=kinds)
 def test_preconditioned_matrix_has_unit_diagonal_and_is_D_half_Q_D_half(seed, d, kind):
     Q = random_spd(d, seed, kind=kind)
@@ -107,7 +107,7 @@ def test_preconditioned_matrix_has_unit_diagonal_and_is_D_half_Q_D_half(seed, d,
     assert np.all(np.linalg.eigvalsh(Q_tilde) > 0)  # still positive definite
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(diagonal=st.lists(st.floats(min_value=1e-6, max_value=1e6), min_size=1, max_size=8))
 def test_preconditioning_is_exact_for_a_diagonal_matrix(diagonal):
     Q_tilde = diagonal_preconditioner(np.diag(diagonal))
@@ -115,7 +115,7 @@ def test_preconditioning_is_exact_for_a_diagonal_matrix(diagonal):
     assert condition_number(Q_tilde) == 1.0
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=seeds, d=dims)
 def test_preconditioning_undoes_any_rescaling_of_the_coordinates(seed, d):
     rng = np.random.default_rng(seed)
@@ -132,7 +132,7 @@ def test_in_2d_at_45_degrees_preconditioning_changes_nothing(kappa):
     assert condition_number(diagonal_preconditioner(Q)) == pytest.approx(kappa, rel=1e-9)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(seed=seeds)
 def test_in_2d_preconditioning_never_makes_kappa_worse(seed):
     Q = random_spd(2, seed, max_condition=1e4)
