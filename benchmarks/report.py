@@ -160,7 +160,8 @@ def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
              f"torch threads: {machine['torch_threads']}",
              f"- load average (1, 5, 15 min) at the start: {machine['load_average_1_5_15_min']}, "
              f"at the end: {machine.get('load_average_at_end', 'n/a')} (the machine is shared)",
-             f"- code: commit {machine.get('code', 'unknown')}",
+             f"- code: commit {machine.get('code', 'unknown')}"
+             + (f" ({machine['note']})" if machine.get("note") else ""),
              f"- Python {machine['python']}, torch {machine['torch']}, NumPy {machine['numpy']}, "
              f"matplotlib {machine['matplotlib']}; {machine['platform']}", "",
              "## Summary", "",

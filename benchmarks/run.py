@@ -47,12 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE, help="folder for RESULTS.md and plots")
     parser.add_argument("--only", type=int, nargs="+", choices=sorted(ITEMS), help="items to run")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument("--note", default="", help="a line for RESULTS.md, e.g. which branches")
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
     torch.set_num_threads(args.threads)
     config = QUICK if args.quick else FULL
     machine = machine_description()
+    if args.note:
+        machine["note"] = args.note
     results = []
     for number in args.only or sorted(ITEMS):
         print(f"item {number}: {ITEMS[number]} ...", file=sys.stderr, flush=True)

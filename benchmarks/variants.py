@@ -16,7 +16,7 @@ __all__ = ["in_place_adagrad"]
 
 def in_place_adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
                      hyperparams: Mapping[str, float]) -> None:
-    r"""In place, :math:`s \leftarrow s + g^2,\ p \leftarrow p - \eta\, g / \sqrt{s + \epsilon}`; zero ``g``."""
+    r"""In place: :math:`s \leftarrow s + g^2,\ p \leftarrow p - \eta g / \sqrt{s + \epsilon}`, then ``g = 0``."""
     lr, eps = hyperparams["lr"], hyperparams.get("eps", 1e-6)
     for p, s in zip(params, states):
         g = p.grad
