@@ -16,7 +16,10 @@ __all__ = ["in_place_adagrad"]
 
 def in_place_adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
                      hyperparams: Mapping[str, float]) -> None:
-    r"""In place: :math:`s \leftarrow s + g^2,\ p \leftarrow p - \eta g / \sqrt{s + \epsilon}`, then ``g = 0``."""
+    r"""In place: :math:`s \leftarrow s + g^2`, :math:`p \leftarrow p - \eta g / \sqrt{s + \epsilon}`.
+
+    The gradient is zeroed afterwards, as in :func:`d2lite.adagrad`.
+    """
     lr, eps = hyperparams["lr"], hyperparams.get("eps", 1e-6)
     for p, s in zip(params, states):
         g = p.grad
