@@ -3,6 +3,7 @@
     python -m benchmarks.run                 # the full run (make bench), a few minutes
     python -m benchmarks.run --quick --out /tmp/bench   # tiny sizes: the smoke test
     python -m benchmarks.run --only 1 4      # some items only (the others are not written)
+    python -m benchmarks.run --replot        # rewrite RESULTS.md and plots from results.json
 
 Torch runs on one thread by default (``--threads``): the machine has two cores shared with other
 work, and one thread keeps the torch paths comparable with the single-threaded NumPy reference.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 import time
 import traceback
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from .config import FULL, QUICK
+from .config import FULL, QUICK, Config
 from .harness import machine_description
 from .report import write_report
 
@@ -47,10 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE, help="folder for RESULTS.md and plots")
     parser.add_argument("--only", type=int, nargs="+", choices=sorted(ITEMS), help="items to run")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument("--replot", action="store_true",
+                        help="measure nothing: rewrite the report and plots from results.json in --out")
     parser.add_argument("--note", default="", help="a line for RESULTS.md, e.g. which branches")
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.replot:
+        payload = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        path = write_report(payload["results"], payload["machine"], Config(**payload["config"]), args.out)
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
     torch.set_num_threads(args.threads)
     config = QUICK if args.quick else FULL
     machine = machine_description()
