@@ -26,7 +26,7 @@ class Config:
     explorer_extremes: bool           # item 5: also time every slider at each end
 
 
-FULL = Config(name="full", repeats=7, warmup=1, linreg_examples=1500, epochs=2, lenet_iterations=40,
+FULL = Config(name="full", repeats=9, warmup=1, linreg_examples=1500, epochs=2, lenet_iterations=40,
               vocab_sizes=(10_000, 30_000, 100_000, 300_000, 1_000_000), embedding_dim=64,
               rows_per_batch=1000, update_sizes=(1_000_000, 5_000_000, 20_000_000, 50_000_000),
               update_repeats=5, work_per_timing=20_000_000, explorer_repeats=5,
