@@ -33,7 +33,8 @@ import numpy as np
 
 from ._checks import check_choice, check_float, check_int
 
-__all__ = ["AdagradState", "Adagrad", "PRESETS", "PRESET_SOURCES", "adagrad_path"]
+__all__ = ["AdagradState", "Adagrad", "PRESETS", "PRESET_OPTIONS", "PRESET_SOURCES",
+           "adagrad_path"]
 
 
 class AdagradState(NamedTuple):
@@ -56,6 +57,15 @@ PRESETS: dict[str, dict[str, Any]] = {
                   lr_decay=0.0, weight_decay=0.0, decoupled_weight_decay=True),
     "book": dict(lr=0.1, eps=1e-6, eps_inside=True, initial_accumulator_value=0.0,
                  lr_decay=0.0, weight_decay=0.0, decoupled_weight_decay=False),
+}
+
+#: What each framework's Adagrad offers beyond the defaults (learning-rate decay, weight decay).
+PRESET_OPTIONS: dict[str, dict[str, str]] = {
+    "torch": dict(lr_decay="lr / (1 + (t-1) lr_decay)", weight_decay="added to g, accumulated"),
+    "keras": dict(lr_decay="via a schedule object", weight_decay="decoupled: w -= lr wd w"),
+    "optax": dict(lr_decay="via a schedule function", weight_decay="none (chain another transform)"),
+    "mxnet": dict(lr_decay="via lr_scheduler", weight_decay="decoupled: w -= lr wd w"),
+    "book": dict(lr_decay="none", weight_decay="none"),
 }
 
 #: Where each preset's numbers come from (read in the frameworks' own source code).

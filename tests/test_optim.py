@@ -9,7 +9,7 @@ import pytest
 
 import d2lite
 import d2lite.optim
-from d2lite import PRESET_SOURCES, PRESETS, Adagrad, AdagradState, adagrad_path
+from d2lite import PRESET_OPTIONS, PRESET_SOURCES, PRESETS, Adagrad, AdagradState, adagrad_path
 
 
 def test_docstring_examples_run():
@@ -168,7 +168,7 @@ def test_presets_differ_from_each_other_on_a_tiny_gradient():
 
 
 def test_every_preset_documents_its_source():
-    assert set(PRESET_SOURCES) == set(PRESETS)
+    assert set(PRESET_SOURCES) == set(PRESETS) == set(PRESET_OPTIONS)
     for name, text in PRESET_SOURCES.items():
         assert len(text) > 60 and ("/" in text or "section" in text), name
     assert "PRESET_SOURCES" in Adagrad.preset.__doc__
