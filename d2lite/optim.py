@@ -26,7 +26,7 @@ Frameworks disagree on :math:`\epsilon` (where it sits and how large it is), on
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -169,10 +169,6 @@ class Adagrad:
     def replace(self, **changes: Any) -> "Adagrad":
         """A copy with some hyperparameters changed (checked like the constructor's)."""
         return replace(self, **changes)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The hyperparameters as a plain dict."""
-        return asdict(self)
 
     def init(self, params: np.ndarray) -> AdagradState:
         """The state for ``params``: every accumulator at ``initial_accumulator_value``, count 0."""
