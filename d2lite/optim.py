@@ -16,8 +16,8 @@ explicit state, :meth:`Adagrad.update` maps ``(grads, state, params)`` to
         \mathbf{w}_{t-1} - \eta_t\,\frac{\mathbf{g}_t}{\sqrt{\mathbf{s}_t} + \epsilon}
 
 with every operation coordinate-wise.  With ``decoupled_weight_decay=True`` the decay is not
-added to the gradient but to the step, :math:`\mathbf{w}_t \mathrel{-}= \eta_t \lambda
-\mathbf{w}_{t-1}` (Keras 3 and MXNet 1.x), so it never enters the accumulator.
+added to the gradient but applied to the weights directly, :math:`\mathbf{w}_t \mathrel{-}=
+\eta_t \lambda \mathbf{w}_{t-1}` (Keras 3 and MXNet 1.x), so it never enters the accumulator.
 
 Frameworks disagree on :math:`\epsilon` (where it sits and how large it is), on
 :math:`s_{\text{init}}`, on the default :math:`\eta` and on weight decay;
@@ -120,8 +120,11 @@ class Adagrad:
     step is defined as 0 even when :math:`\epsilon = 0`, as optax does.  Bad hyperparameters
     (negative, NaN or infinite) raise :class:`ValueError`.
 
-    Like every Adagrad, the effective rate :math:`\eta/\sqrt{s_t}` only shrinks: on long runs
-    it can stall learning (Duchi, Hazan and Singer, JMLR 12, 2011; RMSProp and Adam fix this).
+    Warning: the effective rate :math:`\eta/\sqrt{s_t}` only ever shrinks, so on long runs it
+    can stall learning; RMSProp and Adam replace the sum by a moving average.
+
+    Reference: J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for online
+    learning and stochastic optimization", JMLR 12 (2011), 2121-2159.
 
     >>> opt = Adagrad.preset("torch", lr=0.1)
     >>> params = np.array([1.0, -2.0])
