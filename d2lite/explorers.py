@@ -127,24 +127,28 @@ def loglog_slope(values: Sequence[float], first_step: int = 1) -> float:
 
 
 def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
-                         reference: bool = True) -> Axes:
+                         reference: bool = True, fit_from: int = 1) -> Axes:
     r"""Draw each coordinate's effective rate against the step on log-log axes; return the Axes.
 
     With ``reference`` a dashed line of slope :math:`-1/2` starts at each coordinate's first
     rate: the rate a coordinate would have if its gradient kept the size it had at step 1.
-    The legend gives each coordinate's fitted log-log slope (:func:`loglog_slope`).
+    The legend gives each coordinate's log-log slope (:func:`loglog_slope`), fitted on the
+    steps ``t >= fit_from``.
     """
     if not isinstance(history, AdagradHistory):
         raise TypeError(f"history must be an AdagradHistory from adagrad_2d_history, "
                         f"got {type(history).__name__}")
+    fit_from = check_int("fit_from", fit_from)
     if ax is None:
         _, ax = new_figure()
     t = np.arange(1, history.steps + 1)
+    fitted = "" if fit_from == 1 else f" for $t \\geq {fit_from}$"
     for i, color in enumerate(("C1", "C2")):
         rates = history.effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)
         try:
-            slope = f"slope {loglog_slope(rates):+.2f}"
+            # round first, so that a slope of -1e-17 reads +0.00, not -0.00
+            slope = f"slope {round(loglog_slope(rates, fit_from), 2) + 0.0:+.2f}{fitted}"
         except ValueError:
             slope = "slope n/a"
         ax.plot(t[finite], rates[finite], "-o", markersize=2.5, color=color,
