@@ -40,7 +40,8 @@ from .widgets import Explorer, float_slider, int_slider, log_slider
 
 __all__ = ["AdagradHistory", "adagrad_2d_history", "loglog_slope", "plot_effective_rates",
            "draw_algorithm", "algorithm_explorer", "least_squares_floor", "train_quietly",
-           "plot_loss_curves", "draw_scratch_lr", "scratch_lr_explorer"]
+           "plot_loss_curves", "lr_explorer_data", "initial_linreg_loss", "draw_scratch_lr",
+           "scratch_lr_explorer"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,15 +310,27 @@ EXPLORER_EXAMPLES = 500  # a third of the notebook's data set, so that a redraw 
 EXPLORER_NOISE = 0.7
 
 
-def _explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
-                   seed: int = 0):
-    data_iter, feature_dim = synthetic_linreg(num_examples=num_examples, noise=noise, seed=seed)
+def lr_explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
+                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``num_examples`` examples ``(X, y)`` of ``synthetic_linreg(noise=noise, seed=seed)``.
+
+    The full set has its default 1,500 examples (the one notebook 04 trains on); the learning-rate
+    explorer retrains on this subset so that a redraw stays fast.
+    """
+    num_examples = check_int("num_examples", num_examples, minimum=2)
+    data_iter, _ = synthetic_linreg(noise=noise, seed=seed)
     X, y = data_iter.dataset.tensors
-    return X, y, feature_dim
+    if num_examples > len(X):
+        raise ValueError(f"num_examples must be at most {len(X)}, got {num_examples}")
+    return X[:num_examples], y[:num_examples]
 
 
-def _initial_loss(X: torch.Tensor, y: torch.Tensor, seed: int) -> float:
-    """The loss of the model train_scratch starts from (weights drawn with ``seed``, bias 0)."""
+def initial_linreg_loss(X: torch.Tensor, y: torch.Tensor, seed: int = 0) -> float:
+    """The loss (half MSE) of the model :func:`d2lite.train_scratch` starts from with ``seed``.
+
+    That is, weights from :func:`d2lite.init_linreg_params` with ``seed`` and bias 0: the point
+    at epoch 0 of every loss curve trained from that seed.
+    """
     w, b = init_linreg_params(X.shape[1], seed)
     with torch.no_grad():
         return float(squared_loss(linreg(X, w, b), y).mean())
@@ -329,18 +342,18 @@ def draw_scratch_lr(lr: float = 0.1, *, X: torch.Tensor | None = None,
                     seed: int = 0) -> Figure:
     """Train the linear model with from-scratch Adagrad and minibatch SGD at rate ``lr``; plot both.
 
-    Without ``X`` and ``y`` it uses 500 examples of ``synthetic_linreg(noise=0.7)``.  The loader
+    Without ``X`` and ``y`` it uses :func:`lr_explorer_data` (500 examples).  The loader
     is rebuilt from ``seed`` on every call, so the same ``lr`` always gives the same figure.
     The loss axis is logarithmic so that a diverging SGD run stays on the chart.
     """
     lr = check_float("lr", lr, strict=True)
     if X is None or y is None:
-        X, y, _ = _explorer_data()
+        X, y = lr_explorer_data()
     feature_dim = X.shape[1]
     if floor is None:
         floor = least_squares_floor(X, y)
     if initial_loss is None:
-        initial_loss = _initial_loss(X, y, seed)
+        initial_loss = initial_linreg_loss(X, y, seed)
     curves, finals = {}, []
     for name, trainer_fn, states in (("Adagrad", adagrad, init_adagrad_states(feature_dim)),
                                      ("minibatch SGD", sgd, None)):
@@ -359,14 +372,13 @@ def draw_scratch_lr(lr: float = 0.1, *, X: torch.Tensor | None = None,
 def scratch_lr_explorer(lr: float = 0.1, num_examples: int = EXPLORER_EXAMPLES,
                         noise: float = EXPLORER_NOISE, num_epochs: int = 2,
                         seed: int = 0) -> Explorer:
-    """A learning-rate slider (log scale, 0.001 to 10) that retrains Adagrad and SGD on a small
-    synthetic data set and redraws both loss curves (:func:`draw_scratch_lr`).
+    """A learning-rate slider (log scale, 0.001 to 10) that retrains Adagrad and SGD on
+    :func:`lr_explorer_data` and redraws both loss curves (:func:`draw_scratch_lr`).
 
-    The data and its least-squares floor are computed once, outside the redraw.
+    The data, its least-squares floor and the initial loss are computed once, outside the redraw.
     """
-    num_examples = check_int("num_examples", num_examples, minimum=2)
-    X, y, _ = _explorer_data(num_examples, noise, seed)
-    floor, initial_loss = least_squares_floor(X, y), _initial_loss(X, y, seed)
+    X, y = lr_explorer_data(num_examples, noise, seed)
+    floor, initial_loss = least_squares_floor(X, y), initial_linreg_loss(X, y, seed)
 
     def draw(lr: float) -> Figure:
         return draw_scratch_lr(lr, X=X, y=y, floor=floor, initial_loss=initial_loss,

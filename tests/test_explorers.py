@@ -279,9 +279,29 @@ def test_lr_explorer_is_deterministic(lr_explorer):
     assert lr_explorer.png(lr=0.1) == lr_explorer.png(lr=0.1)
 
 
-def test_lr_explorer_losses_match_a_direct_training_run():
-    data_iter, d = d2lite.synthetic_linreg(num_examples=500, noise=0.7)
+def test_lr_explorer_data_is_the_start_of_the_notebook_data_set():
+    data_iter, _ = d2lite.synthetic_linreg(noise=0.7)
     X, y = data_iter.dataset.tensors
+    X_small, y_small = d2lite.lr_explorer_data()
+    assert X_small.shape == (500, 5) and y_small.shape == (500, 1)
+    assert torch.equal(X_small, X[:500]) and torch.equal(y_small, y[:500])
+    with pytest.raises(ValueError, match="num_examples"):
+        d2lite.lr_explorer_data(num_examples=2000)
+
+
+def test_initial_loss_is_the_first_loss_of_a_zero_rate_run():
+    # With lr -> 0 nothing moves, so every evaluated loss equals the loss before training.
+    X, y = d2lite.lr_explorer_data(300)
+    with contextlib.redirect_stdout(io.StringIO()):
+        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0}, d2lite.make_loader(X, y, 10),
+                                         5, num_epochs=1, animate=False)
+    assert d2lite.initial_linreg_loss(X, y) == pytest.approx(losses[0], rel=1e-5)
+
+
+def test_lr_explorer_losses_match_a_direct_training_run():
+    data_iter, d = d2lite.synthetic_linreg(noise=0.7)
+    X, y = data_iter.dataset.tensors
+    X, y = X[:500], y[:500]
     with contextlib.redirect_stdout(io.StringIO()):
         _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.05},
                                          d2lite.make_loader(X, y, 10, 0), d, animate=False)
