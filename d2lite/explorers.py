@@ -170,7 +170,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
 
 
 def _plain_log_ticks(ax: Axes) -> None:
-    # Ticks at powers of ten (and 2 and 5 times them on a short axis), written as plain numbers,
+    # Ticks at powers of ten (and 2 and 5 times them, or every digit, on a short axis), plain numbers,
     # no minor ticks: as readable as the default, and much cheaper to render, so that a slider
     # redraw stays fast.  Call it after the data are drawn.
     for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
@@ -178,7 +178,8 @@ def _plain_log_ticks(ax: Axes) -> None:
             continue
         low, high = sorted(limits)
         decades = math.log10(high / low) if low > 0 else math.inf
-        subs = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
+        subs = (tuple(range(1, 10)) if decades <= 1.2 else (1.0, 2.0, 5.0) if decades <= 2.5
+                else (1.0,))
         axis.set_major_locator(LogLocator(subs=subs, numticks=8))
         axis.set_minor_locator(NullLocator())
         axis.set_major_formatter(FuncFormatter(_plain_number))
