@@ -312,3 +312,13 @@ def test_lr_explorer_losses_match_a_direct_training_run():
 def test_draw_scratch_lr_rejects_a_bad_rate():
     with pytest.raises(ValueError, match="lr"):
         d2lite.draw_scratch_lr(0.0)
+
+
+def test_long_runs_are_drawn_thinned_but_fitted_on_every_step():
+    history = d2lite.adagrad_2d_history(0.4, steps=5000)
+    ax = d2lite.plot_effective_rates(history, fit_from=100)
+    t, rates = ax.get_lines()[0].get_data()
+    assert 200 < len(t) <= 400 and t[0] == 1 and t[-1] == 5000
+    np.testing.assert_allclose(rates, history.effective_rates[np.asarray(t) - 1, 0])
+    slope = round(d2lite.loglog_slope(history.effective_rates[:, 0], first_step=100), 2) + 0.0
+    assert f"slope {slope:+.2f}" in ax.get_legend().get_texts()[0].get_text()
