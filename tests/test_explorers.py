@@ -322,3 +322,14 @@ def test_long_runs_are_drawn_thinned_but_fitted_on_every_step():
     np.testing.assert_allclose(rates, history.effective_rates[np.asarray(t) - 1, 0])
     slope = round(d2lite.loglog_slope(history.effective_rates[:, 0], first_step=100), 2) + 0.0
     assert f"slope {slope:+.2f}" in ax.get_legend().get_texts()[0].get_text()
+
+
+@pytest.mark.parametrize("make, name, value", [(d2lite.algorithm_explorer, "eta", 2.0),
+                                               (d2lite.algorithm_explorer, "steps", 5),
+                                               (d2lite.scratch_lr_explorer, "lr", 1.0)])
+def test_moving_a_slider_redraws_for_the_new_value(make, name, value):
+    explorer = make()
+    default = explorer.last_png
+    explorer.sliders[name].value = value          # what releasing the slider does
+    assert explorer.last_png != default
+    assert explorer.last_png == explorer.png(**{name: explorer.sliders[name].value})
