@@ -1,9 +1,10 @@
-r"""The slider explorers of the chapter notebooks on the algorithm (03) and the from-scratch code (04).
+r"""The slider explorers of the chapters on the algorithm (notebook 03) and from scratch (04).
 
 Notebook 03 watches Adagrad's per-coordinate *effective learning rate*
 
 .. math::
-    \eta_{t,i} = \frac{\eta}{\sqrt{s_{t,i} + \epsilon}},\qquad s_{t,i} = \sum_{\tau \le t} g_{\tau,i}^2,
+    \eta_{t,i} = \frac{\eta}{\sqrt{s_{t,i} + \epsilon}},\qquad
+    s_{t,i} = \sum_{\tau \le t} g_{\tau,i}^2,
 
 along a 2-D run: :func:`adagrad_2d_history` records it (by running the very trainer
 :func:`d2lite.adagrad_2d` through :func:`d2lite.train_2d`, not a copy of it),
@@ -30,7 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from ._checks import check_callable, check_float, check_int
+from ._checks import check_float, check_int
 from .data import make_loader, synthetic_linreg
 from .plotting import new_figure, note_nonfinite
 from .scratch import adagrad, init_adagrad_states, sgd
@@ -136,9 +137,10 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
                          reference: bool = True, fit_from: int = 1) -> Axes:
     r"""Draw each coordinate's effective rate against the step on log-log axes; return the Axes.
 
-    Runs longer than 800 steps are drawn at at most 400 log-spaced steps.  With ``reference``
-    a dashed line of slope :math:`-1/2` starts at each coordinate's first rate: the rate a coordinate would have if its gradient kept the size it had at step 1.
-    The legend gives each coordinate's log-log slope (:func:`loglog_slope`), fitted on the
+    Runs longer than 800 steps are drawn at no more than 400 log-spaced steps.  With
+    ``reference`` a dashed line of slope :math:`-1/2` starts at each coordinate's first rate:
+    the rate that coordinate would have if its gradient kept the size it had at step 1.  The
+    legend gives each coordinate's log-log slope (:func:`loglog_slope`), fitted on the
     steps ``t >= fit_from``.
     """
     if not isinstance(history, AdagradHistory):
@@ -149,8 +151,8 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
         _, ax = new_figure()
     t = np.arange(1, history.steps + 1)
     fitted = "" if fit_from == 1 else f" for t ≥ {fit_from}"
-    # Long runs are drawn at at most 400 log-spaced steps (the slopes use every step): on log axes
-    # that looks the same and renders in a fraction of the time.
+    # Long runs are drawn at no more than 400 log-spaced steps (the slopes use every step): on
+    # log axes that looks the same and renders in a fraction of the time.
     shown = np.unique(np.rint(np.geomspace(1, len(t), 400)).astype(int)) - 1 if len(t) > 800 else \
         np.arange(len(t))
     marker = "o" if len(t) <= 200 else ""
@@ -181,9 +183,9 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
 
 
 def _plain_log_ticks(ax: Axes) -> None:
-    # Ticks at powers of ten (and 2 and 5 times them, or every digit, on a short axis), plain numbers,
-    # no minor ticks: as readable as the default, and much cheaper to render, so that a slider
-    # redraw stays fast.  Call it after the data are drawn.
+    # Ticks at powers of ten (and 2 and 5 times them, or every digit, on a short axis) written as
+    # plain numbers, no minor ticks: as readable as the default and much cheaper to render, so a
+    # slider redraw stays fast.  Call it after the data are drawn.
     for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
         if axis.get_scale() != "log":
             continue
@@ -236,7 +238,8 @@ def algorithm_explorer(eta: float = 0.4, eps: float = 1e-6, steps: int = 20,
     """
     sliders = {
         "eta": log_slider("learning rate η", eta, 0.01, 10.0),
-        "eps": log_slider("ε (in the root)", eps, 1e-8, 1.0, steps_per_decade=2, readout_format=".0e"),
+        "eps": log_slider("ε (in the root)", eps, 1e-8, 1.0, steps_per_decade=2,
+                          readout_format=".0e"),
         "steps": int_slider("steps", steps, 1, 200),
         "x1": float_slider("start x1", start[0], -10.0, 10.0, 0.5, readout_format=".1f"),
         "x2": float_slider("start x2", start[1], -10.0, 10.0, 0.5, readout_format=".1f"),
@@ -288,7 +291,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
     ``num_examples`` examples (so the k-th loss sits at epoch ``200 k / num_examples``).
     ``floor``, when given, is drawn as a dotted line (e.g. :func:`least_squares_floor`);
     ``initial_loss``, the loss before training (the same for every curve trained from the same
-    seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there and the plot says so.
+    seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there
+    and the plot says so.
     """
     num_examples = check_int("num_examples", num_examples)
     if not curves:
@@ -325,7 +329,8 @@ EXPLORER_NOISE = 0.7
 
 def lr_explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
                      seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """The first ``num_examples`` examples ``(X, y)`` of ``synthetic_linreg(noise=noise, seed=seed)``.
+    """The first ``num_examples`` examples ``(X, y)`` of the synthetic set
+    ``synthetic_linreg(noise=noise, seed=seed)``.
 
     The full set has its default 1,500 examples (the one notebook 04 trains on); the learning-rate
     explorer retrains on this subset so that a redraw stays fast.
@@ -374,7 +379,8 @@ def draw_scratch_lr(lr: float = 0.1, *, X: torch.Tensor | None = None,
         _, losses, _ = train_quietly(trainer_fn, states, {"lr": lr}, loader, feature_dim,
                                      num_epochs=num_epochs, seed=seed)
         curves[name] = losses
-        finals.append(f"{name} {losses[-1]:.3g}" if math.isfinite(losses[-1]) else f"{name} diverged")
+        finals.append(f"{name} {losses[-1]:.3g}" if math.isfinite(losses[-1])
+                      else f"{name} diverged")
     fig, ax = new_figure(figsize=(5.6, 3.4))
     plot_loss_curves(curves, len(X), ax=ax, floor=floor, initial_loss=initial_loss,
                      yscale="log")

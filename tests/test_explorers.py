@@ -293,8 +293,9 @@ def test_initial_loss_is_the_first_loss_of_a_zero_rate_run():
     # With lr -> 0 nothing moves, so every evaluated loss equals the loss before training.
     X, y = d2lite.lr_explorer_data(300)
     with contextlib.redirect_stdout(io.StringIO()):
-        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0}, d2lite.make_loader(X, y, 10),
-                                         5, num_epochs=1, animate=False)
+        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0},
+                                         d2lite.make_loader(X, y, 10), 5, num_epochs=1,
+                                         animate=False)
     assert d2lite.initial_linreg_loss(X, y) == pytest.approx(losses[0], rel=1e-5)
 
 
