@@ -128,7 +128,7 @@ def test_evaluate_loss_is_the_mean_half_squared_error_for_any_dataset():
     w, b = d2lite.init_linreg_params(d, seed=2)
     net = lambda X: d2lite.linreg(X, w, b)  # noqa: E731
     X, y = data_iter.dataset.tensors
-    expected = float(((X @ w + b - y) ** 2 / 2).mean())
+    expected = float(((X @ w.detach() + b.detach() - y) ** 2 / 2).mean())
     assert d2lite.evaluate_loss(net, data_iter) == pytest.approx(expected, rel=1e-6)
     generic = torch.utils.data.DataLoader(torch.utils.data.Subset(data_iter.dataset, range(300)))
     assert d2lite.evaluate_loss(net, generic) == pytest.approx(expected, rel=1e-5)
