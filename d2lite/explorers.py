@@ -27,6 +27,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -268,7 +269,8 @@ def least_squares_floor(X: torch.Tensor | np.ndarray, y: torch.Tensor | np.ndarr
     return float(np.mean((design @ solution - y) ** 2) / 2)
 
 
-def train_quietly(trainer_fn: Callable, states, hyperparams: Mapping[str, float], data_iter,
+def train_quietly(trainer_fn: Callable, states: object, hyperparams: Mapping[str, float],
+                  data_iter: DataLoader,
                   feature_dim: int, num_epochs: int = 2,
                   seed: int = 0) -> tuple[list[float], list[float], str]:
     """:func:`d2lite.train_scratch` without animation, its printed line captured, not shown.
