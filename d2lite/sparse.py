@@ -53,7 +53,7 @@ __all__ = ["zipf_probabilities", "SparseRegression", "make_sparse_regression",
            "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "RULE_COLOURS", "SparseRun",
            "train_sparse_sgd", "grid_search", "weight_errors", "decile_errors", "binned_median",
            "comparison_table",
-           "plain_log_axes", "plot_error_vs_frequency", "plot_loss_curves", "plot_rate_grid",
+           "plain_log_axes", "plot_error_vs_frequency", "plot_sparse_loss_curves", "plot_rate_grid",
            "plot_median_errors", "draw_sparse_comparison", "sparse_explorer"]
 
 
@@ -103,7 +103,8 @@ class SparseRegression:
     the value ``feature_scales[i]`` (1 for every feature unless asked otherwise), so its
     prediction is ``(w[indices[n]] * feature_scales[indices[n]]).sum()``.  ``targets`` are noisy
     labels for training; ``test_indices`` and ``test_targets`` are held-out examples with
-    noise-free labels, for the *excess* test loss :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
+    noise-free labels, for the *excess* test loss
+    :math:`\tfrac12\,\mathrm{mean}\,(\mathbf{x}^\top\mathbf{w} -
     \mathbf{x}^\top\mathbf{w}^*)^2`, which is 0 only at the truth.
     """
 
@@ -469,7 +470,7 @@ def plain_log_axes(ax: Axes) -> Axes:
     return ax
 
 
-def plot_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
+def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
     """Excess test loss against step (log-log), one line per ``(run, row)`` pair.
 
     A diverged run is drawn up to its last finite record, marked "(diverged)" in the legend, and
@@ -615,7 +616,7 @@ def draw_sparse_comparison(zipf_exponent: float, base_rate: float, num_features:
                               offsets=ADAGRAD.default_offset if rule is ADAGRAD else offset,
                               num_records=15), 0)
             for rule in RATE_RULES.values()]
-    plot_loss_curves(runs, ax=ax_loss)
+    plot_sparse_loss_curves(runs, ax=ax_loss)
     ax_loss.set_title(f"Zipf exponent a = {zipf_exponent:.1f}, η₀ = {base_rate:.3g}",
                       fontsize="medium")
     plot_median_errors(data, runs, ax=ax_error, num_bins=8)

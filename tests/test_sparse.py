@@ -18,8 +18,8 @@ from d2lite.plotting import figure_to_png, new_figure
 from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
                            comparison_table, decile_errors, draw_sparse_comparison, grid_search,
                            make_sparse_regression, plain_log_axes, plot_error_vs_frequency,
-                           plot_loss_curves, plot_median_errors, plot_rate_grid, sparse_explorer,
-                           train_sparse_sgd, weight_errors, zipf_probabilities)
+                           plot_median_errors, plot_rate_grid, plot_sparse_loss_curves,
+                           sparse_explorer, train_sparse_sgd, weight_errors, zipf_probabilities)
 from d2lite.widgets import nonfinite_lines
 
 
@@ -275,7 +275,7 @@ def test_plot_helpers_draw_on_the_given_axes():
     data = make_sparse_regression(num_features=60, num_examples=600, seed=0)
     run = train_sparse_sgd(data, ADAGRAD, [0.1, 0.5, 50.0])
     fig, axes = new_figure(1, 4)
-    assert plot_loss_curves([(run, 0), (run, 1)], ax=axes[0]) is axes[0]
+    assert plot_sparse_loss_curves([(run, 0), (run, 1)], ax=axes[0]) is axes[0]
     assert len(axes[0].get_lines()) == 2
     assert plot_error_vs_frequency(data.frequencies(), weight_errors(run.weights[1], data),
                                    ax=axes[1]) is axes[1]
@@ -300,7 +300,7 @@ def test_a_diverged_run_is_named_on_the_figure():
     data = make_sparse_regression(num_features=50, num_examples=300, seed=0)
     run = train_sparse_sgd(data, COUNT_CLOCK, [1e4])
     fig, (left, right) = new_figure(1, 2)
-    plot_loss_curves([(run, 0)], ax=left)
+    plot_sparse_loss_curves([(run, 0)], ax=left)
     plot_median_errors(data, [(run, 0)], ax=right)
     for ax in (left, right):
         assert any("diverged" in text.get_text() for text in ax.texts)
