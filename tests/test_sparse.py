@@ -351,3 +351,9 @@ def test_equal_frequencies_give_the_count_clock_the_global_pace():
 def test_draw_rejects_a_bad_base_rate():
     with pytest.raises(ValueError, match="base_rate"):
         draw_sparse_comparison(1.0, 0.0)
+
+
+def test_every_public_name_reaches_the_package_unshadowed():
+    import d2lite
+    for name in sparse.__all__:
+        assert getattr(d2lite, name) is getattr(sparse, name), f"d2lite.{name} is another object"
