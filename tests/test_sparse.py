@@ -19,7 +19,8 @@ from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binne
                            comparison_table, decile_errors, draw_sparse_comparison, grid_search,
                            make_sparse_regression, plain_log_axes, plot_error_vs_frequency,
                            plot_median_errors, plot_rate_grid, plot_sparse_loss_curves,
-                           sparse_explorer, train_sparse_sgd, weight_errors, zipf_probabilities)
+                           sparse_explorer, train_side_by_side, train_sparse_sgd, weight_errors,
+                           zipf_probabilities)
 from d2lite.widgets import nonfinite_lines
 
 
@@ -348,12 +349,48 @@ def test_equal_frequencies_give_the_count_clock_the_global_pace():
     assert np.all(np.abs(run.state[0] - expected) < 5 * np.sqrt(expected))
 
 
-def test_draw_rejects_a_bad_base_rate():
+def test_draw_rejects_bad_input():
+    data = make_sparse_regression(num_features=30, num_examples=100, seed=0)
     with pytest.raises(ValueError, match="base_rate"):
-        draw_sparse_comparison(1.0, 0.0)
+        draw_sparse_comparison(data, 0.0)
+    with pytest.raises(TypeError, match="data"):
+        draw_sparse_comparison(1.1, 0.5)
 
 
 def test_every_public_name_reaches_the_package_unshadowed():
     import d2lite
     for name in sparse.__all__:
         assert getattr(d2lite, name) is getattr(sparse, name), f"d2lite.{name} is another object"
+
+
+@pytest.mark.parametrize("scale_spread", [1.0, 20.0])
+def test_side_by_side_equals_one_call_per_rule(scale_spread):
+    data = make_sparse_regression(num_features=60, num_examples=800, scale_spread=scale_spread,
+                                  seed=3)
+    together = train_side_by_side(data, RATE_RULES, 0.05, offsets={"global": 5.0, "count": 2.0},
+                                  num_records=10)
+    assert list(together) == list(RATE_RULES)
+    for name, rule in RATE_RULES.items():
+        offset = {"global": 5.0, "count": 2.0}.get(name, rule.default_offset)
+        alone = train_sparse_sgd(data, rule, [0.05], offsets=offset, num_records=10)
+        assert together[name].rule is rule
+        # equal up to rounding: a matrix product over 3 columns may round differently from 1
+        assert np.allclose(together[name].weights, alone.weights, rtol=1e-10, atol=1e-12)
+        assert np.allclose(together[name].state, alone.state, rtol=1e-10, atol=1e-12)
+        assert np.allclose(together[name].test_loss, alone.test_loss, rtol=1e-10, atol=1e-12)
+
+
+def test_side_by_side_flags_divergence_per_rule():
+    data = make_sparse_regression(num_features=50, num_examples=400, seed=0)
+    runs = train_side_by_side(data, RATE_RULES, 30.0, offsets={"global": 1.0, "count": 1.0})
+    assert [bool(run.diverged[0]) for run in runs.values()] == [True, True, False]
+
+
+def test_side_by_side_rejects_bad_input():
+    data = make_sparse_regression(num_features=20, num_examples=50, seed=0)
+    with pytest.raises(TypeError, match="rules"):
+        train_side_by_side(data, {"x": "adagrad"}, 0.1)
+    with pytest.raises(ValueError, match="base_rate"):
+        train_side_by_side(data, RATE_RULES, -1.0)
+    with pytest.raises(ValueError, match="offsets"):
+        train_side_by_side(data, RATE_RULES, 0.1, offsets={"count": -1.0})
