@@ -367,33 +367,38 @@ def _package(data: SparseRegression, rule: RateRule, base_rates: np.ndarray,
     return SparseRun(rule, base_rates, offsets, weights, state, steps, test_loss, diverged)
 
 
-def train_side_by_side(data: SparseRegression, rules: Mapping[str, RateRule], base_rate: float,
+def train_side_by_side(data: SparseRegression, rules: Mapping[str, RateRule],
+                       base_rates: Sequence[float] | float,
                        offsets: Mapping[str, float] | None = None,
                        num_records: int = 40) -> dict[str, SparseRun]:
-    """Train one run of each rule with the same base rate, in a single pass over the examples.
+    """Train every rule with the same base rates, all in a single pass over the examples.
 
-    The same as calling :func:`train_sparse_sgd` once per rule (a test checks it), but the
-    rules share the loop over the examples, which makes it about twice as fast for a few runs:
-    the slider explorer uses it.  ``offsets`` maps a rule's name to its constant (default: the
-    rule's ``default_offset``).
+    Returns ``{name: SparseRun}``, each run holding one row per base rate.  The same as calling
+    :func:`train_sparse_sgd` once per rule (a test checks it), but the rules share the loop over
+    the examples, which is faster: the slider explorer trains all its base rates this way.
+    ``offsets`` maps a rule's name to its constant (default: the rule's ``default_offset``).
     """
-    base_rate = check_float("base_rate", base_rate, strict=True)
+    base_rates = np.atleast_1d(np.asarray(base_rates, dtype=float))
+    if base_rates.ndim != 1 or not np.all(np.isfinite(base_rates)) or np.any(base_rates <= 0):
+        raise ValueError(f"base_rates must be finite numbers > 0, got {base_rates!r}")
     check_int("num_records", num_records, minimum=2)
     if not rules or not all(isinstance(rule, RateRule) for rule in rules.values()):
         raise TypeError(f"rules must map names to RateRule objects, got {rules!r}")
     offsets = dict(offsets or {})
-    names = list(rules)
-    offset_values = np.array([offsets.get(name, rules[name].default_offset) for name in names],
-                             dtype=float)
-    if not np.all(np.isfinite(offset_values)) or np.any(offset_values < 0):
+    names, per_rule = list(rules), len(base_rates)
+    rule_offsets = [float(offsets.get(name, rules[name].default_offset)) for name in names]
+    if not np.all(np.isfinite(rule_offsets)) or np.any(np.array(rule_offsets) < 0):
         raise ValueError(f"offsets must be finite numbers >= 0, got {offsets!r}")
-    base_rates = np.full(len(names), base_rate)
+    all_rates = np.tile(base_rates, len(names))                 # rule 0's rates, rule 1's, ...
+    all_offsets = np.repeat(rule_offsets, per_rule)
+    blocks = [slice(j * per_rule, (j + 1) * per_rule) for j in range(len(names))]
     steps = _record_steps(data.num_examples, num_records)
-    columns = [(rules[name], slice(j, j + 1)) for j, name in enumerate(names)]
-    weights, state, test_loss = _online_sgd(data, columns, base_rates, offset_values, steps)
-    return {name: _package(data, rules[name], base_rates[j:j + 1], offset_values[j:j + 1],
-                           weights[:, j:j + 1], state[:, j:j + 1], steps, test_loss[j:j + 1])
-            for j, name in enumerate(names)}
+    weights, state, test_loss = _online_sgd(
+        data, [(rules[name], block) for name, block in zip(names, blocks)], all_rates,
+        all_offsets, steps)
+    return {name: _package(data, rules[name], all_rates[block], all_offsets[block],
+                           weights[:, block], state[:, block], steps, test_loss[block])
+            for name, block in zip(names, blocks)}
 
 
 def grid_search(data: SparseRegression, rule: RateRule, base_rates: Sequence[float],
@@ -637,52 +642,68 @@ def sparse_explorer(num_features: int = 300, num_examples: int = 1500, offset: f
                     seed: int = 0) -> Explorer:
     r"""Sliders for the Zipf exponent and the base rate :math:`\eta_0`, shared by the three rules.
 
-    Every redraw trains the three rules with the same :math:`\eta_0` (and the same constant
-    ``offset`` :math:`c` for the two clocks) on a small stream (``num_features`` features,
-    ``num_examples`` examples) with the chosen exponent, and shows the loss curves and the median
-    error against frequency (:func:`draw_sparse_comparison`).  Exponent 0 is the
-    equal-frequency control.  The stream depends only on the exponent, so each one is drawn
-    once and kept.
+    The figure (:func:`draw_sparse_comparison`) shows the three rules trained with the same
+    :math:`\eta_0` (and the same constant ``offset`` :math:`c` for the two clocks) on a small
+    stream (``num_features`` features, ``num_examples`` examples) with the chosen exponent.
+    Exponent 0 is the equal-frequency control.  The first time an exponent is chosen, the
+    stream is drawn and the rules are trained for *every* base rate of the slider in one
+    vectorised pass; after that, moving the base-rate slider only redraws.
     """
     num_features = check_int("num_features", num_features, minimum=20)
     num_examples = check_int("num_examples", num_examples, minimum=10)
     offset = check_float("offset", offset)
+    rate_slider = log_slider("base rate η₀", 1.0, 0.01, 10.0)
+    slider_rates = 10.0 ** np.arange(rate_slider.min, rate_slider.max + rate_slider.step / 2,
+                                     rate_slider.step)
+    offsets = {"global": offset, "count": offset}
 
     @lru_cache(maxsize=32)
     def stream(zipf_exponent: float) -> SparseRegression:
         return make_sparse_regression(num_features, num_examples, zipf_exponent=zipf_exponent,
                                       num_test=300, seed=seed)
 
+    @lru_cache(maxsize=32)
+    def trained(zipf_exponent: float) -> dict[str, SparseRun]:
+        return train_side_by_side(stream(zipf_exponent), RATE_RULES, slider_rates, offsets,
+                                  num_records=15)
+
     def draw(zipf_exponent: float, base_rate: float) -> Figure:
-        return draw_sparse_comparison(stream(round(float(zipf_exponent), 6)), base_rate, offset)
+        exponent = round(float(zipf_exponent), 6)
+        on_grid = np.flatnonzero(np.isclose(slider_rates, base_rate, rtol=1e-6))
+        if len(on_grid):
+            return draw_sparse_comparison(stream(exponent), trained(exponent), int(on_grid[0]))
+        runs = train_side_by_side(stream(exponent), RATE_RULES, [base_rate], offsets,
+                                  num_records=15)
+        return draw_sparse_comparison(stream(exponent), runs)
 
     sliders = {"zipf_exponent": float_slider("Zipf exponent a", 1.1, 0.0, 2.0, 0.1),
-               "base_rate": log_slider("base rate η₀", 1.0, 0.01, 10.0)}
+               "base_rate": rate_slider}
     return Explorer(draw, sliders)
 
 
-def draw_sparse_comparison(data: SparseRegression, base_rate: float,
-                           offset: float = 10.0) -> Figure:
-    """The explorer's figure: loss curves and median error against frequency for the three rules.
+def draw_sparse_comparison(data: SparseRegression, runs: Mapping[str, SparseRun],
+                           row: int = 0) -> Figure:
+    """The explorer's figure: loss curves and median error against frequency, one line per rule.
 
-    All three rules use the base rate ``base_rate``; the two clocks use the constant ``offset``.
+    ``runs`` maps rule names to runs on ``data`` (e.g. from :func:`train_side_by_side`); the
+    figure shows row ``row`` of each.
     """
     if not isinstance(data, SparseRegression):
         raise TypeError(f"data must be a SparseRegression (see make_sparse_regression), "
                         f"got {type(data).__name__}")
-    base_rate = check_float("base_rate", base_rate, strict=True)
-    offset = check_float("offset", offset)
-    trained = train_side_by_side(data, RATE_RULES, base_rate,
-                                 offsets={"global": offset, "count": offset}, num_records=15)
-    runs = [(run, 0) for run in trained.values()]
+    if not runs or not all(isinstance(run, SparseRun) for run in runs.values()):
+        raise TypeError(f"runs must map names to SparseRun objects, got {runs!r}")
+    row = check_int("row", row, minimum=0)
+    pairs = [(run, row) for run in runs.values()]
     # Fixed margins instead of new_figure's constrained layout: half the rendering time.
     fig = Figure(figsize=(9, 3.4))
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.91, wspace=0.32)
     ax_loss, ax_error = fig.subplots(1, 2)
-    plot_sparse_loss_curves(runs, ax=ax_loss)
-    ax_loss.set_title(f"Zipf exponent a = {data.zipf_exponent:.1f}, η₀ = {base_rate:.3g}",
-                      fontsize="medium")
-    plot_median_errors(data, runs, ax=ax_error, num_bins=8)
+    plot_sparse_loss_curves(pairs, ax=ax_loss)
+    rates = {f"{run.base_rates[row]:.3g}" for run in runs.values()}
+    title = f"Zipf exponent a = {data.zipf_exponent:.1f}, η₀ = {', '.join(sorted(rates))}"
+    ax_loss.set_title(title, fontsize="medium")
+    plot_median_errors(data, pairs, ax=ax_error, num_bins=8)
     if ax_error.get_legend() is not None:
         ax_error.get_legend().remove()  # same colours as the loss curves: one legend is enough
     ax_error.set_title("median error of the weights, by frequency", fontsize="medium")

@@ -351,10 +351,26 @@ def test_equal_frequencies_give_the_count_clock_the_global_pace():
 
 def test_draw_rejects_bad_input():
     data = make_sparse_regression(num_features=30, num_examples=100, seed=0)
-    with pytest.raises(ValueError, match="base_rate"):
-        draw_sparse_comparison(data, 0.0)
+    runs = train_side_by_side(data, RATE_RULES, [0.1, 0.2])
+    assert isinstance(draw_sparse_comparison(data, runs, row=1), Figure)
+    with pytest.raises(TypeError, match="runs"):
+        draw_sparse_comparison(data, {"count": 0.5})
     with pytest.raises(TypeError, match="data"):
-        draw_sparse_comparison(1.1, 0.5)
+        draw_sparse_comparison(1.1, runs)
+    with pytest.raises(ValueError, match="row"):
+        draw_sparse_comparison(data, runs, row=-1)
+
+
+def test_explorer_figure_matches_a_direct_run_on_and_off_the_slider_grid(explorer):
+    # On the grid the explorer reads a precomputed row; off the grid it trains that rate alone.
+    for rate in (1.0, 0.37):
+        fig = explorer.draw(zipf_exponent=0.5, base_rate=rate)
+        data = make_sparse_regression(300, 1500, zipf_exponent=0.5, num_test=300, seed=0)
+        direct = train_side_by_side(data, RATE_RULES, [rate], {"global": 10.0, "count": 10.0},
+                                    num_records=15)
+        curves = [line.get_ydata() for line in fig.axes[0].get_lines()]
+        for curve, run in zip(curves, direct.values()):
+            assert np.allclose(curve, run.test_loss[0], rtol=1e-9)
 
 
 def test_every_public_name_reaches_the_package_unshadowed():
@@ -367,12 +383,15 @@ def test_every_public_name_reaches_the_package_unshadowed():
 def test_side_by_side_equals_one_call_per_rule(scale_spread):
     data = make_sparse_regression(num_features=60, num_examples=800, scale_spread=scale_spread,
                                   seed=3)
-    together = train_side_by_side(data, RATE_RULES, 0.05, offsets={"global": 5.0, "count": 2.0},
+    rates = [0.01, 0.05, 0.2]
+    together = train_side_by_side(data, RATE_RULES, rates, offsets={"global": 5.0, "count": 2.0},
                                   num_records=10)
     assert list(together) == list(RATE_RULES)
     for name, rule in RATE_RULES.items():
         offset = {"global": 5.0, "count": 2.0}.get(name, rule.default_offset)
-        alone = train_sparse_sgd(data, rule, [0.05], offsets=offset, num_records=10)
+        alone = train_sparse_sgd(data, rule, rates, offsets=offset, num_records=10)
+        assert together[name].base_rates.tolist() == rates
+        assert np.all(together[name].offsets == offset)
         assert together[name].rule is rule
         # equal up to rounding: a matrix product over 3 columns may round differently from 1
         assert np.allclose(together[name].weights, alone.weights, rtol=1e-10, atol=1e-12)
