@@ -6,12 +6,13 @@ rate is ``20 * n / seconds``.  The same rounds time ``dst.copy_(src)`` on ``n`` 
 per float: one read, one write), so the bound ``20 * n / copy_bandwidth`` is measured on the same
 machine under the same load.  Paths compared:
 
-* from scratch: ``d2lite.adagrad`` (the teaching code: torch in-place ops, one pass over memory
-  per operation, plus the gradient reset it does);
+* from scratch: ``d2lite.adagrad`` (the teaching code: ``addcmul_`` and ``addcdiv_`` in place,
+  one full-size temporary ``s + eps``, one pass over memory per operation, plus the gradient
+  reset it does);
+* from scratch, spelled out: the same update as the formula reads
+  (:func:`benchmarks.variants.spelled_out_adagrad`, five full-size temporaries), for context;
 * ``torch.optim.Adagrad`` with ``foreach=False`` (for-loop), ``foreach=True`` and ``fused=True``;
-* the NumPy reference ``d2lite.optim.Adagrad`` (functional: returns new arrays), if present;
-* the in-place variant proposed for the teaching code (:mod:`benchmarks.variants`): one full-size
-  temporary per update instead of four.
+* the NumPy reference ``d2lite.optim.Adagrad`` (functional: returns new arrays), if present.
 
 Times are process CPU time (one torch thread): on the shared machine, the time spent waiting for
 a core would otherwise swamp these memory-bound kernels; memory stalls and page faults still count.
@@ -25,7 +26,7 @@ import torch
 from d2lite.scratch import adagrad
 
 from .config import Config
-from .variants import in_place_adagrad
+from .variants import spelled_out_adagrad
 from .harness import (Goal, clock_name, cpu_clock, interleaved, median, paired_ratio, repeat_call,
                       row)
 
@@ -39,7 +40,7 @@ SCRATCH_GOAL = Goal("<=", 1.5)
 LR = 0.01
 CLOCK = cpu_clock
 SCRATCH = "from scratch (d2lite.adagrad)"
-IN_PLACE = "from scratch, in place (proposal)"
+SPELLED_OUT = "from scratch, spelled out"
 
 
 def _numpy_reference():
@@ -60,17 +61,11 @@ def _cases(n: int, number: int, numpy_adagrad) -> dict:
     src, dst = torch.rand(n, generator=generator), torch.empty(n)
     cases["copy"] = lambda: repeat_call(lambda: dst.copy_(src), number, CLOCK)
 
-    scratch_param = torch.zeros(n, requires_grad=True)
-    scratch_state = [torch.zeros(n)]
-    scratch_param.grad = grad.clone()  # the teaching code zeroes its gradient after the update
-    cases["from scratch (d2lite.adagrad)"] = lambda: repeat_call(
-        lambda: adagrad([scratch_param], scratch_state, {"lr": LR}), number, CLOCK)
-
-    lean_param = torch.zeros(n, requires_grad=True)
-    lean_state = [torch.zeros(n)]
-    lean_param.grad = grad.clone()
-    cases[IN_PLACE] = lambda: repeat_call(
-        lambda: in_place_adagrad([lean_param], lean_state, {"lr": LR}), number, CLOCK)
+    for label, update in ((SCRATCH, adagrad), (SPELLED_OUT, spelled_out_adagrad)):
+        param, state = torch.zeros(n, requires_grad=True), [torch.zeros(n)]
+        param.grad = grad.clone()  # both zero their gradient after the update
+        cases[label] = (lambda update, param, state: lambda: repeat_call(
+            lambda: update([param], state, {"lr": LR}), number, CLOCK))(update, param, state)
 
     for label, options in (("torch for-loop", {"foreach": False}), ("torch foreach", {"foreach": True}),
                            ("torch fused", {"fused": True})):
@@ -148,7 +143,7 @@ def run(config: Config) -> dict:
         row(f"from scratch / fused, n = {size_label}", top["over_fused"][SCRATCH],
             SCRATCH_GOAL, f"from scratch {top['achieved_GBps'][SCRATCH]:.1f} GB/s"),
     ]
-    for name in (IN_PLACE, "torch for-loop", "torch foreach",
+    for name in (SPELLED_OUT, "torch for-loop", "torch foreach",
                  "NumPy reference (d2lite.optim.Adagrad)"):
         if name in top["over_fused"]:
             rows.append(row(f"{name} / fused, n = {size_label}", top["over_fused"][name], None,
@@ -160,7 +155,7 @@ def run(config: Config) -> dict:
          "header": ["n", "copy", *names],
          "rows": [[f"{int(n):,}", f"{e['copy_bandwidth_GBps']:.1f}",
                    *(f"{e['achieved_GBps'][name]:.1f}" for name in names)] for n, e in per_size.items()]},
-        {"title": f"Anatomy of the in-place from-scratch update at n = {int(largest):,} "
+        {"title": f"Anatomy of the from-scratch update (d2lite.adagrad) at n = {int(largest):,} "
                   f"(ms, medians)",
          "header": ["operation", "ms"],
          "rows": [[name, f"{ms:.2f}"] for name, ms in anatomy.items()]},

@@ -48,6 +48,8 @@ def test_expected_rows_are_present(quick_results):
     assert any("dense / sparse" in f for f in figures[3])
     assert any("fused update time / copy-bandwidth bound" in f for f in figures[4])
     assert any("from scratch / fused" in f for f in figures[4])
+    assert any("spelled-out" in f for f in figures[1] + figures[2])
+    assert any("spelled out" in f for f in figures[4])
     item2 = next(r for r in payload["results"] if r["item"] == 2)
     if not item2.get("skipped"):  # the LeNet figures need d2lite.vision
         assert any("Adagrad step / whole iteration" in f for f in figures[2])
@@ -70,3 +72,25 @@ def test_interleaved_rotates_order_and_paired_ratio_pairs_rounds():
     assert order == ["a", "b", "b", "a", "a", "b", "b", "a"]
     assert seconds == {"a": [2.0] * 3, "b": [1.0] * 3}
     assert paired_ratio([2.0, 9.0, 4.0], [1.0, 3.0, 1.0]) == 3.0  # median of 2, 3, 4
+
+
+def test_spelled_out_variant_is_the_same_update_as_the_teaching_code():
+    """The context rows compare spellings only: both must compute the closed-form update."""
+    import torch
+
+    import d2lite
+    from benchmarks.variants import spelled_out_adagrad
+
+    generator = torch.Generator().manual_seed(0)
+    start, grad, state = (torch.randn(7, generator=generator) for _ in range(3))
+    state = state.abs()
+    lr, eps = 0.3, 1e-6
+    expected_state = state + grad ** 2
+    expected = start - lr * grad / torch.sqrt(expected_state + eps)
+    for update in (d2lite.adagrad, spelled_out_adagrad):
+        param, accumulator = start.clone().requires_grad_(True), state.clone()
+        param.grad = grad.clone()
+        update([param], [accumulator], {"lr": lr, "eps": eps})
+        torch.testing.assert_close(accumulator, expected_state)
+        torch.testing.assert_close(param.detach(), expected)
+        assert not param.grad.any(), update  # both reset the gradient
