@@ -90,6 +90,8 @@ def _plot_explorers(data: dict, ax: Axes) -> Axes:
     y = np.arange(len(names))
     ax.barh(y + 0.2, [per[n]["update_ms"] for n in names], height=0.4, label="update (compute + render)")
     ax.barh(y - 0.2, [per[n]["bare_redraw_ms"] for n in names], height=0.4, label="bare redraw")
+    ax.plot([1.5 * per[n]["bare_redraw_ms"] for n in names], y + 0.2, "k|", markersize=16,
+            markeredgewidth=2, label="goal: 1.5 x bare redraw")
     ax.set_yticks(y, names, fontsize="small")
     ax.axvline(300, color="crimson", ls=":", label="0.3 s budget")
     ax.set(xlabel="milliseconds (medians)", title="Slider update against a bare redraw")
