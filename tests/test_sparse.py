@@ -14,13 +14,14 @@ import torch
 from matplotlib.figure import Figure
 
 import d2lite.sparse as sparse
+import d2lite.sparse_plots as sparse_plots
 from d2lite.plotting import figure_to_png, new_figure
 from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
-                           comparison_table, decile_errors, draw_sparse_comparison, grid_search,
-                           make_sparse_regression, plain_log_axes, plot_error_vs_frequency,
-                           plot_median_errors, plot_rate_grid, plot_sparse_loss_curves,
-                           sparse_explorer, train_side_by_side, train_sparse_sgd, weight_errors,
-                           zipf_probabilities)
+                           comparison_table, decile_errors, grid_search, make_sparse_regression,
+                           train_side_by_side, train_sparse_sgd, weight_errors, zipf_probabilities)
+from d2lite.sparse_plots import (draw_sparse_comparison, plain_log_axes, plot_error_vs_frequency,
+                                 plot_median_errors, plot_rate_grid, plot_sparse_loss_curves,
+                                 sparse_explorer)
 from d2lite.widgets import nonfinite_lines
 
 
@@ -375,8 +376,9 @@ def test_explorer_figure_matches_a_direct_run_on_and_off_the_slider_grid(explore
 
 def test_every_public_name_reaches_the_package_unshadowed():
     import d2lite
-    for name in sparse.__all__:
-        assert getattr(d2lite, name) is getattr(sparse, name), f"d2lite.{name} is another object"
+    for module in (sparse, sparse_plots):
+        for name in module.__all__:
+            assert getattr(d2lite, name) is getattr(module, name), f"d2lite.{name} is another object"
 
 
 @pytest.mark.parametrize("scale_spread", [1.0, 20.0])
