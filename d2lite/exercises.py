@@ -41,7 +41,7 @@ __all__ = [
     "rotated_problem", "rotation_sweep", "rotation_explorer",
     # gentler decay
     "UpdateRule", "adagrad_rule", "rmsprop_rule", "power_rule", "adagrad_norm_rule", "adam_rule",
-    "run_rule_2d", "AdagradPower", "AdagradNorm",
+    "run_rule_2d", "AdagradPower", "AdagradNorm", "median_effective_rate",
 ]
 
 # =============================================================================================
@@ -683,3 +683,48 @@ class AdagradNorm(torch.optim.Optimizer):
                 if p.grad is not None:
                     p.sub_(group["lr"] / b * p.grad)
         return loss
+
+
+def median_effective_rate(optimizer: torch.optim.Optimizer) -> float:
+    r"""The median, over every parameter coordinate, of the optimizer's current effective rate.
+
+    The effective rate is the factor in front of the gradient (for Adam, of its bias-corrected
+    average): :math:`\eta / (\sqrt{s} + \epsilon)` for ``torch.optim.Adagrad`` (state ``sum``)
+    and ``RMSprop`` (``square_avg``), :math:`\eta / (\sqrt{\hat v} + \epsilon)` for ``Adam``,
+    :math:`\eta / (s + \epsilon)^p` for :class:`AdagradPower`, :math:`\eta / b` for
+    :class:`AdagradNorm` and :math:`\eta` for ``SGD``.  Coordinates with no state yet are left
+    out; NaN when none has any.  Pass it as ``on_step`` (through a lambda that stores the value)
+    to :func:`d2lite.train_classifier` to follow the rate over training.
+    """
+    if isinstance(optimizer, AdagradNorm):
+        return optimizer.param_groups[0]["lr"] / math.sqrt(optimizer.b2)
+    if type(optimizer) is torch.optim.SGD:
+        return float(optimizer.param_groups[0]["lr"])
+    rates = []
+    with torch.no_grad():
+        for group in optimizer.param_groups:
+            lr = group["lr"]
+            for p in group["params"]:
+                state = optimizer.state.get(p, {})
+                if isinstance(optimizer, AdagradPower) and "sum" in state:
+                    rates.append((lr / (state["sum"] + group["eps"]) ** group["power"]).flatten())
+                elif isinstance(optimizer, torch.optim.Adagrad) and "sum" in state:
+                    step = float(state["step"])
+                    clr = lr / (1 + (step - 1) * group["lr_decay"])
+                    rates.append((clr / (state["sum"].sqrt() + group["eps"])).flatten())
+                elif isinstance(optimizer, torch.optim.RMSprop) and "square_avg" in state:
+                    if group.get("centered") or group.get("momentum"):
+                        raise ValueError("median_effective_rate supports plain RMSprop only "
+                                         "(centered=False, momentum=0)")
+                    rates.append((lr / (state["square_avg"].sqrt() + group["eps"])).flatten())
+                elif isinstance(optimizer, torch.optim.Adam) and "exp_avg_sq" in state:
+                    correction = 1 - group["betas"][1] ** float(state["step"])
+                    denominator = (state["exp_avg_sq"] / correction).sqrt() + group["eps"]
+                    rates.append((lr / denominator).flatten())
+                elif state:
+                    raise TypeError(f"median_effective_rate does not know "
+                                    f"{type(optimizer).__name__}; supported: SGD, Adagrad, RMSprop, "
+                                    f"Adam, AdagradPower, AdagradNorm")
+    if not rates:
+        return math.nan
+    return float(torch.cat(rates).median())

@@ -350,3 +350,37 @@ def test_torch_power_and_norm_optimizers_match_the_numpy_rules():
             (0.5 * p @ torch.tensor(q.Q) @ p).backward()
             optimizer.step()
         np.testing.assert_allclose(points[-1], p.detach().numpy(), rtol=1e-9)
+
+
+def test_median_effective_rate_matches_the_actual_step():
+    # after one more step, the change of each weight is rate * gradient: measure it directly
+    torch.manual_seed(0)
+    for make in [lambda ps: torch.optim.Adagrad(ps, lr=0.1), lambda ps: torch.optim.RMSprop(ps, lr=0.01),
+                 lambda ps: ex.AdagradPower(ps, lr=0.1), lambda ps: ex.AdagradNorm(ps, lr=0.5),
+                 lambda ps: torch.optim.SGD(ps, lr=0.2)]:
+        w = torch.randn(101, dtype=torch.float64, requires_grad=True)
+        optimizer = make([w])
+        for _ in range(5):
+            optimizer.zero_grad()
+            (w ** 4).sum().backward()
+            before = w.detach().clone()
+            optimizer.step()
+        measured = ((before - w.detach()) / w.grad).median()
+        assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+    # Adam: the step is rate * (bias-corrected average gradient)
+    w = torch.randn(101, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.Adam([w], lr=0.01)
+    for t in range(1, 6):
+        optimizer.zero_grad()
+        (w ** 4).sum().backward()
+        before = w.detach().clone()
+        optimizer.step()
+    m_hat = optimizer.state[w]["exp_avg"] / (1 - 0.9 ** 5)
+    measured = ((before - w.detach()) / m_hat).median()
+    assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+    with pytest.raises(TypeError, match="does not know"):
+        w = torch.zeros(2, requires_grad=True)
+        optimizer = torch.optim.Adadelta([w])
+        w.sum().backward()
+        optimizer.step()
+        ex.median_effective_rate(optimizer)
