@@ -418,7 +418,8 @@ def draw_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     if title:
         ax.set_title(title)
     ax.axhline(0, color="0.8", linewidth=0.6, zorder=0)
-    ax.legend(fontsize="small", loc="upper right")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+              frameon=False)
     if not np.all(np.isfinite(eigenvalues)) or not math.isfinite(reach):
         note_nonfinite(ax, "eigenvalues are inf or NaN")
     return ax
