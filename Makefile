@@ -20,8 +20,11 @@ $(STAMP): $(PY) pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers (Binder-like, CI) often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(JUPYTER_ARGS)
 
 # Unit and property tests, nbval over every notebook, the benchmark smoke run, and the
 # browser test (which skips without Chromium unless D2LITE_REQUIRE_BROWSER=1, as in CI).

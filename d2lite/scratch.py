@@ -54,7 +54,7 @@ def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
         p.grad.data.zero_()
 
 
-def sgd(params: Sequence[torch.Tensor], states, hyperparams: Mapping[str, float]) -> None:
+def sgd(params: Sequence[torch.Tensor], states: object, hyperparams: Mapping[str, float]) -> None:
     r"""Minibatch SGD, :math:`\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}`, in place (``states`` unused)."""
     lr = _check_step(params, hyperparams)
     for p in params:

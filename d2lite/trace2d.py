@@ -19,16 +19,19 @@ from .plotting import new_figure, note_nonfinite
 __all__ = ["f_2d", "f_2d_grad", "adagrad_2d", "gd_2d", "train_2d", "show_trace_2d"]
 
 Point = tuple[float, float]
+ArrayOrFloat = float | np.ndarray
+#: Points farther than this from the origin are treated as diverged: drawn no further, and noted.
+OFF_CHART = 1e8
 Trainer = Callable[..., tuple[float, float, float, float]]
 GradFn = Callable[[float, float], tuple[float, float]]
 
 
-def f_2d(x1, x2):
+def f_2d(x1: ArrayOrFloat, x2: ArrayOrFloat) -> ArrayOrFloat:
     r"""The chapter's objective :math:`f(\mathbf{x}) = 0.1 x_1^2 + 2 x_2^2` (works on arrays)."""
     return 0.1 * x1 * x1 + 2 * x2 * x2
 
 
-def f_2d_grad(x1, x2):
+def f_2d_grad(x1: ArrayOrFloat, x2: ArrayOrFloat) -> tuple[ArrayOrFloat, ArrayOrFloat]:
     r"""Its gradient :math:`(0.2 x_1,\ 4 x_2)`."""
     return 0.2 * x1, 4 * x2
 
@@ -113,8 +116,14 @@ def _as_traces(results) -> dict[str | None, np.ndarray]:
     return traces
 
 
+def _shown(points: np.ndarray) -> np.ndarray:
+    """The leading points that are finite and on the chart (a diverged path stops there)."""
+    ok = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1, initial=0) <= OFF_CHART)
+    return points[:len(points) if ok.all() else int(np.argmin(ok))]
+
+
 def _window(traces: Mapping[str | None, np.ndarray], margin: float) -> tuple[np.ndarray, np.ndarray]:
-    finite = np.concatenate([p[np.all(np.isfinite(p), axis=1)] for p in traces.values()])
+    finite = np.concatenate([_shown(p) for p in traces.values()])
     if len(finite) == 0:
         finite = np.zeros((1, 2))
     low, high = finite.min(axis=0), finite.max(axis=0)
@@ -130,8 +139,9 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
 
     ``results`` is the list that :func:`train_2d` returns, or a mapping ``{label: points}`` to
     compare several paths (a legend is added).  The window covers every finite point of every
-    path plus a ``margin`` (a fraction of the span).  A path that diverged is drawn up to its
-    last finite point, and the plot says so.  ``f`` must accept NumPy arrays.
+    path plus a ``margin`` (a fraction of the span).  A path that diverged (a coordinate inf,
+    NaN or beyond ``OFF_CHART`` = 1e8) is drawn up to its last point before that, and the plot
+    says so.  ``f`` must accept NumPy arrays.
     """
     check_callable("f", f)
     margin = check_float("margin", margin)
@@ -150,14 +160,14 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
                    linewidths=0.8)
     warnings = []
     for i, (label, points) in enumerate(traces.items()):
-        finite_rows = np.all(np.isfinite(points), axis=1)
-        last = len(points) if finite_rows.all() else int(np.argmin(finite_rows))
-        shown = points[:last]
-        line, = ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, linewidth=1.2, label=label,
+        shown = _shown(points)
+        last = len(shown)
+        ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, linewidth=1.2, label=label,
                         color=f"C{i + 1}")
         if last < len(points):
             name = "the path" if label is None else label
-            warnings.append(f"{name} diverged at step {last}\n(inf or NaN; drawn up to there)")
+            warnings.append(f"{name} diverged at step {last}\n(inf, NaN or beyond 1e8;"
+                            f" drawn up to there)")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(low[0], high[0]), ylim=(low[1], high[1]))
     if any(label is not None for label in traces):
         ax.legend(fontsize="small")

@@ -68,23 +68,25 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
     """The loop both trainers share: step on each minibatch, evaluate every 200 examples."""
     animator = Animator(xlabel="epoch", ylabel="loss", xlim=(0, num_epochs), ylim=(0.0, None),
                         live=None if animate else False)
-    n, timer = 0, Timer()
+    n, timer, times = 0, Timer(), []
     batches_per_epoch = len(data_iter)
     for _ in range(num_epochs):
         for X, y in data_iter:
             step(X, y)
             n += X.shape[0]
             if n % EVAL_EVERY == 0:
-                timer.stop()
+                times.append(timer.sum() + timer.stop())
                 animator.add(n / X.shape[0] / batches_per_epoch, evaluate_loss(net, data_iter))
                 timer.start()
-    timer.stop()
-    losses = animator.Y[0] if animator.Y else [evaluate_loss(net, data_iter)]
+    timer.stop()  # training after the last evaluation still counts towards sec/epoch
+    losses = animator.Y[0] if animator.Y else []
+    if not losses:  # fewer than 200 examples in all: evaluate once at the end
+        times, losses = [timer.sum()], [evaluate_loss(net, data_iter)]
     print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
-    return timer.cumsum(), losses
+    return times, losses
 
 
-def train_scratch(trainer_fn: Callable, states, hyperparams: Mapping[str, float],
+def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str, float],
                   data_iter: DataLoader, feature_dim: int, num_epochs: int = 2,
                   animate: bool = True, seed: int = 0) -> tuple[list[float], list[float]]:
     """Train the linear model with a from-scratch optimiser such as :func:`d2lite.adagrad`.
@@ -124,6 +126,9 @@ def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data
     The optimiser is built as ``optimizer_fn(net.parameters(), **hyperparams)`` and minimises
     ``nn.MSELoss``; the reported losses are on the half-MSE scale of :func:`train_scratch`, and
     the initial weight equals the one :func:`train_scratch` draws with the same ``seed``.
+    The MSE's gradient is twice the half squared error's: plain SGD here at rate ``lr`` steps like
+    the from-scratch :func:`d2lite.sgd` at ``2 * lr``, while Adagrad, which divides the gradient
+    by its own running scale, is unaffected (up to epsilon).
     """
     check_callable("optimizer_fn", optimizer_fn)
     if not isinstance(hyperparams, Mapping):

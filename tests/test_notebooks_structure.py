@@ -1,0 +1,76 @@
+"""Checks on the stored notebooks that nbval does not make: navigation, metadata, clean outputs."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if p.name != "00-contents.ipynb"]
+SETUP_MARK = "# Setup: make the d2lite helpers importable"
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_there_are_chapter_notebooks():
+    assert len(CHAPTERS) >= 1
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_is_stored_executed_top_to_bottom_without_errors_or_warnings(path):
+    nb = load(path)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata.get("d2lite", {}).get("summary"), "no one-line summary in metadata.d2lite"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    assert counts == list(range(1, len(code) + 1)), "not one fresh top-to-bottom run"
+    for cell in code:
+        for out in cell.outputs:
+            assert out.output_type != "error", f"stored error in cell {cell.source[:60]!r}"
+            text = out.get("text", "") + json.dumps(out.get("data", {}).get("text/plain", ""))
+            assert not (out.get("name") == "stderr" and "Warning" in text), f"warning: {text[:200]}"
+            assert "/work/" not in text and "/root/" not in text and "/tmp/" not in text, \
+                f"an output shows a path of the machine: {text[:200]}"
+            assert not re.search(r"interactive\(children=", text), "a bare interactive(...) repr"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_starts_with_title_then_setup_cell(path):
+    cells = body(path)
+    assert cells[0].cell_type == "markdown" and re.search(r"^# \S", cells[0].source, re.M)
+    assert cells[1].cell_type == "code" and cells[1].source.startswith(SETUP_MARK)
+
+
+def body(path):
+    return [c for c in load(path).cells if "nav" not in c.metadata.get("tags", [])]
+
+
+def test_setup_cells_are_identical_everywhere():
+    assert len({body(p)[1].source for p in CHAPTERS}) == 1
+
+
+def test_navigation_is_up_to_date_and_every_link_resolves():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("nav", ROOT / "tools" / "nav.py")
+    nav = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nav)
+    names = [p.name for p in CHAPTERS]
+    for i, path in enumerate(CHAPTERS):
+        cells = load(path).cells
+        top, bottom = cells[0], cells[-1]
+        assert "nav" in top.metadata.get("tags", []) and "nav" in bottom.metadata.get("tags", []), \
+            f"{path.name}: run `python tools/nav.py`"
+        links = re.findall(r"\]\(([^)]+)\)", top.source)
+        expected = ([names[i - 1]] if i else []) + ["00-contents.ipynb"] + \
+            ([names[i + 1]] if i + 1 < len(names) else [])
+        assert links == expected, f"{path.name}: navigation is stale; run `python tools/nav.py`"
+        assert bottom.source == top.source
+    contents = load(ROOT / "notebooks" / "00-contents.ipynb").cells[0].source
+    assert re.findall(r"\]\(([^)]+\.ipynb)\)", contents) == names
+    for link in re.findall(r"\]\((notebooks/[^)]+)\)", (ROOT / "README.md").read_text()):
+        assert (ROOT / link).exists(), f"README links to a missing {link}"
+    assert nav.START in (ROOT / "README.md").read_text()

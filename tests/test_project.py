@@ -1,0 +1,136 @@
+"""The project around the package: set-up files agree, imports are light, the API is documented."""
+import inspect
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+import d2lite
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAME = {"torch": "pytorch"}  # PyPI name -> conda-forge name where they differ
+
+
+def requirement(spec: str) -> tuple[str, str]:
+    name, bound = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", spec).groups()
+    return name.lower(), bound.replace(" ", "")
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def conda_deps(path):
+    deps = yaml.safe_load(path.read_text())["dependencies"]
+    return dict(requirement(d) for d in deps if isinstance(d, str)), \
+        next((d["pip"] for d in deps if isinstance(d, dict)), [])
+
+
+@pytest.mark.parametrize("env_file", ["environment.yml", ".binder/environment.yml"])
+def test_conda_environments_carry_every_runtime_dependency_with_the_same_bound(env_file):
+    conda, _ = conda_deps(ROOT / env_file)
+    for spec in pyproject()["project"]["dependencies"]:
+        name, bound = requirement(spec)
+        conda_name = CONDA_NAME.get(name, name)
+        assert conda_name in conda, f"{env_file} lacks {conda_name} (pyproject: {spec})"
+        assert conda[conda_name] == bound, f"{env_file}: {conda_name}{conda[conda_name]} vs {spec}"
+    for needed in ("python", "pip", "ipykernel", "jupyterlab", "nbval"):
+        assert needed in conda
+
+
+def test_environment_yml_installs_the_package_and_binder_does_so_after_the_copy():
+    _, pip = conda_deps(ROOT / "environment.yml")
+    assert "-e ." in pip
+    assert "pip install" in (ROOT / ".binder/postBuild").read_text()
+    root, _ = conda_deps(ROOT / "environment.yml")
+    binder, _ = conda_deps(ROOT / ".binder/environment.yml")
+    assert set(root) == set(binder)
+
+
+def test_constraints_pin_every_dependency_and_torch_exactly():
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    pins = {k.lower(): v for k, v in pins.items()}
+    project = pyproject()["project"]
+    specs = project["dependencies"] + [s for extra in project["optional-dependencies"].values()
+                                       for s in extra]
+    for spec in specs:
+        name, _ = requirement(spec)
+        assert name in pins, f"constraints.txt does not pin {name}"
+    assert pins["torch"] == "2.13.0"
+
+
+def test_importing_d2lite_is_light():
+    """No plotting, no network, no figures at import time (the import runs with sockets off)."""
+    code = ("import socket\n"
+            "def refuse(*a, **k): raise RuntimeError('d2lite opened a network connection on import')\n"
+            "socket.socket.connect = refuse\n"
+            "import sys, d2lite\n"
+            "print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False"], "importing d2lite imported pyplot"
+    assert out.stderr == ""
+
+
+def test_every_public_name_is_exported_documented_and_typed():
+    assert len(d2lite.__all__) == len(set(d2lite.__all__)), "a public name is defined twice"
+    for name in d2lite.__all__:
+        obj = getattr(d2lite, name)
+        if not callable(obj):
+            continue
+        assert inspect.getdoc(obj), f"d2lite.{name} has no docstring"
+        if inspect.isfunction(obj):
+            sig = inspect.signature(obj)
+            untyped = [p for p in sig.parameters.values()
+                       if p.annotation is inspect.Parameter.empty and p.kind not in
+                       (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            assert not untyped, \
+                f"d2lite.{name}: parameters without type hints: {[p.name for p in untyped]}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_make_lab_serves_jupyterlab_on_the_requested_port(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    port = free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+           "PYTHON": sys.executable}
+    args = f"--no-browser --port {port} --ip 127.0.0.1 --IdentityProvider.token=lab-test"
+    proc = subprocess.Popen(["make", "lab", f"JUPYTER_ARGS={args}"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline, body = time.monotonic() + 90, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token=lab-test", timeout=5) as r:
+                    body = r.read().decode()
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+                time.sleep(0.5)
+        assert body is not None, "JupyterLab did not answer within 90 s"
+        assert "JupyterLab" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token=lab-test", timeout=5) as r:
+            listing = r.read().decode()
+        assert "01-sparse-features" in listing or ".ipynb" in listing or '"content"' in listing
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
