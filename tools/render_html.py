@@ -1,0 +1,203 @@
+"""Render the stored notebooks to a static site for readers who run nothing (no re-execution).
+
+    python tools/render_html.py [--notebooks notebooks] [--out build/html]
+
+Every ``NN-name.ipynb`` becomes ``NN-name.html``; ``index.html`` is the contents notebook
+(``00-contents.ipynb``, which ``tools/nav.py`` writes) or, without one, a plain list of pages.
+
+What the site does differently from a plain ``jupyter nbconvert --to html``:
+
+* A slider explorer's stored output carries both a live widget view and a PNG of its default
+  setting; the widget view is dropped so the page shows the figure instead of a dead widget
+  (which needs a kernel) or a bare ``VBox(...)`` repr.  The notebook's widget state goes too.
+* Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
+* Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
+  RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
+  maths in Markdown is turned into MathML (which browsers render natively) when the
+  ``latex2mathml`` package is installed; without it the TeX source is shown as written.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
+
+try:
+    from jinja2 import pass_context
+except ImportError:  # pragma: no cover - jinja2 < 3
+    from jinja2 import contextfilter as pass_context
+
+try:
+    from latex2mathml.converter import convert as latex_to_mathml
+except ImportError:  # pragma: no cover - optional: maths then stays as TeX
+    latex_to_mathml = None
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+CONTENTS = "00-contents.ipynb"
+
+# nbconvert's "lab" template, minus every script it would fetch from a CDN.
+TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+  math { font-size: 1.15em; }
+  math[display="block"] { margin: 0.8em 0; }
+  .d2lite-tex { font-family: var(--jp-code-font-family); }
+</style>
+{%- endblock extra_css -%}
+"""
+
+# A relative link target ending in .ipynb (optionally with a #fragment), in Markdown or HTML.
+_MD_LINK = re.compile(r"(\]\()(?![a-zA-Z][\w+.-]*:)([^)\s#]+?)\.ipynb((?:#[^)\s]*)?)([)\s])")
+_HTML_LINK = re.compile(r"""(href=["'])(?![a-zA-Z][\w+.-]*:)([^"'#]+?)\.ipynb((?:#[^"']*)?["'])""")
+
+
+def ipynb_links_to_html(text: str) -> str:
+    """Point relative links to ``x.ipynb`` at ``x.html`` (absolute URLs are left alone)."""
+    text = _MD_LINK.sub(r"\1\2.html\3\4", text)
+    return _HTML_LINK.sub(r"\1\2.html\3", text)
+
+
+def title_of(nb) -> str | None:
+    """The notebook's first ``# `` heading outside the navigation cells."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "nav" not in cell.metadata.get("tags", []):
+            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+class StaticSitePreprocessor(Preprocessor):
+    """Slider outputs keep only their still image; notebook links point to the pages."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)  # no widget state: nothing on the page needs it
+        title = title_of(nb)
+        if title:
+            nb.metadata["title"] = title
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = ipynb_links_to_html(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                # With a PNG (every Explorer stores one) the page shows it; without one the
+                # text/plain description remains, which the site test reports if it is a repr.
+                del data[WIDGET_VIEW]
+            data.pop(WIDGET_STATE, None)
+        return cell, resources
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's Markdown renderer, writing TeX maths as MathML instead of leaving it to MathJax."""
+
+    def _math(self, tex: str, display: str) -> str:
+        if latex_to_mathml is not None:
+            try:
+                return latex_to_mathml(tex, display=display)
+            except Exception:  # noqa: BLE001 - an unsupported command: show the TeX instead
+                pass
+        delimiter = "$$" if display == "block" else "$"
+        return f'<span class="d2lite-tex">{delimiter}{html.escape(tex)}{delimiter}</span>'
+
+    def inline_math(self, body: str) -> str:
+        return self._math(body, "inline")
+
+    def block_math(self, body: str) -> str:
+        return self._math(body, "block")
+
+    def latex_environment(self, name: str, body: str) -> str:
+        return self._math(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
+
+
+class StaticHTMLExporter(HTMLExporter):
+    """HTMLExporter with offline maths and no CDN scripts (see the module docstring)."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        return MarkdownWithMath(renderer=renderer).render(source)
+
+
+def make_exporter() -> StaticHTMLExporter:
+    exporter = StaticHTMLExporter(template_name="lab", extra_loaders=[DictLoader({"d2lite.html.j2": TEMPLATE})],
+                                  embed_images=True)
+    exporter.template_file = "d2lite.html.j2"
+    exporter.register_preprocessor(StaticSitePreprocessor(), enabled=True)
+    return exporter
+
+
+def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path) -> Path:
+    """Render one stored notebook to ``out_dir/<name>.html`` and return that path."""
+    nb = nbformat.read(path, as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem,
+                                                                      "path": str(path.parent)}})
+    target = out_dir / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def fallback_index(pages: list[Path], titles: dict[str, str]) -> str:
+    items = "\n".join(f'<li><a href="{p.name}">{html.escape(titles.get(p.name, p.stem))}</a></li>'
+                      for p in pages)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Contents</title>'
+            f"</head>\n<body><h1>Contents</h1>\n<ul>\n{items}\n</ul></body></html>\n")
+
+
+def render_site(notebook_dir: Path, out_dir: Path) -> list[Path]:
+    """Render every ``[0-9]*.ipynb`` of ``notebook_dir`` into ``out_dir`` plus ``index.html``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = make_exporter()
+    pages, titles = [], {}
+    for path in sorted(notebook_dir.glob("[0-9]*.ipynb")):
+        page = render_notebook(exporter, path, out_dir)
+        pages.append(page)
+        titles[page.name] = title_of(nbformat.read(path, as_version=4)) or path.stem
+    index = out_dir / "index.html"
+    contents = out_dir / CONTENTS.replace(".ipynb", ".html")
+    if contents.exists():
+        index.write_text(contents.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        index.write_text(fallback_index(pages, titles), encoding="utf-8")
+    return [index, *pages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html")
+    args = parser.parse_args(argv)
+    if latex_to_mathml is None:
+        print("note: latex2mathml is not installed; maths is shown as TeX source", file=sys.stderr)
+    pages = render_site(args.notebooks, args.out)
+    print(f"{len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
