@@ -174,11 +174,14 @@ def screenshot_notebook(page: Page, path: Path, max_height: int = 16_000) -> Non
         const outer = document.querySelector(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
         if (!outer) return window.innerHeight;
-        return outer.getBoundingClientRect().top + outer.scrollHeight + 40;
+        outer.scrollTop = 0;
+        const cells = outer.querySelectorAll('.jp-Cell');
+        const last = cells.length ? cells[cells.length - 1].getBoundingClientRect().bottom : 0;
+        return Math.max(last, outer.getBoundingClientRect().bottom) + 60;
     }""")
     page.set_viewport_size({"width": size["width"], "height": int(min(max(height, size["height"]), max_height))})
     page.wait_for_timeout(500)
-    page.screenshot(path=str(path))
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first.screenshot(path=str(path))
     page.set_viewport_size(size)
     page.wait_for_timeout(200)
 
