@@ -53,7 +53,7 @@ MOVE_SETTLED_JS = """
   const rec = window.__e2eMove;
   const area = rec.area;
   const errored = area.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]') !== null
-    || /Traceback|Error displaying widget/.test(area.innerText);
+    || /Traceback|Error displaying widget/.test(area.textContent);
   const imgs = Array.from(area.querySelectorAll('img'));
   const changed = imgs.length > 0 && rec.signature() !== rec.old
     && imgs.every(i => i.complete && i.naturalWidth > 0);
@@ -68,7 +68,7 @@ FINISH_MOVE_JS = """
   rec.stop();
   const last = rec.times.length ? Math.max(...rec.times) : rec.t0;
   return {ms: last - rec.t0, changed: rec.signature() !== rec.old,
-          images: rec.area.querySelectorAll('img').length, text: rec.area.innerText,
+          images: rec.area.querySelectorAll('img').length, text: rec.area.textContent,
           stderr: rec.area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length};
 }
 """
@@ -158,8 +158,8 @@ def notebook_errors(page: Page) -> list[str]:
           const area = cell.querySelector('.jp-OutputArea');
           if (!area) return;
           const stderr = area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]');
-          stderr.forEach(e => found.push(`cell ${i}: ${e.innerText.slice(0, 500)}`));
-          const text = area.innerText;
+          stderr.forEach(e => found.push(`cell ${i}: ${e.textContent.slice(0, 500)}`));
+          const text = area.textContent;
           for (const w of words) if (text.includes(w)) found.push(`cell ${i}: shows ${w}: ${text.slice(0, 500)}`);
         });
         return found;
@@ -201,16 +201,16 @@ def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slide
                 key: str) -> Move:
     """Press ``key`` (End or Home) on ``slider`` and wait for the cell's figure to change."""
     handle = slider.locator(".noUi-handle").first
-    label = slider.locator(".widget-label").first.inner_text().strip() or "(no label)"
+    slider.scroll_into_view_if_needed()  # off-screen cells are not rendered (content-visibility)
+    label = (slider.locator(".widget-label").first.text_content() or "").strip() or "(no label)"
     readout = slider.locator(".widget-readout").first
-    before = readout.inner_text().strip()
-    handle.scroll_into_view_if_needed()
+    before = (readout.text_content() or "").strip()
     cell.evaluate(ARM_MOVE_JS)
     handle.focus()
     page.keyboard.press(key)
     page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=MOVE_TIMEOUT_MS, polling=50)
     result = page.evaluate(FINISH_MOVE_JS)
-    after = readout.inner_text().strip()
+    after = (readout.text_content() or "").strip()
     where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}"
     target = handle.get_attribute("aria-valuemax" if key == "End" else "aria-valuemin")
     assert handle.get_attribute("aria-valuenow") == target, \
