@@ -21,10 +21,25 @@ SETTLE_MS = 300  # the output counts as settled after this long without a change
 ERROR_WORDS = ("Traceback", "Error displaying widget", "model not found")
 NONFINITE = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)
 
+# The text a reader sees in ``el``, rendered or not (textContent minus <style> and <script>).
+TEXT_JS = """
+const textOf = (el) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const tag = n.parentElement ? n.parentElement.tagName : '';
+    if (tag !== 'STYLE' && tag !== 'SCRIPT') parts.push(n.data);
+  }
+  return parts.join('');
+};
+"""
+
 # Installed before each move: remembers the output's images, the key-down time and every change.
 ARM_MOVE_JS = """
 (cell) => {
+""" + TEXT_JS + """
   const area = cell.querySelector('.jp-Cell-outputWrapper') || cell;
+  window.__e2eText = textOf;
   const signature = () => Array.from(area.querySelectorAll('img')).map(i => i.src).join('|');
   const rec = {t0: null, times: [], old: signature(), area: area, signature: signature};
   const onKey = (e) => {
@@ -53,7 +68,7 @@ MOVE_SETTLED_JS = """
   const rec = window.__e2eMove;
   const area = rec.area;
   const errored = area.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]') !== null
-    || /Traceback|Error displaying widget/.test(area.textContent);
+    || /Traceback|Error displaying widget/.test(window.__e2eText(area));
   const imgs = Array.from(area.querySelectorAll('img'));
   const changed = imgs.length > 0 && rec.signature() !== rec.old
     && imgs.every(i => i.complete && i.naturalWidth > 0);
@@ -68,7 +83,7 @@ FINISH_MOVE_JS = """
   rec.stop();
   const last = rec.times.length ? Math.max(...rec.times) : rec.t0;
   return {ms: last - rec.t0, changed: rec.signature() !== rec.old,
-          images: rec.area.querySelectorAll('img').length, text: rec.area.textContent,
+          images: rec.area.querySelectorAll('img').length, text: window.__e2eText(rec.area),
           stderr: rec.area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length};
 }
 """
@@ -151,15 +166,15 @@ def run_all(page: Page, relpath: str) -> None:
 
 def notebook_errors(page: Page) -> list[str]:
     """Error outputs (stderr, tracebacks, broken widgets) anywhere in the open notebook."""
-    return page.evaluate("""(words) => {
+    return page.evaluate("""(words) => {""" + TEXT_JS + """
         const found = [];
         const cells = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell');
         cells.forEach((cell, i) => {
           const area = cell.querySelector('.jp-OutputArea');
           if (!area) return;
           const stderr = area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]');
-          stderr.forEach(e => found.push(`cell ${i}: ${e.textContent.slice(0, 500)}`));
-          const text = area.textContent;
+          stderr.forEach(e => found.push(`cell ${i}: ${textOf(e).slice(0, 500)}`));
+          const text = textOf(area);
           for (const w of words) if (text.includes(w)) found.push(`cell ${i}: shows ${w}: ${text.slice(0, 500)}`);
         });
         return found;
