@@ -43,9 +43,21 @@ def slider_cell_ids(path: Path) -> list[str]:
             and any(WIDGET_VIEW in out.get("data", {}) for out in cell.outputs)]
 
 
+_PARSED: dict[tuple[Path, int], BeautifulSoup] = {}
+
+
+def parse(page: Path) -> BeautifulSoup:
+    """``page`` parsed, once per content (the checks look at each page several times)."""
+    text = page.read_text(encoding="utf-8")
+    key = (page, hash(text))
+    if key not in _PARSED:
+        _PARSED[key] = BeautifulSoup(text, "html.parser")
+    return _PARSED[key]
+
+
 def broken_links(page: Path) -> list[str]:
     """Relative links and image sources of ``page`` that point to no file (or no anchor)."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parse(page)
     broken = []
     for tag, attribute in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
         for element in soup.find_all(tag):
@@ -59,8 +71,7 @@ def broken_links(page: Path) -> list[str]:
             if not file.is_file():
                 broken.append(f"{target} (no file {file.name})")
             elif parts.fragment and file.suffix == ".html":
-                ids = {e.get("id") for e in BeautifulSoup(file.read_text(encoding="utf-8"),
-                                                          "html.parser").find_all(id=True)}
+                ids = {e.get("id") for e in parse(file).find_all(id=True)}
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{target} (no anchor #{parts.fragment} in {file.name})")
     return broken
@@ -68,7 +79,7 @@ def broken_links(page: Path) -> list[str]:
 
 def remote_resources(page: Path) -> list[str]:
     """Scripts, styles, images or frames the page would fetch from the internet to display."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parse(page)
     found = [e.get("src") for e in soup.find_all(["script", "img", "iframe"], src=True)]
     found += [e.get("href") for e in soup.find_all("link", href=True)]
     found += re.findall(r"""import\(["'](https?://[^"']+)""", str(soup))
@@ -84,15 +95,16 @@ def check_site(notebook_dir: Path, site: Path) -> None:
     missing = [p.name for p in pages if not p.is_file()]
     assert not missing, f"pages missing: {missing}"
     for page in [index, *pages]:
-        assert not broken_links(page), f"{page.name}: broken links {broken_links(page)}"
-        assert not remote_resources(page), f"{page.name}: loads {remote_resources(page)}"
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        broken, remote = broken_links(page), remote_resources(page)
+        assert not broken, f"{page.name}: broken links {broken}"
+        assert not remote, f"{page.name}: loads {remote}"
+        soup = parse(page)
         text = soup.get_text(" ")
         assert not DEAD_WIDGET.search(text), \
             f"{page.name}: shows a dead widget or a widget repr: {DEAD_WIDGET.search(text).group(0)!r}"
         assert "$" not in "".join(m.get_text() for m in soup.find_all("math")), page.name
     for notebook, page in zip(notebooks, pages):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = parse(page)
         for cell_id in slider_cell_ids(notebook):
             cell = soup.find(id=f"cell-id={cell_id}")
             assert cell is not None, f"{page.name}: slider cell {cell_id} is missing"

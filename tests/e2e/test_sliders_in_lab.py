@@ -36,10 +36,11 @@ def exercise(page, lab, relpath: str, rounds: int = 1) -> NotebookRun:
     run = NotebookRun(relpath)
     shot = OUT / Path(relpath).stem
     open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
-    run_all(page, relpath)
+    not_run = run_all(page, relpath)
     errors = notebook_errors(page)
     screenshot_notebook(page, shot.with_name(shot.name + "-before.png"))
     assert not errors, f"{relpath}: errors after running every cell:\n" + "\n".join(errors)
+    assert not not_run, f"{relpath}: code cells number {not_run} (counting from 0) did not run"
     try:
         exercise_sliders(page, run, rounds=rounds)
     finally:
