@@ -201,6 +201,20 @@ def test_slider_outputs_keep_the_image_and_drop_the_widget_view():
     assert "widgets" not in nb.metadata
 
 
+def test_aligned_maths_becomes_a_well_formed_table():
+    if render_html.latex_to_mathml is None:
+        pytest.skip("latex2mathml is not installed")
+    from xml.etree import ElementTree
+
+    tex = r"\begin{aligned} a &= b + c,\\ d &\le e \end{aligned} \qquad f = 0"
+    root = ElementTree.fromstring(render_html.tex_to_mathml(tex, "block"))
+    ns = "{http://www.w3.org/1998/Math/MathML}"
+    rows = root.findall(f".//{ns}mtr")
+    assert len(rows) == 2 and all(len(r.findall(f"{ns}mtd")) == 2 for r in rows)
+    assert "&" not in "".join(root.itertext())
+    assert render_html.tex_to_mathml(r"\frac{1}{", "inline") is None  # malformed: caller shows TeX
+
+
 @pytest.mark.parametrize("text, expected", [
     ("[next](02-b.ipynb)", "[next](02-b.html)"),
     ("[s](02-b.ipynb#A-section) and [c](00-contents.ipynb)", "[s](02-b.html#A-section) and [c](00-contents.html)"),

@@ -23,6 +23,7 @@ import html
 import re
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import nbformat
 from jinja2 import DictLoader
@@ -55,6 +56,10 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 <style>
   math { font-size: 1.15em; }
   math[display="block"] { margin: 0.8em 0; }
+  math[display="block"] mtd { math-style: normal; }
+  math mtd { padding-left: 0.1em; padding-right: 0.1em; }
+  mtd[columnalign="left"] { text-align: left; }
+  mtd[columnalign="right"] { text-align: right; }
   .d2lite-tex { font-family: var(--jp-code-font-family); }
 </style>
 {%- endblock extra_css -%}
@@ -104,15 +109,52 @@ class StaticSitePreprocessor(Preprocessor):
         return cell, resources
 
 
+_ALIGN_ENV = re.compile(r"\\begin\{(aligned|align\*?|eqnarray\*?|split|alignat\*?)\}(\{\d+\})?(.*?)"
+                        r"\\end\{\1\}", re.S)
+_GATHER_ENV = re.compile(r"\\begin\{(gathered|gather\*?)\}(.*?)\\end\{\1\}", re.S)
+
+
+def _as_array(match: re.Match) -> str:
+    """An align-like environment as an ``array`` of right/left columns (which latex2mathml knows)."""
+    body = match.group(3)
+    rows = re.split(r"\\\\", body)
+    columns = max(row.count("&") for row in rows) + 1
+    body = re.sub(r"&\s*(?=[=<>+\-]|\\(?:le|ge|leq|geq|approx|equiv|sim|propto|to)\b)", "&{}", body)
+    return f"\\begin{{array}}{{{('rl' * columns)[:columns]}}}{body}\\end{{array}}"
+
+
+def normalise_tex(tex: str) -> str:
+    """Rewrite the AMS environments latex2mathml does not know into ones it does."""
+    tex = _ALIGN_ENV.sub(_as_array, tex)
+    return _GATHER_ENV.sub(lambda m: f"\\begin{{array}}{{c}}{m.group(2)}\\end{{array}}", tex)
+
+
+def tex_to_mathml(tex: str, display: str) -> str | None:
+    """``tex`` as a MathML element, or None when it cannot be converted to well-formed MathML."""
+    if latex_to_mathml is None:
+        return None
+    try:
+        mathml = latex_to_mathml(normalise_tex(tex), display=display)
+        ElementTree.fromstring(mathml)  # reject malformed output (e.g. a bare '&')
+    except Exception:  # noqa: BLE001 - an unsupported command: the caller shows the TeX instead
+        return None
+    return mathml
+
+
 class MathMLRenderer(IPythonRenderer):
-    """nbconvert's Markdown renderer, writing TeX maths as MathML instead of leaving it to MathJax."""
+    """nbconvert's Markdown renderer, writing TeX maths as MathML instead of leaving it to MathJax.
+
+    A formula that cannot be converted is shown as its TeX source and listed in ``unconverted``.
+    """
+
+    unconverted: list[str] = []
 
     def _math(self, tex: str, display: str) -> str:
+        mathml = tex_to_mathml(tex, display)
+        if mathml is not None:
+            return mathml
         if latex_to_mathml is not None:
-            try:
-                return latex_to_mathml(tex, display=display)
-            except Exception:  # noqa: BLE001 - an unsupported command: show the TeX instead
-                pass
+            MathMLRenderer.unconverted.append(tex)
         delimiter = "$$" if display == "block" else "$"
         return f'<span class="d2lite-tex">{delimiter}{html.escape(tex)}{delimiter}</span>'
 
@@ -196,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: latex2mathml is not installed; maths is shown as TeX source", file=sys.stderr)
     pages = render_site(args.notebooks, args.out)
     print(f"{len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
+    for tex in dict.fromkeys(MathMLRenderer.unconverted):
+        print(f"note: shown as TeX (latex2mathml cannot convert it): {tex[:120]!r}", file=sys.stderr)
     return 0
 
 
