@@ -159,7 +159,7 @@ def run_all(page: Page, relpath: str) -> list[int]:
     page.wait_for_function(f"""() => {{
         const s = ({RUN_STATE_JS})();
         return s.status === 'idle' && s.prompts.every(p => !p.includes('*'))
-            && s.prompts.some(p => /\\d/.test(p));
+            && (s.prompts.length === 0 || s.prompts.some(p => /\\d/.test(p)));
     }}""", timeout=RUN_ALL_TIMEOUT_MS, polling=250)
     page.wait_for_timeout(SETTLE_MS)  # late display messages (widget views) arrive after idle
     state = page.evaluate(RUN_STATE_JS)
