@@ -45,7 +45,9 @@ ARM_MOVE_JS = """
   const onKey = (e) => {
     if ((e.key === 'End' || e.key === 'Home') && rec.t0 === null) rec.t0 = performance.now();
   };
+  const onRelease = () => { if (rec.t0 === null) rec.t0 = performance.now(); };
   document.addEventListener('keydown', onKey, true);
+  document.addEventListener('pointerup', onRelease, true);
   const watch = () => {
     for (const img of area.querySelectorAll('img')) {
       if (!img.__e2eWatched) {
@@ -57,7 +59,11 @@ ARM_MOVE_JS = """
   watch();
   const observer = new MutationObserver(() => { rec.times.push(performance.now()); watch(); });
   observer.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
-  rec.stop = () => { observer.disconnect(); document.removeEventListener('keydown', onKey, true); };
+  rec.stop = () => {
+    observer.disconnect();
+    document.removeEventListener('keydown', onKey, true);
+    document.removeEventListener('pointerup', onRelease, true);
+  };
   window.__e2eMove = rec;
 }
 """
@@ -214,21 +220,36 @@ def slider_cells(page: Page) -> list[tuple[int, Locator]]:
     return found
 
 
+def drag_handle(page: Page, slider: Locator, handle: Locator, to_max: bool) -> None:
+    """Drag ``handle`` with the mouse past the end of its track and release it there."""
+    track = slider.locator(".noUi-target").first.bounding_box()
+    grip = handle.bounding_box()
+    y = grip["y"] + grip["height"] / 2
+    page.mouse.move(grip["x"] + grip["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] + 30 if to_max else track["x"] - 30, y, steps=8)
+    page.mouse.up()
+
+
 def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slider: Locator,
-                key: str) -> Move:
-    """Press ``key`` (End or Home) on ``slider`` and wait for the cell's figure to change."""
+                key: str, drag: bool = False) -> Move:
+    """Move ``slider`` to the end ``key`` names (End: maximum, Home: minimum) and wait for the
+    cell's figure to change: with the keyboard, or with the mouse when ``drag`` is true."""
     handle = slider.locator(".noUi-handle").first
     slider.scroll_into_view_if_needed()  # off-screen cells are not rendered (content-visibility)
     label = (slider.locator(".widget-label").first.text_content() or "").strip() or "(no label)"
     readout = slider.locator(".widget-readout").first
     before = (readout.text_content() or "").strip()
     cell.evaluate(ARM_MOVE_JS)
-    handle.focus()
-    page.keyboard.press(key)
+    if drag:
+        drag_handle(page, slider, handle, to_max=key == "End")
+    else:
+        handle.focus()
+        page.keyboard.press(key)
     page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=MOVE_TIMEOUT_MS, polling=50)
     result = page.evaluate(FINISH_MOVE_JS)
     after = (readout.text_content() or "").strip()
-    where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}"
+    where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}{' (drag)' if drag else ''}"
     target = handle.get_attribute("aria-valuemax" if key == "End" else "aria-valuemin")
     assert handle.get_attribute("aria-valuenow") == target, \
         f"{where}: the handle did not reach the end of its range ({target})"
@@ -238,11 +259,13 @@ def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slide
         f"{where}: the figure did not change (readout {before} -> {after})"
     assert not NONFINITE.search(result["text"]), \
         f"{where}: the output shows NaN or inf:\n{result['text'][:1500]}"
-    return Move(notebook, cell_index, label, key, result["ms"], before, after)
+    return Move(notebook, cell_index, label, f"{key} (drag)" if drag else key, result["ms"], before,
+                after)
 
 
-def exercise_sliders(page: Page, run: NotebookRun, rounds: int = 1) -> None:
-    """Move every slider of the open notebook to each end of its range (``rounds`` times)."""
+def exercise_sliders(page: Page, run: NotebookRun, rounds: int = 1, drag: bool = False) -> None:
+    """Move every slider of the open notebook to each end of its range (``rounds`` times),
+    with the keyboard, or by dragging with the mouse when ``drag`` is true."""
     for cell_index, cell in slider_cells(page):
         sliders = cell.locator(".jp-OutputArea .widget-slider")
         for j in range(sliders.count()):
@@ -256,4 +279,5 @@ def exercise_sliders(page: Page, run: NotebookRun, rounds: int = 1) -> None:
             keys = ["Home", "End"] if at_max else ["End", "Home"]
             for _ in range(rounds):
                 for key in keys:
-                    run.moves.append(move_slider(page, run.notebook, cell_index, cell, slider, key))
+                    run.moves.append(move_slider(page, run.notebook, cell_index, cell, slider, key,
+                                                 drag=drag))

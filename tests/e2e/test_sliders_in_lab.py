@@ -31,8 +31,9 @@ def stored_slider_count(path: Path) -> int:
     return sum(1 for model in state.values() if model.get("model_name", "").endswith("SliderModel"))
 
 
-def exercise(page, lab, relpath: str, rounds: int = 1) -> NotebookRun:
-    """Open, run and screenshot ``relpath`` and move each of its sliders to both ends."""
+def exercise(page, lab, relpath: str, rounds: int = 1, mouse: NotebookRun | None = None) -> NotebookRun:
+    """Open, run and screenshot ``relpath`` and move each of its sliders to both ends with the
+    keyboard (and then again by dragging with the mouse, into ``mouse``, when it is given)."""
     run = NotebookRun(relpath)
     shot = OUT / Path(relpath).stem
     open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
@@ -43,8 +44,12 @@ def exercise(page, lab, relpath: str, rounds: int = 1) -> NotebookRun:
     assert not not_run, f"{relpath}: code cells number {not_run} (counting from 0) did not run"
     try:
         exercise_sliders(page, run, rounds=rounds)
+        if mouse is not None:
+            exercise_sliders(page, mouse, drag=True)
     finally:
         record(run)
+        if mouse is not None:
+            record(mouse)
         screenshot_notebook(page, shot.with_name(shot.name + "-after.png"))
     errors = notebook_errors(page)
     assert not errors, f"{relpath}: errors after moving the sliders:\n" + "\n".join(errors)
@@ -83,12 +88,16 @@ FIXTURE_NOTEBOOKS = [f"e2e-fixtures/{p.name}" for p in FIXTURES if f"e2e-fixture
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("relpath", FIXTURE_NOTEBOOKS)
 def test_fixture_notebook(relpath, floor_run, open_page, lab):
-    """The machinery itself, on a notebook with log, integer and float sliders in two explorers."""
-    run = exercise(open_page, lab, relpath)
+    """The machinery itself, on a notebook with log, integer and float sliders in two explorers:
+    every slider to each end with the keyboard, then again by dragging its handle with the mouse."""
+    mouse = NotebookRun(f"{relpath} (mouse)")
+    run = exercise(open_page, lab, relpath, mouse=mouse)
     expected = stored_slider_count(Path(__file__).parent / "fixtures" / Path(relpath).name)
-    assert run.sliders == expected > 0, f"found {run.sliders} sliders, the notebook has {expected}"
-    assert len(run.moves) == 2 * expected
+    assert run.sliders == mouse.sliders == expected > 0, \
+        f"found {run.sliders} and {mouse.sliders} sliders, the notebook has {expected}"
+    assert len(run.moves) == len(mouse.moves) == 2 * expected
     assert_fast_enough(run)
+    assert_fast_enough(mouse)
 
 
 @pytest.mark.timeout(420)
