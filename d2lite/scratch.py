@@ -48,10 +48,12 @@ def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
         if s.shape != p.shape:
             raise ValueError(f"states: an accumulator of shape {tuple(s.shape)} does not match "
                              f"its parameter of shape {tuple(p.shape)}")
+        g = p.grad
         with torch.no_grad():
-            s[:] += torch.square(p.grad)
-            p[:] -= lr * p.grad / torch.sqrt(s + eps)
-        p.grad.data.zero_()
+            # In place: one temporary (s + eps) instead of four (benchmarks/RESULTS.md, item 4)
+            s.addcmul_(g, g)                             # s <- s + g * g
+            p.addcdiv_(g, (s + eps).sqrt_(), value=-lr)  # p <- p - lr * g / sqrt(s + eps)
+        g.zero_()
 
 
 def sgd(params: Sequence[torch.Tensor], states: object, hyperparams: Mapping[str, float]) -> None:

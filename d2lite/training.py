@@ -11,7 +11,7 @@ from typing import Callable, Mapping, Sequence
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, TensorDataset
 
 from ._checks import check_callable, check_int
 from .plotting import Animator
@@ -48,9 +48,13 @@ def evaluate_loss(net: Callable[[torch.Tensor], torch.Tensor], data_iter: DataLo
     It reads the data set in order with a loader of its own, so it does not consume the
     training loader's shuffling generator: evaluating never changes the training batches.
     """
-    total, count = 0.0, 0
+    dataset = data_iter.dataset
     with torch.no_grad():
-        for X, y in DataLoader(data_iter.dataset, batch_size=1024, shuffle=False):
+        if isinstance(dataset, TensorDataset):  # the whole set in one batch: no per-item reads
+            X, y = dataset.tensors
+            return float(squared_loss(net(X), y).mean())
+        total, count = 0.0, 0
+        for X, y in DataLoader(dataset, batch_size=1024, shuffle=False):
             total += float(squared_loss(net(X), y).sum())
             count += len(X)
     return total / count

@@ -121,3 +121,14 @@ def test_train_scratch_rejects_a_negative_rate_before_any_damage():
     with pytest.raises(ValueError, match="lr"):
         d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": -0.1},
                              data_iter, d, animate=False)
+
+
+def test_evaluate_loss_is_the_mean_half_squared_error_for_any_dataset():
+    data_iter, d = d2lite.synthetic_linreg(num_examples=300, noise=0.3)
+    w, b = d2lite.init_linreg_params(d, seed=2)
+    net = lambda X: d2lite.linreg(X, w, b)  # noqa: E731
+    X, y = data_iter.dataset.tensors
+    expected = float(((X @ w.detach() + b.detach() - y) ** 2 / 2).mean())
+    assert d2lite.evaluate_loss(net, data_iter) == pytest.approx(expected, rel=1e-6)
+    generic = torch.utils.data.DataLoader(torch.utils.data.Subset(data_iter.dataset, range(300)))
+    assert d2lite.evaluate_loss(net, generic) == pytest.approx(expected, rel=1e-5)

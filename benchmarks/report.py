@@ -1,0 +1,197 @@
+"""Write the results: ``results.json`` (raw numbers), one PNG per item and ``RESULTS.md``."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from d2lite.plotting import new_figure
+
+__all__ = ["write_report", "PLOTTERS"]
+
+
+_OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
+def _plot_epoch(data: dict, ax: Axes) -> Axes:
+    breakdown = data["breakdown_seconds_per_epoch"]
+    loops = list(breakdown)
+    parts = list(breakdown[loops[0]])
+    left = np.zeros(len(loops))
+    for part in parts:
+        widths = np.array([breakdown[loop][part] * 1e3 for loop in loops])
+        ax.barh(loops, widths, left=left, label=part)
+        left += widths
+    ax.set(xlabel="milliseconds per epoch (medians)",
+           title="Where an epoch goes: forward and backward dominate")
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
+def _plot_step_share(data: dict, ax: Axes) -> Axes:
+    parts = data.get("lenet_breakdown_ms")
+    if not parts:
+        ax.text(0.5, 0.5, "skipped: " + data.get("skip_reason", "no data"), ha="center", va="center",
+                transform=ax.transAxes, wrap=True)
+        ax.set_axis_off()
+        return ax
+    names = list(parts)
+    pieces = list(parts[names[0]])
+    left = np.zeros(len(names))
+    for piece in pieces:
+        widths = np.array([parts[name][piece] for name in names])
+        ax.barh(names, widths, left=left, label=piece)
+        left += widths
+    ax.set(xlabel="milliseconds per iteration (medians)",
+           title="LeNet on digits: where an iteration goes")
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
+def _plot_sparse(data: dict, ax: Axes) -> Axes:
+    vocab = np.array(data["vocab_sizes"], dtype=float)
+    per = data["per_vocab"]
+    for kind, style in (("dense", "o-"), ("sparse", "s-")):
+        ms = [per[str(int(v))]["median_iteration"][kind] * 1e3 for v in vocab]
+        ax.loglog(vocab, ms, style, label=f"{kind} embedding")
+    dense0 = per[str(int(vocab[0]))]["median_iteration"]["dense"] * 1e3
+    ax.loglog(vocab, dense0 * vocab / vocab[0], "k:", label="linear in V")
+    ax.set(xlabel="rows in the embedding V", ylabel="ms per training step",
+           title="Sparse stays flat, dense grows with V")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def _plot_update(data: dict, ax: Axes) -> Axes:
+    sizes = np.array(data["sizes"], dtype=float)
+    per = data["per_size"]
+    names = list(per[str(int(sizes[0]))]["achieved_GBps"])
+    for name in names:
+        ax.loglog(sizes, [per[str(int(n))]["achieved_GBps"][name] for n in sizes], "o-", label=name)
+    ax.loglog(sizes, [per[str(int(n))]["copy_bandwidth_GBps"] for n in sizes], "k--",
+                label="copy bandwidth (same run)")
+    ax.set(xlabel="parameters n", ylabel="GB/s (20 bytes per parameter)",
+           title="Only the fused update runs near memory speed")
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
+def _plot_explorers(data: dict, ax: Axes) -> Axes:
+    per = data.get("explorers", {})
+    names = [name for name, entry in per.items() if "update_ms" in entry]
+    if not names:
+        ax.text(0.5, 0.5, "no explorer found", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    y = np.arange(len(names))
+    ax.barh(y + 0.2, [per[n]["update_ms"] for n in names], height=0.4, label="update (compute + render)")
+    ax.barh(y - 0.2, [per[n]["bare_redraw_ms"] for n in names], height=0.4, label="bare redraw")
+    ax.set_yticks(y, names, fontsize="small")
+    ax.axvline(300, color="crimson", ls=":", label="0.3 s budget")
+    ax.set(xlabel="milliseconds (medians)", title="Slider update against a bare redraw")
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
+def _plot_anatomy(data: dict, ax: Axes) -> Axes:
+    anatomy = data["scratch_anatomy_ms"]
+    names = list(anatomy)[::-1]
+    colors = ["tab:gray" if n == "copy" else "tab:green" if n.startswith("fused") else "tab:blue"
+              for n in names]
+    ax.barh(names, [anatomy[n] for n in names], color=colors)
+    ax.set(xlabel=f"milliseconds on n = {data['anatomy_size']:,} floats (medians)",
+           title="Each operation is a full pass over memory")
+    ax.tick_params(axis="y", labelsize="small")
+    return ax
+
+
+#: item number -> {file-name suffix: plot function}; each draws on the ``ax`` it is given
+PLOTTERS = {1: {"": _plot_epoch}, 2: {"": _plot_step_share}, 3: {"": _plot_sparse},
+            4: {"": _plot_update, "_anatomy": _plot_anatomy}, 5: {"": _plot_explorers}}
+
+
+def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _met(flag) -> str:
+    return {True: "yes", False: "**no**", None: "(context)"}[flag]
+
+
+def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
+    """Write results.json, item{N}.png and RESULTS.md into ``out``; return the RESULTS.md path."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {"machine": machine, "config": asdict(config), "results": results}
+    (out / "results.json").write_text(json.dumps(payload, indent=1, sort_keys=False) + "\n",
+                                      encoding="utf-8")
+    plots: dict[int, list[str]] = {}
+    for result in results:
+        number = result["item"]
+        if "data" not in result:
+            continue
+        for suffix, plotter in PLOTTERS.get(number, {}).items():
+            fig, ax = new_figure(figsize=(7.5, 3.2))
+            plotter(result["data"], ax)
+            name = f"item{number}{suffix}.png"
+            fig.savefig(out / name, dpi=80, metadata={"Software": None})
+            plots.setdefault(number, []).append(name)
+
+    lines = ["# Cost benchmarks (issue 7)", "",
+             f"Generated by `make bench` (`python -m benchmarks.run`, {config.name} sizes) on "
+             f"{machine['date_utc']}. Do not edit by hand: re-run it. The raw numbers are in "
+             f"`results.json`; `notebooks/07-cost.ipynb` plots them.", "",
+             "Every figure is a ratio of two measurements taken in the same run, interleaved round "
+             f"by round ({config.repeats} timed rounds after {config.warmup} warm-up round(s)), and is "
+             "the median "
+             "over rounds of the paired ratio.", "",
+             "## Machine", "",
+             f"- CPU: {machine['cpu_model']}, {machine['logical_cores']} logical cores; "
+             f"torch threads: {machine['torch_threads']}",
+             f"- load average (1, 5, 15 min) at the start: {machine['load_average_1_5_15_min']}, "
+             f"at the end: {machine.get('load_average_at_end', 'n/a')} (the machine is shared)",
+             f"- code: commit {machine.get('code', 'unknown')}"
+             + (f" ({machine['note']})" if machine.get("note") else ""),
+             f"- Python {machine['python']}, torch {machine['torch']}, NumPy {machine['numpy']}, "
+             f"matplotlib {machine['matplotlib']}; {machine['platform']}", "",
+             "## Summary", "",
+             "| item | figure | measured | goal | met | book | detail |",
+             "|---|---|---|---|---|---|---|"]
+    for result in results:
+        if "error" in result:
+            lines.append(f"| {result['item']} | {result['title']} | ERROR | | **no** | | "
+                         f"{result['error']} |")
+        elif result.get("skipped"):
+            lines.append(f"| {result['item']} | {result['title']} | skipped | | | | "
+                         f"{result['skipped']} |")
+        for r in result.get("rows", []):
+            lines.append(f"| {result['item']} | {r['figure']} | {_fmt(r['value'])}{r['unit']} | "
+                         f"{r['goal']} | {_met(r['met'])} | {r['book']} | {r['detail']} |")
+    for result in results:
+        lines += ["", f"## {result['item']}. {result['title']}", ""]
+        for note in result.get("notes", []):
+            lines += [f"- {note}"]
+        if result.get("notes"):
+            lines.append("")
+        for name in plots.get(result["item"], []):
+            lines += [f"![item {result['item']}]({name})", ""]
+        for table in result.get("tables", []):
+            lines += [f"{table['title']}:", "", "| " + " | ".join(table["header"]) + " |",
+                      "|" + "---|" * len(table["header"])]
+            lines += ["| " + " | ".join(map(str, cells)) + " |" for cells in table["rows"]]
+            lines.append("")
+        lines.append(f"(ran in {result['seconds_to_run']:.1f} s)")
+    lines.append("")
+    path = out / "RESULTS.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

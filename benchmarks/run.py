@@ -1,0 +1,80 @@
+"""Run the cost benchmarks and write RESULTS.md, results.json and the plots.
+
+    python -m benchmarks.run                 # the full run (make bench), a few minutes
+    python -m benchmarks.run --quick --out /tmp/bench   # tiny sizes: the smoke test
+    python -m benchmarks.run --only 1 4      # some items only (the others are not written)
+    python -m benchmarks.run --replot        # rewrite RESULTS.md and plots from results.json
+
+Torch runs on one thread by default (``--threads``): the machine has two cores shared with other
+work, and one thread keeps the torch paths comparable with the single-threaded NumPy reference.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import torch
+
+from .config import FULL, QUICK, Config
+from .harness import machine_description
+from .report import write_report
+
+ITEMS = {1: "epoch_time", 2: "step_share", 3: "sparse_embedding", 4: "update_bandwidth",
+         5: "explorer_latency"}
+HERE = Path(__file__).resolve().parent
+
+
+def run_item(number: int, config) -> dict:
+    """Run one item; a failure becomes a visible error entry, never a silent gap."""
+    module = importlib.import_module(f"{__package__}.{ITEMS[number]}")
+    start = time.perf_counter()
+    try:
+        result = module.run(config)
+    except Exception as error:  # noqa: BLE001 - reported in RESULTS.md and on stderr
+        traceback.print_exc()
+        result = {"item": number, "title": getattr(module, "TITLE", ITEMS[number]), "rows": [],
+                  "error": f"{type(error).__name__}: {error}"}
+    result["seconds_to_run"] = time.perf_counter() - start
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for RESULTS.md and plots")
+    parser.add_argument("--only", type=int, nargs="+", choices=sorted(ITEMS), help="items to run")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument("--replot", action="store_true",
+                        help="measure nothing: rewrite the report and plots from results.json in --out")
+    parser.add_argument("--note", default="", help="a line for RESULTS.md, e.g. which branches")
+    args = parser.parse_args(argv)
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.replot:
+        payload = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        path = write_report(payload["results"], payload["machine"], Config(**payload["config"]), args.out)
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
+    torch.set_num_threads(args.threads)
+    config = QUICK if args.quick else FULL
+    machine = machine_description()
+    if args.note:
+        machine["note"] = args.note
+    results = []
+    for number in args.only or sorted(ITEMS):
+        print(f"item {number}: {ITEMS[number]} ...", file=sys.stderr, flush=True)
+        results.append(run_item(number, config))
+        print(f"  done in {results[-1]['seconds_to_run']:.1f} s", file=sys.stderr, flush=True)
+    machine["load_average_at_end"] = machine_description()["load_average_1_5_15_min"]
+    path = write_report(results, machine, config, args.out)
+    print(f"wrote {path}", file=sys.stderr)
+    return 1 if any("error" in r for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

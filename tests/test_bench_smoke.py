@@ -1,0 +1,72 @@
+"""Smoke run of the cost benchmarks at tiny sizes: every item runs and reports finite numbers.
+
+It checks the harness (every row present, finite, its goal judged consistently, the report and
+plots written), not the goals themselves: tiny sizes say nothing about speed.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from benchmarks import run as bench_run
+from benchmarks.harness import Goal, interleaved, paired_ratio
+
+
+@pytest.fixture(scope="module")
+def quick_results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    status = bench_run.main(["--quick", "--out", str(out)])
+    return status, out, json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_every_item_runs_without_error(quick_results):
+    status, _, payload = quick_results
+    items = {result["item"]: result for result in payload["results"]}
+    assert sorted(items) == sorted(bench_run.ITEMS)
+    assert [r.get("error") for r in items.values() if "error" in r] == []
+    assert status == 0
+
+
+def test_every_row_is_finite_and_judged_against_its_goal(quick_results):
+    _, _, payload = quick_results
+    for result in payload["results"]:
+        assert result["rows"] or result.get("skipped") or result.get("notes"), result["item"]
+        for r in result["rows"]:
+            assert math.isfinite(r["value"]), (result["item"], r["figure"])
+            if r["goal"]:
+                op, threshold = r["goal"].split()
+                assert r["met"] == Goal(op, float(threshold)).met(r["value"]), r["figure"]
+
+
+def test_expected_rows_are_present(quick_results):
+    _, _, payload = quick_results
+    figures = {result["item"]: [r["figure"] for r in result["rows"]] for result in payload["results"]}
+    assert any("train_scratch / train_concise" in f for f in figures[1])
+    assert any("train_scratch: adagrad / sgd" in f for f in figures[2])
+    assert any("dense / sparse" in f for f in figures[3])
+    assert any("fused update time / copy-bandwidth bound" in f for f in figures[4])
+    assert any("from scratch / fused" in f for f in figures[4])
+    item2 = next(r for r in payload["results"] if r["item"] == 2)
+    if not item2.get("skipped"):  # the LeNet figures need d2lite.vision
+        assert any("Adagrad step / whole iteration" in f for f in figures[2])
+
+
+def test_report_and_plots_are_written(quick_results):
+    _, out, payload = quick_results
+    text = (out / "RESULTS.md").read_text(encoding="utf-8")
+    assert payload["machine"]["cpu_model"] in text
+    for result in payload["results"]:
+        for r in result["rows"]:
+            assert r["figure"] in text
+        assert (out / f"item{result['item']}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_interleaved_rotates_order_and_paired_ratio_pairs_rounds():
+    order = []
+    seconds = interleaved({"a": lambda: order.append("a") or 2.0,
+                           "b": lambda: order.append("b") or 1.0}, repeats=3, warmup=1)
+    assert order == ["a", "b", "b", "a", "a", "b", "b", "a"]
+    assert seconds == {"a": [2.0] * 3, "b": [1.0] * 3}
+    assert paired_ratio([2.0, 9.0, 4.0], [1.0, 3.0, 1.0]) == 3.0  # median of 2, 3, 4
