@@ -9,7 +9,9 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
 
 * A slider explorer's stored output carries both a live widget view and a PNG of its default
   setting; the widget view is dropped so the page shows the figure instead of a dead widget
-  (which needs a kernel) or a bare ``VBox(...)`` repr.  The notebook's widget state goes too.
+  (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
+  description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
+  The notebook's widget state goes too.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
 * Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
   RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
@@ -61,6 +63,7 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
   mtd[columnalign="left"] { text-align: left; }
   mtd[columnalign="right"] { text-align: right; }
   .d2lite-tex { font-family: var(--jp-code-font-family); }
+  .d2lite-still-caption { font-style: italic; color: var(--jp-content-font-color2); margin: 0; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -99,13 +102,23 @@ class StaticSitePreprocessor(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
             cell.source = ipynb_links_to_html(cell.source)
+        outputs = []
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if WIDGET_VIEW in data:
-                # With a PNG (every Explorer stores one) the page shows it; without one the
-                # text/plain description remains, which the site test reports if it is a repr.
-                del data[WIDGET_VIEW]
             data.pop(WIDGET_STATE, None)
+            outputs.append(output)
+            if WIDGET_VIEW not in data:
+                continue
+            # With a PNG (every Explorer stores one) the page shows it, and its text/plain
+            # description ("Explorer with sliders: ...") as a caption below; without a PNG the
+            # text/plain remains, which the site test reports if it is a bare widget repr.
+            del data[WIDGET_VIEW]
+            if "image/png" in data and data.get("text/plain"):
+                caption = html.escape(str(data.pop("text/plain")))
+                outputs.append(nbformat.v4.new_output("display_data", data={
+                    "text/html": f'<p class="d2lite-still-caption">{caption}</p>'}))
+        if cell.cell_type == "code":
+            cell.outputs = outputs
         return cell, resources
 
 
