@@ -2,8 +2,9 @@
 
 Every slider is a noUiSlider handle inside an ipywidgets ``.widget-slider``.  A move focuses the
 handle and presses End or Home (noUiSlider's keyboard support jumps to the end of the range and
-fires the same ``change`` event a mouse release does).  The page itself records the moment the
-key goes down and the moment the cell's output last changed (including the new image's ``load``
+fires the same ``change`` event a mouse release does), or drags the handle past the end of its
+track with the mouse.  The page itself records the moment the key goes down (or the mouse button
+comes up) and the moment the cell's output last changed (including the new image's ``load``
 event), so the latency is measured on the browser's clock, not Playwright's.
 """
 from __future__ import annotations
