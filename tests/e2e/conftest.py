@@ -57,6 +57,8 @@ def chromium_path() -> str:
 def lab(chromium_path, tmp_path_factory):
     """A running private JupyterLab over copies of the notebooks and the fixtures."""
     base = tmp_path_factory.mktemp("lab")
+    shutil.rmtree(OUT, ignore_errors=True)  # screenshots and timings of this run only
+    OUT.mkdir(parents=True)
     root = make_lab_root(base, chapter_notebooks(), FIXTURES)
     server = start_lab(base, root)
     try:
