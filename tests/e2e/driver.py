@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 RUN_ALL_TIMEOUT_MS = 240_000
 MOVE_TIMEOUT_MS = 15_000  # a move slower than 2 s fails anyway; waiting longer only explains why
@@ -247,10 +248,14 @@ def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slide
     else:
         handle.focus()
         page.keyboard.press(key)
-    page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=MOVE_TIMEOUT_MS, polling=50)
+    where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}{' (drag)' if drag else ''}"
+    try:
+        page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=MOVE_TIMEOUT_MS, polling=50)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{where}: no new figure within {MOVE_TIMEOUT_MS / 1000:.0f} s "
+                             f"(readout {before} -> {(readout.text_content() or '').strip()})") from None
     result = page.evaluate(FINISH_MOVE_JS)
     after = (readout.text_content() or "").strip()
-    where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}{' (drag)' if drag else ''}"
     target = handle.get_attribute("aria-valuemax" if key == "End" else "aria-valuemin")
     assert handle.get_attribute("aria-valuenow") == target, \
         f"{where}: the handle did not reach the end of its range ({target})"
