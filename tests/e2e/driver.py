@@ -234,7 +234,7 @@ def drag_handle(page: Page, slider: Locator, handle: Locator, to_max: bool) -> N
 
 
 def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slider: Locator,
-                key: str, drag: bool = False) -> Move:
+                key: str, drag: bool = False, timeout_ms: float = MOVE_TIMEOUT_MS) -> Move:
     """Move ``slider`` to the end ``key`` names (End: maximum, Home: minimum) and wait for the
     cell's figure to change: with the keyboard, or with the mouse when ``drag`` is true."""
     handle = slider.locator(".noUi-handle").first
@@ -250,9 +250,9 @@ def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slide
         page.keyboard.press(key)
     where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}{' (drag)' if drag else ''}"
     try:
-        page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=MOVE_TIMEOUT_MS, polling=50)
+        page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=timeout_ms, polling=50)
     except PlaywrightTimeout:
-        raise AssertionError(f"{where}: no new figure within {MOVE_TIMEOUT_MS / 1000:.0f} s "
+        raise AssertionError(f"{where}: no new figure within {timeout_ms / 1000:.0f} s "
                              f"(readout {before} -> {(readout.text_content() or '').strip()})") from None
     result = page.evaluate(FINISH_MOVE_JS)
     after = (readout.text_content() or "").strip()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, FLOOR, OUT, chapter_notebooks, record, wait_kernel_idle
-from .driver import (NotebookRun, exercise_sliders, notebook_errors, open_notebook, run_all,
-                     screenshot_notebook)
+from .conftest import FLOOR, OUT, chapter_notebooks, record, wait_kernel_idle
+from .driver import (NotebookRun, exercise_sliders, move_slider, notebook_errors, open_notebook,
+                     run_all, screenshot_notebook, slider_cells)
 
 pytestmark = pytest.mark.e2e
 FAIL_MS = 2000.0
@@ -82,11 +82,31 @@ def test_latency_floor(floor_run):
     assert_fast_enough(floor_run)
 
 
-FIXTURE_NOTEBOOKS = [f"e2e-fixtures/{p.name}" for p in FIXTURES if f"e2e-fixtures/{p.name}" != FLOOR]
+@pytest.mark.timeout(300)
+def test_broken_explorers_are_caught(floor_run, open_page, lab):
+    """The checks can fail: an explorer that raises, one whose figure ignores its slider and one
+    that prints NaN are each reported (fixtures/broken.ipynb)."""
+    relpath, page = "e2e-fixtures/broken.ipynb", open_page
+    open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
+    assert run_all(page, relpath) == [] and notebook_errors(page) == []
+    (i, raises), (j, ignores), (k, prints_nan) = slider_cells(page)
+
+    def move(index, cell, key, **kwargs):
+        slider = cell.locator(".jp-OutputArea .widget-slider").first
+        return move_slider(page, relpath, index, cell, slider, key, **kwargs)
+
+    assert move(i, raises, "Home").ms < FAIL_MS  # the working end works
+    with pytest.raises(AssertionError, match="an error appeared"):
+        move(i, raises, "End")
+    with pytest.raises(AssertionError, match="no new figure"):
+        move(j, ignores, "End", timeout_ms=3000)
+    with pytest.raises(AssertionError, match="NaN or inf"):
+        move(k, prints_nan, "Home")
+    assert notebook_errors(page), "the traceback of the first explorer is not reported"
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("relpath", FIXTURE_NOTEBOOKS)
+@pytest.mark.parametrize("relpath", ["e2e-fixtures/two_explorers.ipynb"])
 def test_fixture_notebook(relpath, floor_run, open_page, lab):
     """The machinery itself, on a notebook with log, integer and float sliders in two explorers:
     every slider to each end with the keyboard, then again by dragging its handle with the mouse."""
