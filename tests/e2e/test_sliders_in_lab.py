@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FLOOR, OUT, chapter_notebooks, record, wait_kernel_idle
+from .conftest import FLOOR, FLOOR_AGAIN, OUT, chapter_notebooks, record, wait_kernel_idle
 from .driver import (NotebookRun, exercise_sliders, move_slider, notebook_errors, open_notebook,
                      run_all, screenshot_notebook, slider_cells)
 
@@ -31,10 +31,12 @@ def stored_slider_count(path: Path) -> int:
     return sum(1 for model in state.values() if model.get("model_name", "").endswith("SliderModel"))
 
 
-def exercise(page, lab, relpath: str, rounds: int = 1, mouse: NotebookRun | None = None) -> NotebookRun:
+def exercise(page, lab, relpath: str, rounds: int = 1, mouse: NotebookRun | None = None,
+             name: str | None = None) -> NotebookRun:
     """Open, run and screenshot ``relpath`` and move each of its sliders to both ends with the
-    keyboard (and then again by dragging with the mouse, into ``mouse``, when it is given)."""
-    run = NotebookRun(relpath)
+    keyboard (and then again by dragging with the mouse, into ``mouse``, when it is given).
+    The moves are recorded under ``name`` (default: ``relpath``)."""
+    run = NotebookRun(name or relpath)
     shot = OUT / Path(relpath).stem
     open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
     not_run = run_all(page, relpath)
@@ -127,4 +129,12 @@ def test_notebook_in_lab(path, floor_run, open_page, lab):
     expected = stored_slider_count(path)
     assert run.sliders == expected, (f"{path.name}: the browser found {run.sliders} sliders but the "
                                      f"stored notebook has {expected}")
+    assert_fast_enough(run)
+
+
+@pytest.mark.timeout(300)
+def test_latency_floor_again_at_the_end(floor_run, open_page, lab):
+    """The floor once more, last, so that the ratios do not hinge on the load at the start."""
+    run = exercise(open_page, lab, FLOOR, rounds=FLOOR_ROUNDS, name=FLOOR_AGAIN)
+    assert len(run.moves) == 2 * FLOOR_ROUNDS
     assert_fast_enough(run)
