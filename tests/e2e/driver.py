@@ -96,13 +96,16 @@ FINISH_MOVE_JS = """
 }
 """
 
+# The run state of the open notebook, read from its model (hidden-source cells have no visible
+# prompt): each code cell's execution count and state, and the kernel's status.
 RUN_STATE_JS = """
 () => {
-  const prompts = Array.from(document.querySelectorAll(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')).map(p => p.textContent.trim());
-  const indicator = document.querySelector(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
-  return {prompts: prompts, status: indicator ? indicator.dataset.status : null};
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = Array.from(panel.content.model.cells).filter(c => c.type === 'code');
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  return {counts: cells.map(c => c.executionCount),
+          running: cells.filter(c => c.executionState === 'running').length,
+          status: kernel ? kernel.status : null};
 }
 """
 
@@ -160,18 +163,17 @@ def run_all(page: Page, relpath: str) -> list[int]:
     Returns the indices (among the code cells) of the cells that did not run.
     """
     menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function("""() => Array.from(document.querySelectorAll(
-        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'))
-        .every(p => !/\\d/.test(p.textContent))""", timeout=10_000)
+    page.wait_for_function(f"() => ({RUN_STATE_JS})().counts.every(c => c === null)",
+                           timeout=10_000)
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(f"""() => {{
         const s = ({RUN_STATE_JS})();
-        return s.status === 'idle' && s.prompts.every(p => !p.includes('*'))
-            && (s.prompts.length === 0 || s.prompts.some(p => /\\d/.test(p)));
+        return s.status === 'idle' && s.running === 0
+            && (s.counts.length === 0 || s.counts.some(c => c !== null));
     }}""", timeout=RUN_ALL_TIMEOUT_MS, polling=250)
     page.wait_for_timeout(SETTLE_MS)  # late display messages (widget views) arrive after idle
     state = page.evaluate(RUN_STATE_JS)
-    return [i for i, p in enumerate(state["prompts"]) if not re.search(r"\d", p)]
+    return [i for i, count in enumerate(state["counts"]) if count is None]
 
 
 def notebook_errors(page: Page) -> list[str]:

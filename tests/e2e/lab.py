@@ -130,6 +130,7 @@ def lab_command(root: Path, port: int, token: str) -> list[str]:
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         f"--LabApp.app_settings_dir={LAB_SETTINGS}",
         "--LabApp.extension_manager=readonly",  # no look-ups on PyPI
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the notebook model's run state
         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
     ]
 
