@@ -55,6 +55,12 @@ def parse(page: Path) -> BeautifulSoup:
     return _PARSED[key]
 
 
+def hidden_source_cell_ids(path: Path) -> list[str]:
+    """Ids of the cells whose source JupyterLab hides (the exercises' solutions)."""
+    nb = nbformat.read(path, as_version=4)
+    return [c.id for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+
+
 def broken_links(page: Path) -> list[str]:
     """Relative links and image sources of ``page`` that point to no file (or no anchor)."""
     soup = parse(page)
@@ -105,6 +111,11 @@ def check_site(notebook_dir: Path, site: Path) -> None:
         assert "$" not in "".join(m.get_text() for m in soup.find_all("math")), page.name
     for notebook, page in zip(notebooks, pages):
         soup = parse(page)
+        for cell_id in hidden_source_cell_ids(notebook):
+            cell = soup.find(id=f"cell-id={cell_id}")
+            assert cell is not None, f"{page.name}: hidden-source cell {cell_id} is missing"
+            folded = cell.find_parent("details") or cell.select_one("details .jp-InputArea")
+            assert folded is not None, f"{page.name}: cell {cell_id} (a solution?) is not folded"
         for cell_id in slider_cell_ids(notebook):
             cell = soup.find(id=f"cell-id={cell_id}")
             assert cell is not None, f"{page.name}: slider cell {cell_id} is missing"
@@ -137,7 +148,10 @@ def fixture_site(tmp_path_factory):
             "\\epsilon}} \\odot \\mathbf{g}_t.$$\n\nSee [the first section](#A-section) and "
             f"[the other page]({names[1 - i]}#{'Latency-floor:-one-line,-one-slider' if i else 'Two-explorers:-log,-integer-and-float-sliders'}).")
         bottom = nbformat.from_dict(top)  # a copy, so that each cell keeps its own id
-        nb.cells = [top, *nb.cells, maths, nbformat.v4.new_markdown_cell("## A section"), bottom]
+        hidden = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
+        solution = [nbformat.v4.new_markdown_cell("The answer is 42.", metadata={"jupyter": {"source_hidden": True}}),
+                    nbformat.v4.new_code_cell("answer = 42", metadata=hidden)]
+        nb.cells = [top, *nb.cells, maths, nbformat.v4.new_markdown_cell("## A section"), *solution, bottom]
         for j, cell in enumerate(nb.cells):
             cell.id = f"c{j}"
         nbformat.write(nb, source / name)
@@ -185,6 +199,9 @@ def test_checks_catch_broken_links_dead_widgets_and_missing_stills(fixture_site,
         check_site(source, bad)
     page.write_text(good.replace("</head>", '<script src="https://cdn.example/x.js"></script></head>'))
     with pytest.raises(AssertionError, match="loads"):
+        check_site(source, bad)
+    page.write_text(good.replace('<details class="d2lite-folded">', "<div>").replace("</details>", "</div>"))
+    with pytest.raises(AssertionError, match="not folded"):
         check_site(source, bad)
 
 

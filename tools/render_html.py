@@ -12,6 +12,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
   description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
   The notebook's widget state goes too.
+* Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
+  solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
 * Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
   RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
@@ -54,6 +56,37 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{#- Cells whose source JupyterLab hides (exercise solutions) stay folded: <details>. -#}
+{%- macro fold_label(cell, what) -%}
+Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidden ' ~ what }}
+{%- endmacro -%}
+{%- block markdowncell scoped -%}
+{%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'text') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock markdowncell -%}
+{%- block input_group -%}
+{%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'code') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock input_group -%}
+{%- block output_group -%}
+{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'output') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock output_group -%}
 {%- block extra_css -%}
 <style>
   math { font-size: 1.15em; }
@@ -63,6 +96,9 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
   mtd[columnalign="left"] { text-align: left; }
   mtd[columnalign="right"] { text-align: right; }
   .d2lite-tex { font-family: var(--jp-code-font-family); }
+  details.d2lite-folded { margin: 0.3em 0 0.3em var(--jp-cell-prompt-width, 64px); }
+  details.d2lite-folded > summary { cursor: pointer; color: var(--jp-content-link-color, #1976d2);
+    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px); }
   .d2lite-still-caption { font-style: italic; color: var(--jp-content-font-color2); margin: 0; }
 </style>
 {%- endblock extra_css -%}
