@@ -15,6 +15,7 @@ module                 what it holds
 ``widgets``            slider ``Explorer`` and slider factories
 ``optim``              a NumPy reference Adagrad with each framework's conventions
 ``sparse``             Zipf-distributed sparse features and per-feature learning rates
+``sparse_plots``       their figures and slider explorer
 ``preconditioning``    condition numbers and diagonal preconditioning
 ``explorers``          the chapter's slider explorers
 ``exercises``          checks for the exercises, Gershgorin discs
@@ -22,7 +23,7 @@ module                 what it holds
 =====================  ==============================================================
 """
 from . import (data, exercises, explorers, optim, plotting, preconditioning, quadratic, scratch,
-               sparse, timer, trace2d, training, vision, widgets)
+               sparse, sparse_plots, timer, trace2d, training, vision, widgets)
 from .data import *  # noqa: F401,F403
 from .exercises import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
@@ -32,6 +33,7 @@ from .preconditioning import *  # noqa: F401,F403
 from .quadratic import *  # noqa: F401,F403
 from .scratch import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .sparse_plots import *  # noqa: F401,F403
 from .timer import *  # noqa: F401,F403
 from .trace2d import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
@@ -41,6 +43,6 @@ from .widgets import *  # noqa: F401,F403
 __version__ = "0.1.0"
 
 __all__ = [name for module in (data, exercises, explorers, optim, plotting, preconditioning,
-                               quadratic, scratch, sparse, timer, trace2d, training, vision,
-                               widgets)
+                               quadratic, scratch, sparse, sparse_plots, timer, trace2d, training,
+                               vision, widgets)
            for name in module.__all__]
