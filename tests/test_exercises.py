@@ -1,0 +1,386 @@
+"""Tests for d2lite.exercises: the answer checks (right, wrong, unanswered), Gershgorin discs,
+the rotation sweep and its explorer, and the gentler-decay update rules."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from d2lite import exercises as ex
+from d2lite.quadratic import quadratic_2d, rotation_matrix
+from d2lite.trace2d import adagrad_2d, train_2d
+from d2lite.vision import lenet
+from d2lite.widgets import nonfinite_lines
+
+
+def _is_right(verdict):
+    return verdict.correct is True and str(verdict).startswith("Correct")
+
+
+def _is_wrong(verdict, *words):
+    text = str(verdict)
+    return (verdict.correct is False and text.startswith("Not yet") and not bool(verdict)
+            and all(word in text for word in words))
+
+
+# ---------------------------------------------------------------- Verdict and unanswered checks
+
+
+@pytest.mark.parametrize("check, args", [
+    (ex.check_orthogonal_maker, (None,)), (ex.check_rotated_distances, (None, None)),
+    (ex.check_gershgorin_function, (None,)), (ex.check_preconditioned_interval, (None,)),
+    (ex.check_lenet, (None,)), (ex.check_leaky_accumulator, (None,))])
+def test_every_check_says_not_answered_yet_for_none(check, args):
+    verdict = check(*args)
+    assert verdict.correct is None and not verdict
+    assert repr(verdict).startswith("Not answered yet") and "run this cell again" in repr(verdict)
+
+
+@pytest.mark.parametrize("check", [ex.check_orthogonal_maker, ex.check_gershgorin_function,
+                                   ex.check_preconditioned_interval, ex.check_leaky_accumulator])
+def test_function_checks_reject_a_non_function(check):
+    assert _is_wrong(check(42), "function")
+
+
+@pytest.mark.parametrize("check", [ex.check_orthogonal_maker, ex.check_gershgorin_function,
+                                   ex.check_preconditioned_interval, ex.check_leaky_accumulator])
+def test_a_crashing_answer_is_reported_not_raised(check):
+    def broken(*args):
+        raise ZeroDivisionError("oops")
+    assert _is_wrong(check(broken), "ZeroDivisionError", "oops")
+
+
+# ---------------------------------------------------------------- exercise 1
+
+
+def _qr_orthogonal(n, seed):
+    Q, R = np.linalg.qr(np.random.default_rng(seed).normal(size=(n, n)))
+    return Q * np.sign(np.diag(R))
+
+
+def test_orthogonal_maker_right_and_wrong():
+    assert _is_right(ex.check_orthogonal_maker(_qr_orthogonal))
+    assert _is_wrong(ex.check_orthogonal_maker(lambda n, seed: np.random.default_rng(seed).normal(size=(n, n))),
+                     "identity")
+    assert _is_wrong(ex.check_orthogonal_maker(lambda n, seed: _qr_orthogonal(n, 0)), "seed")
+    assert _is_wrong(ex.check_orthogonal_maker(
+        lambda n, seed: np.diag(np.random.default_rng(seed).choice([-1.0, 1.0], n))), "diagonal")
+    assert _is_wrong(ex.check_orthogonal_maker(lambda n, seed: np.eye(n + 1)), "shape")
+
+
+def test_orthogonal_invariance_of_the_norm_with_an_independent_oracle():
+    # the fact exercise 1 proves, checked on torch's own orthogonal factor (float64)
+    for n in (2, 7, 30):
+        U = torch.linalg.qr(torch.randn(n, n, dtype=torch.float64,
+                                        generator=torch.Generator().manual_seed(n)))[0].numpy()
+        c, delta = np.random.default_rng(n).normal(size=(2, n))
+        assert np.linalg.norm(U @ c - U @ delta) == pytest.approx(np.linalg.norm(c - delta), rel=1e-12)
+
+
+# ---------------------------------------------------------------- exercise 2
+
+
+def _adagrad_distance(angle, eta=0.4, steps=20):
+    # an independent computation: rotate by hand, run Adagrad in a plain loop
+    R = rotation_matrix(angle)
+    Q = R @ np.diag([0.2, 4.0]) @ R.T
+    x = R @ np.array([-5.0, -2.0])
+    s = np.zeros(2)
+    for _ in range(steps):
+        g = Q @ x
+        s += g * g
+        x = x - eta / np.sqrt(s + 1e-6) * g
+    return float(np.linalg.norm(x))
+
+
+def test_rotated_problem_turns_objective_and_start():
+    q, start = ex.rotated_problem(30)
+    R = rotation_matrix(30)
+    np.testing.assert_allclose(start, R @ np.array([-5.0, -2.0]))
+    np.testing.assert_allclose(q.Q, R @ np.diag([0.2, 4.0]) @ R.T, atol=1e-12)
+    # the book's rotated objective is the turned problem with doubled curvatures
+    book = quadratic_2d((0.4, 8.0), 45)
+    x1, x2 = np.random.default_rng(0).normal(size=(2, 6))
+    np.testing.assert_allclose(book(x1, x2), 0.1 * (x1 + x2) ** 2 + 2 * (x1 - x2) ** 2)
+
+
+def test_check_rotated_distances():
+    d0, d45 = _adagrad_distance(0), _adagrad_distance(45)
+    assert abs(d0 - d45) > 1.0  # the point of the exercise: rotation matters to Adagrad
+    assert _is_right(ex.check_rotated_distances(d0, d45))
+    assert _is_wrong(ex.check_rotated_distances(d45, d0), "swapped")
+    fixed_start = train_2d(adagrad_2d(0.4), f_grad=quadratic_2d(angle=45).grad, verbose=False)[-1]
+    assert _is_wrong(ex.check_rotated_distances(d0, math.hypot(*fixed_start)), "start point")
+    assert _is_wrong(ex.check_rotated_distances(d0 + 0.5, d45), "distance_0")
+    assert _is_wrong(ex.check_rotated_distances(d0, d45 * 1.1), "distance_45")
+    assert _is_wrong(ex.check_rotated_distances("2.39", d45), "number")
+
+
+def test_rotation_sweep_matches_hand_rotation_and_gd_ignores_the_angle():
+    angles = [0, 15, 45, 80, 90]
+    sweep = ex.rotation_sweep(angles)
+    np.testing.assert_allclose(sweep["adagrad"], [_adagrad_distance(a) for a in angles], rtol=1e-10)
+    assert np.ptp(sweep["gd"]) < 1e-9 * sweep["gd"][0]
+    assert np.ptp(sweep["adagrad"]) > 1.0
+    # 90 degrees only swaps the axes: Adagrad is back where it was at 0
+    assert sweep["adagrad"][-1] == pytest.approx(sweep["adagrad"][0], rel=1e-9)
+    with pytest.raises(ValueError, match="angles"):
+        ex.rotation_sweep([])
+    with pytest.raises(ValueError, match="eta"):
+        ex.rotation_sweep([0], eta=0)
+
+
+def test_rotation_explorer_draws_at_both_ends_of_the_slider():
+    explorer = ex.rotation_explorer()
+    settings_ = explorer.extreme_settings()
+    assert [s["angle"] for s in settings_] == [0.0, 90.0]
+    for setting in settings_:
+        fig = explorer.figure(**setting)
+        assert not nonfinite_lines(fig)
+        assert len(fig.axes) == 2 and f"{setting['angle']:.0f} degrees" in fig.axes[0].get_title()
+        assert explorer.png(**setting)[:4] == b"\x89PNG"
+
+
+# ---------------------------------------------------------------- exercise 3: Gershgorin
+
+
+def test_gershgorin_discs_definition():
+    M = np.array([[4.0, -1.0, 0.5], [2.0, -3.0, 1.0], [0.0, -2.5, 1.0]])
+    centres, radii = ex.gershgorin_discs(M)
+    np.testing.assert_array_equal(centres, [4.0, -3.0, 1.0])
+    np.testing.assert_allclose(radii, [1.5, 3.0, 2.5])
+    centres, radii = ex.gershgorin_discs([[7]])
+    assert centres.tolist() == [7.0] and radii.tolist() == [0.0]
+
+
+@pytest.mark.parametrize("bad, error", [
+    (np.ones((2, 3)), ValueError), (np.ones(3), ValueError), (np.zeros((0, 0)), ValueError),
+    (np.array([[1.0, np.nan], [0.0, 1.0]]), ValueError), (np.array([[np.inf]]), ValueError),
+    ([[1.0, 2.0], [3.0]], ValueError), (np.array([[1j, 0], [0, 1]]), TypeError),
+    (np.array([["a", "b"], ["c", "d"]]), TypeError)])
+def test_gershgorin_discs_bad_input(bad, error):
+    with pytest.raises(error, match="M must"):
+        ex.gershgorin_discs(bad)
+
+
+@settings(max_examples=150, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 6), st.just(1)),
+              elements=st.floats(-1e3, 1e3, allow_nan=False)).flatmap(
+    lambda column: arrays(np.float64, (column.shape[0], column.shape[0]),
+                          elements=st.floats(-1e3, 1e3, allow_nan=False))))
+def test_every_eigenvalue_lies_in_the_union_of_discs(M):
+    centres, radii = ex.gershgorin_discs(M)
+    eigenvalues = np.linalg.eigvals(M)  # numpy.linalg is the oracle
+    assert ex.in_discs(eigenvalues, centres, radii, tol=1e-7).all()
+
+
+def test_in_discs_rejects_points_outside():
+    centres, radii = np.array([0.0, 10.0]), np.array([1.0, 2.0])
+    assert ex.in_discs([0.5j, 11.0, 5.0, 13.0], centres, radii).tolist() == [True, True, False, False]
+
+
+def test_check_gershgorin_function():
+    assert _is_right(ex.check_gershgorin_function(ex.gershgorin_discs))
+    assert _is_right(ex.check_gershgorin_function(
+        lambda M: (np.diag(M), np.abs(M).sum(axis=1) - np.abs(np.diag(M)))))
+    assert _is_wrong(ex.check_gershgorin_function(lambda M: (np.diag(M), np.abs(M).sum(axis=1))),
+                     "diagonal entry")
+    assert _is_wrong(ex.check_gershgorin_function(
+        lambda M: (np.diag(M), np.abs(M).sum(axis=0) - np.abs(np.diag(M)))), "columns")
+    assert _is_wrong(ex.check_gershgorin_function(
+        lambda M: (np.diag(M), (M - np.diag(np.diag(M))).sum(axis=1))), "absolute")
+    assert _is_wrong(ex.check_gershgorin_function(
+        lambda M: (M.sum(axis=1), np.abs(M).sum(axis=1) - np.abs(np.diag(M)))), "centres")
+    assert _is_wrong(ex.check_gershgorin_function(lambda M: np.diag(M)), "pair")
+
+
+def test_draw_gershgorin_draws_discs_and_eigenvalues():
+    M = np.array([[2.0, -3.0], [1.0, 0.5]])  # complex eigenvalues
+    ax = ex.draw_gershgorin(M, title="t")
+    assert len(ax.patches) == 2
+    marker = [line for line in ax.get_lines() if line.get_label() == "eigenvalues"][0]
+    eigenvalues = np.linalg.eigvals(M)
+    np.testing.assert_allclose(sorted(marker.get_ydata()), sorted(eigenvalues.imag))
+    assert ax.get_xlabel() == "real part" and ax.get_title() == "t"
+
+
+# ---------------------------------------------------------------- exercise 4
+
+
+def _random_pd(n, rng, coupling):
+    S = rng.normal(size=(n, n))
+    S = (S + S.T) / 2
+    np.fill_diagonal(S, 0)
+    A = np.eye(n) + coupling * S / np.abs(S).sum(axis=1).max()
+    D = np.diag(10 ** rng.uniform(-2, 2, n))
+    return D @ A @ D
+
+
+def test_preconditioned_interval_holds_the_eigenvalues_and_bounds_kappa():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        M = _random_pd(int(rng.integers(2, 8)), rng, coupling=rng.uniform(0.05, 0.9))
+        low, high = ex.preconditioned_interval(M)
+        d = np.sqrt(np.diag(M))
+        eigenvalues = np.linalg.eigvalsh(M / np.outer(d, d))
+        assert low - 1e-12 <= eigenvalues.min() and eigenvalues.max() <= high + 1e-12
+        assert low + high == pytest.approx(2.0)  # every disc centred at 1
+        if low > 0:
+            assert eigenvalues.max() / eigenvalues.min() <= high / low + 1e-9
+    with pytest.raises(ValueError, match="positive diagonal"):
+        ex.preconditioned_interval(np.array([[1.0, 0.0], [0.0, -1.0]]))
+
+
+def test_check_preconditioned_interval():
+    assert _is_right(ex.check_preconditioned_interval(ex.preconditioned_interval))
+    assert _is_right(ex.check_preconditioned_interval(
+        lambda M: (max(0.0, ex.preconditioned_interval(M)[0]), ex.preconditioned_interval(M)[1])))
+
+    def unpreconditioned(M):
+        centres, radii = ex.gershgorin_discs(M)
+        return (centres - radii).min(), (centres + radii).max()
+    assert _is_wrong(ex.check_preconditioned_interval(unpreconditioned), "precondition first")
+
+    def eigen_range(M):
+        d = np.sqrt(np.diag(M))
+        e = np.linalg.eigvalsh(M / np.outer(d, d))
+        return e.min(), e.max()
+    assert _is_wrong(ex.check_preconditioned_interval(eigen_range), "not Gershgorin's interval")
+    assert _is_wrong(ex.check_preconditioned_interval(lambda M: (0.99, 1.01)), "does not even contain")
+    assert _is_wrong(ex.check_preconditioned_interval(lambda M: 1.0), "two numbers")
+
+
+# ---------------------------------------------------------------- exercise 5
+
+
+def test_check_lenet():
+    assert _is_right(ex.check_lenet(lenet()))
+    assert _is_right(ex.check_lenet(lenet(image_size=28), image_size=28))
+    assert _is_wrong(ex.check_lenet(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10))),
+                     "two convolutional")
+    wrong_size = torch.nn.Sequential(torch.nn.Conv2d(1, 6, 3), torch.nn.Flatten(), torch.nn.Linear(10, 10))
+    assert _is_wrong(ex.check_lenet(wrong_size), "nn.Linear")
+    no_pool = torch.nn.Sequential(torch.nn.Conv2d(1, 6, 3, padding=1), torch.nn.Conv2d(6, 4, 3, padding=1),
+                                  torch.nn.Flatten(), torch.nn.Linear(256, 20), torch.nn.Linear(20, 10))
+    assert _is_wrong(ex.check_lenet(no_pool), "pool")
+    assert _is_wrong(ex.check_lenet(lenet(num_classes=5)), "(3, 10)")
+    assert _is_wrong(ex.check_lenet("lenet"), "nn.Module")
+
+
+# ---------------------------------------------------------------- exercise 6
+
+
+def test_check_leaky_accumulator():
+    assert _is_right(ex.check_leaky_accumulator(lambda s, g, gamma: gamma * s + (1 - gamma) * g ** 2))
+    assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: s + g ** 2), "Adagrad")
+    assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: (1 - gamma) * s + gamma * g ** 2),
+                     "swapped")
+    assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: gamma * s + (1 - gamma) * g), "square")
+    assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: s[:2]), "shape")
+
+
+def test_adagrad_rule_reproduces_the_chapter_reference_run():
+    points, rates = ex.run_rule_2d(ex.adagrad_rule(0.4), quadratic_2d().grad, steps=20)
+    expected = train_2d(adagrad_2d(0.4), verbose=False)
+    np.testing.assert_allclose(points, expected, rtol=1e-12)
+    np.testing.assert_allclose(points[-1], [-2.382563, -0.158591], atol=1e-6)  # CURRICULUM.md
+    assert rates.shape == (20, 2) and np.all(np.diff(rates, axis=0) <= 0)  # Adagrad's rate only shrinks
+
+
+def test_rules_agree_with_torch_optimizers():
+    # torch's RMSprop and Adam as oracles, on the same 2-D gradient sequence
+    q = quadratic_2d()
+    for rule, make in [(ex.rmsprop_rule(0.05, gamma=0.9, eps=1e-8),
+                        lambda p: torch.optim.RMSprop([p], lr=0.05, alpha=0.9, eps=1e-8)),
+                       (ex.adam_rule(0.05), lambda p: torch.optim.Adam([p], lr=0.05))]:
+        points, _ = ex.run_rule_2d(rule, q.grad, steps=15)
+        p = torch.tensor([-5.0, -2.0], dtype=torch.float64, requires_grad=True)
+        optimizer = make(p)
+        for step in range(15):
+            optimizer.zero_grad()
+            (0.5 * p @ torch.tensor(q.Q) @ p).backward()
+            optimizer.step()
+        # RMSprop in torch puts eps outside the square root, ours inside: tiny difference
+        np.testing.assert_allclose(points[-1], p.detach().numpy(), rtol=1e-4)
+
+
+def test_noisy_gradients_make_adagrad_decay_but_not_rmsprop():
+    q = quadratic_2d()
+    _, adagrad_rates = ex.run_rule_2d(ex.adagrad_rule(0.4), q.grad, steps=400, noise=1.0)
+    _, rmsprop_rates = ex.run_rule_2d(ex.rmsprop_rule(0.4), q.grad, steps=400, noise=1.0)
+    assert adagrad_rates[-1, 0] < adagrad_rates[99, 0] * 0.6  # about sqrt(100/400) = 0.5
+    assert rmsprop_rates[-100:, 0].mean() > 5 * adagrad_rates[-1, 0]
+
+
+def test_power_and_norm_rules():
+    q = quadratic_2d()
+    _, rates_half = ex.run_rule_2d(ex.power_rule(0.4, power=0.5, eps=1e-6), q.grad, steps=10)
+    _, rates_adagrad = ex.run_rule_2d(ex.adagrad_rule(0.4), q.grad, steps=10)
+    np.testing.assert_allclose(rates_half, rates_adagrad)
+    _, rates = ex.run_rule_2d(ex.adagrad_norm_rule(0.4), q.grad, steps=10)
+    np.testing.assert_allclose(rates[:, 0], rates[:, 1])
+    # AdaGrad-Norm is invariant under rotations: distances agree at 0 and 45 degrees
+    distances = []
+    for angle in (0, 45):
+        qr, start = ex.rotated_problem(angle)
+        points, _ = ex.run_rule_2d(ex.adagrad_norm_rule(0.4), qr.grad, steps=20, start=start)
+        distances.append(np.linalg.norm(points[-1]))
+    assert distances[0] == pytest.approx(distances[1], rel=1e-9)
+    with pytest.raises(TypeError, match="rule"):
+        ex.run_rule_2d("adagrad", q.grad)
+    with pytest.raises(ValueError, match="eta"):
+        ex.adagrad_rule(-1)
+
+
+def test_torch_power_and_norm_optimizers_match_the_numpy_rules():
+    q = quadratic_2d()
+    for rule, make in [(ex.power_rule(0.3, power=0.25, eps=1e-10),
+                        lambda p: ex.AdagradPower([p], lr=0.3, power=0.25, eps=1e-10)),
+                       (ex.adagrad_norm_rule(0.3, b0=1e-3), lambda p: ex.AdagradNorm([p], lr=0.3, b0=1e-3))]:
+        points, _ = ex.run_rule_2d(rule, q.grad, steps=12)
+        p = torch.tensor([-5.0, -2.0], dtype=torch.float64, requires_grad=True)
+        optimizer = make(p)
+        for _ in range(12):
+            optimizer.zero_grad()
+            (0.5 * p @ torch.tensor(q.Q) @ p).backward()
+            optimizer.step()
+        np.testing.assert_allclose(points[-1], p.detach().numpy(), rtol=1e-9)
+
+
+def test_median_effective_rate_matches_the_actual_step():
+    # after one more step, the change of each weight is rate * gradient: measure it directly
+    torch.manual_seed(0)
+    for make in [lambda ps: torch.optim.Adagrad(ps, lr=0.1), lambda ps: torch.optim.RMSprop(ps, lr=0.01),
+                 lambda ps: ex.AdagradPower(ps, lr=0.1), lambda ps: ex.AdagradNorm(ps, lr=0.5),
+                 lambda ps: torch.optim.SGD(ps, lr=0.2)]:
+        w = torch.randn(101, dtype=torch.float64, requires_grad=True)
+        optimizer = make([w])
+        for _ in range(5):
+            optimizer.zero_grad()
+            (w ** 4).sum().backward()
+            before = w.detach().clone()
+            optimizer.step()
+        measured = ((before - w.detach()) / w.grad).median()
+        assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+    # Adam: the step is rate * (bias-corrected average gradient)
+    w = torch.randn(101, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.Adam([w], lr=0.01)
+    for t in range(1, 6):
+        optimizer.zero_grad()
+        (w ** 4).sum().backward()
+        before = w.detach().clone()
+        optimizer.step()
+    m_hat = optimizer.state[w]["exp_avg"] / (1 - 0.9 ** 5)
+    measured = ((before - w.detach()) / m_hat).median()
+    assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+    with pytest.raises(TypeError, match="does not know"):
+        w = torch.zeros(2, requires_grad=True)
+        optimizer = torch.optim.Adadelta([w])
+        w.sum().backward()
+        optimizer.step()
+        ex.median_effective_rate(optimizer)
