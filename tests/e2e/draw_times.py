@@ -49,7 +49,7 @@ def main(paths: list[str]) -> int:
         return 2
     for name in paths:
         print(name)
-        print(draw_times(Path(name)) or "  (no explorers)", end="")
+        print(draw_times(Path(name)) or "  (no explorers)\n", end="")
     return 0
 
 
