@@ -1,0 +1,255 @@
+"""The static site (tools/render_html.py): pages, links, slider stills, nothing from the internet.
+
+Two sites are checked the same way: the one rendered from the stored notebooks of the collection
+and a small one built here from the browser test's fixture notebooks, with navigation cells and
+maths added, so the checks also run (and can fail) when no chapter notebook exists yet.
+Which cells are slider cells is read from the .ipynb files themselves (outputs carrying a widget
+view), never from the renderer.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURES = ROOT / "tests" / "e2e" / "fixtures"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+DEAD_WIDGET = re.compile(r"\b(interactive|VBox|HBox|FloatSlider|IntSlider|FloatLogSlider|Output)\(|"
+                         r"model not found|Error displaying widget|Loading widgets")
+
+
+def load_renderer():
+    spec = importlib.util.spec_from_file_location("render_html", ROOT / "tools" / "render_html.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render_html = load_renderer()
+
+
+def slider_cell_ids(path: Path) -> list[str]:
+    """Ids of the cells whose stored outputs include a widget view (the explorers)."""
+    nb = nbformat.read(path, as_version=4)
+    return [cell.id for cell in nb.cells if cell.cell_type == "code"
+            and any(WIDGET_VIEW in out.get("data", {}) for out in cell.outputs)]
+
+
+_PARSED: dict[tuple[Path, int], BeautifulSoup] = {}
+
+
+def parse(page: Path) -> BeautifulSoup:
+    """``page`` parsed, once per content (the checks look at each page several times)."""
+    text = page.read_text(encoding="utf-8")
+    key = (page, hash(text))
+    if key not in _PARSED:
+        _PARSED[key] = BeautifulSoup(text, "html.parser")
+    return _PARSED[key]
+
+
+def hidden_source_cell_ids(path: Path) -> list[str]:
+    """Ids of the cells whose source JupyterLab hides (the exercises' solutions)."""
+    nb = nbformat.read(path, as_version=4)
+    return [c.id for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+
+
+def broken_links(page: Path) -> list[str]:
+    """Relative links and image sources of ``page`` that point to no file (or no anchor)."""
+    soup = parse(page)
+    broken = []
+    for tag, attribute in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
+        for element in soup.find_all(tag):
+            target = element.get(attribute)
+            if not target or target.startswith(("data:", "mailto:")):
+                continue
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc:
+                continue  # external links are the reader's business, not the page's display
+            file = page if not parts.path else (page.parent / unquote(parts.path))
+            if not file.is_file():
+                broken.append(f"{target} (no file {file.name})")
+            elif parts.fragment and file.suffix == ".html":
+                ids = {e.get("id") for e in parse(file).find_all(id=True)}
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{target} (no anchor #{parts.fragment} in {file.name})")
+    return broken
+
+
+def remote_resources(page: Path) -> list[str]:
+    """Scripts, styles, images or frames the page would fetch from the internet to display."""
+    soup = parse(page)
+    found = [e.get("src") for e in soup.find_all(["script", "img", "iframe"], src=True)]
+    found += [e.get("href") for e in soup.find_all("link", href=True)]
+    found += re.findall(r"""import\(["'](https?://[^"']+)""", str(soup))
+    return [url for url in found if url and urlsplit(url).scheme in ("http", "https", "")
+            and urlsplit(url).netloc]
+
+
+def check_site(notebook_dir: Path, site: Path) -> None:
+    notebooks = sorted(notebook_dir.glob("[0-9]*.ipynb"))
+    index = site / "index.html"
+    assert index.is_file(), "no index.html"
+    pages = [site / f"{p.stem}.html" for p in notebooks]
+    missing = [p.name for p in pages if not p.is_file()]
+    assert not missing, f"pages missing: {missing}"
+    for page in [index, *pages]:
+        broken, remote = broken_links(page), remote_resources(page)
+        assert not broken, f"{page.name}: broken links {broken}"
+        assert not remote, f"{page.name}: loads {remote}"
+        soup = parse(page)
+        text = soup.get_text(" ")
+        assert not DEAD_WIDGET.search(text), \
+            f"{page.name}: shows a dead widget or a widget repr: {DEAD_WIDGET.search(text).group(0)!r}"
+        assert "$" not in "".join(m.get_text() for m in soup.find_all("math")), page.name
+    for notebook, page in zip(notebooks, pages):
+        soup = parse(page)
+        for cell_id in hidden_source_cell_ids(notebook):
+            cell = soup.find(id=f"cell-id={cell_id}")
+            assert cell is not None, f"{page.name}: hidden-source cell {cell_id} is missing"
+            folded = cell.find_parent("details") or cell.select_one("details .jp-InputArea")
+            assert folded is not None, f"{page.name}: cell {cell_id} (a solution?) is not folded"
+        for cell_id in slider_cell_ids(notebook):
+            cell = soup.find(id=f"cell-id={cell_id}")
+            assert cell is not None, f"{page.name}: slider cell {cell_id} is missing"
+            images = [img for img in cell.select(".jp-OutputArea img")
+                      if img.get("src", "").startswith("data:image/png;base64,")]
+            assert images, f"{page.name}: slider cell {cell_id} shows no still image"
+
+
+def nav(prev: str | None, nxt: str | None) -> nbformat.NotebookNode:
+    parts = ([f"[< previous]({prev})"] if prev else []) + ["[Contents](00-contents.ipynb)"] + \
+        ([f"[next >]({nxt})"] if nxt else [])
+    cell = nbformat.v4.new_markdown_cell(" | ".join(parts))
+    cell.metadata["tags"] = ["nav"]
+    return cell
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    """A three-page collection made from the fixture notebooks, rendered by render_html."""
+    source = tmp_path_factory.mktemp("notebooks")
+    names = ["01-floor.ipynb", "02-two-explorers.ipynb"]
+    for name, fixture in zip(names, ["floor.ipynb", "two_explorers.ipynb"]):
+        shutil.copy(FIXTURES / fixture, source / name)
+    for i, name in enumerate(names):
+        nb = nbformat.read(source / name, as_version=4)
+        top = nav(names[i - 1] if i else None, names[i + 1] if i + 1 < len(names) else None)
+        maths = nbformat.v4.new_markdown_cell(
+            r"The update is $\mathbf{s}_t = \mathbf{s}_{t-1} + \mathbf{g}_t^2$ and"
+            "\n\n$$\\mathbf{x}_t = \\mathbf{x}_{t-1} - \\frac{\\eta}{\\sqrt{\\mathbf{s}_t + "
+            "\\epsilon}} \\odot \\mathbf{g}_t.$$\n\nSee [the first section](#A-section) and "
+            f"[the other page]({names[1 - i]}#{'Latency-floor:-one-line,-one-slider' if i else 'Two-explorers:-log,-integer-and-float-sliders'}).")
+        bottom = nbformat.from_dict(top)  # a copy, so that each cell keeps its own id
+        hidden = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
+        solution = [nbformat.v4.new_markdown_cell("The answer is 42.", metadata={"jupyter": {"source_hidden": True}}),
+                    nbformat.v4.new_code_cell("answer = 42", metadata=hidden)]
+        nb.cells = [top, *nb.cells, maths, nbformat.v4.new_markdown_cell("## A section"), *solution, bottom]
+        for j, cell in enumerate(nb.cells):
+            cell.id = f"c{j}"
+        nbformat.write(nb, source / name)
+    contents = nbformat.v4.new_notebook()
+    contents.cells = [nbformat.v4.new_markdown_cell(
+        "# Contents\n\n" + "\n".join(f"1. [{n}]({n}): a fixture" for n in names))]
+    nbformat.write(contents, source / "00-contents.ipynb")
+    site = tmp_path_factory.mktemp("site")
+    render_html.render_site(source, site)
+    return source, site
+
+
+def test_fixture_site_passes_every_check(fixture_site):
+    source, site = fixture_site
+    check_site(source, site)
+    assert (site / "index.html").read_text() == (site / "00-contents.html").read_text()
+    assert len(slider_cell_ids(source / "02-two-explorers.ipynb")) == 2
+
+
+def test_notebook_links_point_to_pages_and_maths_is_mathml(fixture_site):
+    _, site = fixture_site
+    soup = BeautifulSoup((site / "02-two-explorers.html").read_text(), "html.parser")
+    hrefs = [a["href"] for a in soup.find_all("a", href=True)]
+    assert "01-floor.html" in hrefs and "00-contents.html" in hrefs
+    assert not [h for h in hrefs if ".ipynb" in h]
+    if render_html.latex_to_mathml is not None:
+        assert soup.find("math", attrs={"display": "block"}) is not None
+        assert soup.find("mfrac") is not None and soup.find("msqrt") is not None
+
+
+def test_checks_catch_broken_links_dead_widgets_and_missing_stills(fixture_site, tmp_path):
+    source, site = fixture_site
+    bad = tmp_path / "site"
+    shutil.copytree(site, bad)
+    page = bad / "02-two-explorers.html"
+    good = page.read_text()
+    page.write_text(good.replace('href="01-floor.html"', 'href="01-flor.html"', 1))
+    with pytest.raises(AssertionError, match="broken links"):
+        check_site(source, bad)
+    page.write_text(good.replace("data:image/png;base64,", "data:image/gif;base64,"))
+    with pytest.raises(AssertionError, match="no still image"):
+        check_site(source, bad)
+    page.write_text(good.replace("</body>", "<pre>VBox(children=(FloatSlider(value=1.0)))</pre></body>"))
+    with pytest.raises(AssertionError, match="dead widget"):
+        check_site(source, bad)
+    page.write_text(good.replace("</head>", '<script src="https://cdn.example/x.js"></script></head>'))
+    with pytest.raises(AssertionError, match="loads"):
+        check_site(source, bad)
+    page.write_text(good.replace('<details class="d2lite-folded">', "<div>").replace("</details>", "</div>"))
+    with pytest.raises(AssertionError, match="not folded"):
+        check_site(source, bad)
+
+
+def test_slider_outputs_keep_the_image_and_drop_the_widget_view():
+    cell = nbformat.v4.new_code_cell("explorer")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={
+        WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0},
+        "image/png": "iVBORw0KGgo=", "text/plain": "Explorer with sliders: a."}, execution_count=1)]
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
+    nb, _ = render_html.StaticSitePreprocessor().preprocess(nb, {})
+    image, caption = nb.cells[0].outputs
+    assert set(image.data) == {"image/png"}
+    assert caption.data["text/html"] == '<p class="d2lite-still-caption">Explorer with sliders: a.</p>'
+    assert "widgets" not in nb.metadata
+
+
+def test_aligned_maths_becomes_a_well_formed_table():
+    if render_html.latex_to_mathml is None:
+        pytest.skip("latex2mathml is not installed")
+    from xml.etree import ElementTree
+
+    tex = r"\begin{aligned} a &= b + c,\\ d &\le e \end{aligned} \qquad f = 0"
+    root = ElementTree.fromstring(render_html.tex_to_mathml(tex, "block"))
+    ns = "{http://www.w3.org/1998/Math/MathML}"
+    rows = root.findall(f".//{ns}mtr")
+    assert len(rows) == 2 and all(len(r.findall(f"{ns}mtd")) == 2 for r in rows)
+    assert "&" not in "".join(root.itertext())
+    assert render_html.tex_to_mathml(r"\frac{1}{", "inline") is None  # malformed: caller shows TeX
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[next](02-b.ipynb)", "[next](02-b.html)"),
+    ("[s](02-b.ipynb#A-section) and [c](00-contents.ipynb)", "[s](02-b.html#A-section) and [c](00-contents.html)"),
+    ('<a href="01-a.ipynb">a</a>', '<a href="01-a.html">a</a>'),
+    ("[web](https://example.org/x.ipynb)", "[web](https://example.org/x.ipynb)"),
+])
+def test_ipynb_links_are_rewritten_only_when_relative(text, expected):
+    assert render_html.ipynb_links_to_html(text) == expected
+
+
+@pytest.fixture(scope="module")
+def collection_site(tmp_path_factory):
+    if not sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        pytest.skip("no notebooks in notebooks/ yet")
+    site = tmp_path_factory.mktemp("collection-site")
+    render_html.render_site(NOTEBOOKS, site)
+    return site
+
+
+def test_collection_site(collection_site):
+    check_site(NOTEBOOKS, collection_site)

@@ -1,0 +1,296 @@
+"""Render the stored notebooks to a static site for readers who run nothing (no re-execution).
+
+    python tools/render_html.py [--notebooks notebooks] [--out build/html]
+
+Every ``NN-name.ipynb`` becomes ``NN-name.html``; ``index.html`` is the contents notebook
+(``00-contents.ipynb``, which ``tools/nav.py`` writes) or, without one, a plain list of pages.
+
+What the site does differently from a plain ``jupyter nbconvert --to html``:
+
+* A slider explorer's stored output carries both a live widget view and a PNG of its default
+  setting; the widget view is dropped so the page shows the figure instead of a dead widget
+  (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
+  description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
+  The notebook's widget state goes too.
+* Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
+  solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab.
+* Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
+* Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
+  RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
+  maths in Markdown is turned into MathML (which browsers render natively) when the
+  ``latex2mathml`` package is installed; without it the TeX source is shown as written.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import nbformat
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.preprocessors import Preprocessor
+
+try:
+    from jinja2 import pass_context
+except ImportError:  # pragma: no cover - jinja2 < 3
+    from jinja2 import contextfilter as pass_context
+
+try:
+    from latex2mathml.converter import convert as latex_to_mathml
+except ImportError:  # pragma: no cover - optional: maths then stays as TeX
+    latex_to_mathml = None
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+CONTENTS = "00-contents.ipynb"
+
+# nbconvert's "lab" template, minus every script it would fetch from a CDN.
+TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{#- Cells whose source JupyterLab hides (exercise solutions) stay folded: <details>. -#}
+{%- macro fold_label(cell, what) -%}
+Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidden ' ~ what }}
+{%- endmacro -%}
+{%- block markdowncell scoped -%}
+{%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'text') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock markdowncell -%}
+{%- block input_group -%}
+{%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'code') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock input_group -%}
+{%- block output_group -%}
+{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') -%}
+<details class="d2lite-folded"><summary>{{ fold_label(cell, 'output') }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock output_group -%}
+{%- block extra_css -%}
+<style>
+  math { font-size: 1.15em; }
+  math[display="block"] { margin: 0.8em 0; }
+  math[display="block"] mtd { math-style: normal; }
+  math mtd { padding-left: 0.1em; padding-right: 0.1em; }
+  mtd[columnalign="left"] { text-align: left; }
+  mtd[columnalign="right"] { text-align: right; }
+  .d2lite-tex { font-family: var(--jp-code-font-family); }
+  details.d2lite-folded { margin: 0.3em 0 0.3em var(--jp-cell-prompt-width, 64px); }
+  details.d2lite-folded > summary { cursor: pointer; color: var(--jp-content-link-color, #1976d2);
+    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px); }
+  .d2lite-still-caption { font-style: italic; color: var(--jp-content-font-color2); margin: 0; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+# A relative link target ending in .ipynb (optionally with a #fragment), in Markdown or HTML.
+_MD_LINK = re.compile(r"(\]\()(?![a-zA-Z][\w+.-]*:)([^)\s#]+?)\.ipynb((?:#[^)\s]*)?)([)\s])")
+_HTML_LINK = re.compile(r"""(href=["'])(?![a-zA-Z][\w+.-]*:)([^"'#]+?)\.ipynb((?:#[^"']*)?["'])""")
+
+
+def ipynb_links_to_html(text: str) -> str:
+    """Point relative links to ``x.ipynb`` at ``x.html`` (absolute URLs are left alone)."""
+    text = _MD_LINK.sub(r"\1\2.html\3\4", text)
+    return _HTML_LINK.sub(r"\1\2.html\3", text)
+
+
+def title_of(nb) -> str | None:
+    """The notebook's first ``# `` heading outside the navigation cells."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "nav" not in cell.metadata.get("tags", []):
+            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+class StaticSitePreprocessor(Preprocessor):
+    """Slider outputs keep only their still image; notebook links point to the pages."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)  # no widget state: nothing on the page needs it
+        title = title_of(nb)
+        if title:
+            nb.metadata["title"] = title
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = ipynb_links_to_html(cell.source)
+        outputs = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            data.pop(WIDGET_STATE, None)
+            outputs.append(output)
+            if WIDGET_VIEW not in data:
+                continue
+            # With a PNG (every Explorer stores one) the page shows it, and its text/plain
+            # description ("Explorer with sliders: ...") as a caption below; without a PNG the
+            # text/plain remains, which the site test reports if it is a bare widget repr.
+            del data[WIDGET_VIEW]
+            if "image/png" in data and data.get("text/plain"):
+                caption = html.escape(str(data.pop("text/plain")))
+                outputs.append(nbformat.v4.new_output("display_data", data={
+                    "text/html": f'<p class="d2lite-still-caption">{caption}</p>'}))
+        if cell.cell_type == "code":
+            cell.outputs = outputs
+        return cell, resources
+
+
+_ALIGN_ENV = re.compile(r"\\begin\{(aligned|align\*?|eqnarray\*?|split|alignat\*?)\}(\{\d+\})?(.*?)"
+                        r"\\end\{\1\}", re.S)
+_GATHER_ENV = re.compile(r"\\begin\{(gathered|gather\*?)\}(.*?)\\end\{\1\}", re.S)
+
+
+def _as_array(match: re.Match) -> str:
+    """An align-like environment as an ``array`` of right/left columns (which latex2mathml knows)."""
+    body = match.group(3)
+    rows = re.split(r"\\\\", body)
+    columns = max(row.count("&") for row in rows) + 1
+    body = re.sub(r"&\s*(?=[=<>+\-]|\\(?:le|ge|leq|geq|approx|equiv|sim|propto|to)\b)", "&{}", body)
+    return f"\\begin{{array}}{{{('rl' * columns)[:columns]}}}{body}\\end{{array}}"
+
+
+def normalise_tex(tex: str) -> str:
+    """Rewrite the AMS environments latex2mathml does not know into ones it does."""
+    tex = _ALIGN_ENV.sub(_as_array, tex)
+    return _GATHER_ENV.sub(lambda m: f"\\begin{{array}}{{c}}{m.group(2)}\\end{{array}}", tex)
+
+
+def tex_to_mathml(tex: str, display: str) -> str | None:
+    """``tex`` as a MathML element, or None when it cannot be converted to well-formed MathML."""
+    if latex_to_mathml is None:
+        return None
+    try:
+        mathml = latex_to_mathml(normalise_tex(tex), display=display)
+        ElementTree.fromstring(mathml)  # reject malformed output (e.g. a bare '&')
+    except Exception:  # noqa: BLE001 - an unsupported command: the caller shows the TeX instead
+        return None
+    return mathml
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's Markdown renderer, writing TeX maths as MathML instead of leaving it to MathJax.
+
+    A formula that cannot be converted is shown as its TeX source and listed in ``unconverted``.
+    """
+
+    unconverted: list[str] = []
+
+    def _math(self, tex: str, display: str) -> str:
+        mathml = tex_to_mathml(tex, display)
+        if mathml is not None:
+            return mathml
+        if latex_to_mathml is not None:
+            MathMLRenderer.unconverted.append(tex)
+        delimiter = "$$" if display == "block" else "$"
+        return f'<span class="d2lite-tex">{delimiter}{html.escape(tex)}{delimiter}</span>'
+
+    def inline_math(self, body: str) -> str:
+        return self._math(body, "inline")
+
+    def block_math(self, body: str) -> str:
+        return self._math(body, "block")
+
+    def latex_environment(self, name: str, body: str) -> str:
+        return self._math(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
+
+
+class StaticHTMLExporter(HTMLExporter):
+    """HTMLExporter with offline maths and no CDN scripts (see the module docstring)."""
+
+    @pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        return MarkdownWithMath(renderer=renderer).render(source)
+
+
+def make_exporter() -> StaticHTMLExporter:
+    exporter = StaticHTMLExporter(template_name="lab", extra_loaders=[DictLoader({"d2lite.html.j2": TEMPLATE})],
+                                  embed_images=True)
+    exporter.template_file = "d2lite.html.j2"
+    exporter.register_preprocessor(StaticSitePreprocessor(), enabled=True)
+    return exporter
+
+
+def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path) -> Path:
+    """Render one stored notebook to ``out_dir/<name>.html`` and return that path."""
+    nb = nbformat.read(path, as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem,
+                                                                      "path": str(path.parent)}})
+    target = out_dir / f"{path.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def fallback_index(pages: list[Path], titles: dict[str, str]) -> str:
+    items = "\n".join(f'<li><a href="{p.name}">{html.escape(titles.get(p.name, p.stem))}</a></li>'
+                      for p in pages)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Contents</title>'
+            f"</head>\n<body><h1>Contents</h1>\n<ul>\n{items}\n</ul></body></html>\n")
+
+
+def render_site(notebook_dir: Path, out_dir: Path) -> list[Path]:
+    """Render every ``[0-9]*.ipynb`` of ``notebook_dir`` into ``out_dir`` plus ``index.html``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = make_exporter()
+    pages, titles = [], {}
+    for path in sorted(notebook_dir.glob("[0-9]*.ipynb")):
+        page = render_notebook(exporter, path, out_dir)
+        pages.append(page)
+        titles[page.name] = title_of(nbformat.read(path, as_version=4)) or path.stem
+    index = out_dir / "index.html"
+    contents = out_dir / CONTENTS.replace(".ipynb", ".html")
+    if contents.exists():
+        index.write_text(contents.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        index.write_text(fallback_index(pages, titles), encoding="utf-8")
+    return [index, *pages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html")
+    args = parser.parse_args(argv)
+    if latex_to_mathml is None:
+        print("note: latex2mathml is not installed; maths is shown as TeX source", file=sys.stderr)
+    pages = render_site(args.notebooks, args.out)
+    print(f"{len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
+    for tex in dict.fromkeys(MathMLRenderer.unconverted):
+        print(f"note: shown as TeX (latex2mathml cannot convert it): {tex[:120]!r}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
