@@ -22,9 +22,14 @@ install: $(STAMP)
 
 # Jupyter refuses to run as root unless told; containers (Binder-like, CI) often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# No news pop-up, no update check, no extension-manager calls: nothing between a learner and
+# the notebooks, and no network traffic.
+LAB_QUIET := --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly --LabApp.app_settings_dir=$(CURDIR)/.jupyter-lab-settings
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(JUPYTER_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_QUIET) $(JUPYTER_ARGS)
 
 # Unit and property tests, nbval over every notebook, the benchmark smoke run, and the
 # browser test (which skips without Chromium unless D2LITE_REQUIRE_BROWSER=1, as in CI).
