@@ -463,7 +463,8 @@ def rotation_explorer(eta: float = 0.4, steps: int = 20, angle: float = 45.0) ->
     sweep = rotation_sweep(np.linspace(0, 90, 31), eta, steps)
 
     def draw(angle: float):
-        fig, (left, right) = new_figure(1, 2, figsize=(8.0, 3.4))
+        fig, (left, right) = new_figure(1, 2, figsize=(8.0, 3.4), margins=dict(
+            left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25))
         q, start = rotated_problem(angle)
         paths = {f"Adagrad, eta={eta:g}": train_2d(adagrad_2d(eta), steps, q.grad, start, verbose=False),
                  f"GD, eta={eta:g}": train_2d(gd_2d(eta), steps, q.grad, start, verbose=False)}

@@ -204,21 +204,12 @@ def _plain_number(value: float, _position=None) -> str:
     return f"{value:g}" if 1e-3 <= abs(value) < 1e4 else f"{value:.0e}"
 
 
-def _fixed_layout(fig: Figure, **margins: float) -> Figure:
-    # A fixed layout instead of the constrained one: it saves about 0.1 s per slider redraw.
-    fig.set_layout_engine("none")
-    for ax in fig.axes:
-        spec = ax.get_subplotspec()
-        spec.get_gridspec().update(**margins)
-        ax.set_position(spec.get_position(fig))
-    return fig
-
-
 def draw_algorithm(eta: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: float = -5.0,
                    x2: float = -2.0) -> Figure:
     """The explorer's figure: the Adagrad path on the contours and the effective rates."""
     history = adagrad_2d_history(eta, eps, steps, start=(x1, x2))
-    fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6))
+    fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6), margins=dict(
+        left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
     show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10)
     end = history.points[-1]
     ax_path.set(xlabel=_COORDINATE[0], ylabel=_COORDINATE[1])
@@ -226,7 +217,7 @@ def draw_algorithm(eta: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: flo
                       fontsize="medium")
     plot_effective_rates(history, ax=ax_rate)
     ax_rate.set_title("effective rate η/√(s + ε) (log-log)", fontsize="medium")
-    return _fixed_layout(fig, left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3)
+    return fig
 
 
 def algorithm_explorer(eta: float = 0.4, eps: float = 1e-6, steps: int = 20,
@@ -383,11 +374,12 @@ def draw_scratch_lr(lr: float = 0.1, *, X: torch.Tensor | None = None,
         curves[name] = losses
         finals.append(f"{name} {losses[-1]:.3g}" if math.isfinite(losses[-1])
                       else f"{name} diverged")
-    fig, ax = new_figure(figsize=(5.6, 3.4))
+    fig, ax = new_figure(figsize=(5.6, 3.4),
+                         margins=dict(left=0.17, right=0.97, bottom=0.19, top=0.9))
     plot_loss_curves(curves, len(X), ax=ax, floor=floor, initial_loss=initial_loss,
                      yscale="log")
     ax.set_title(f"lr = {lr:.3g}, final loss: " + ", ".join(finals), fontsize="medium")
-    return _fixed_layout(fig, left=0.17, right=0.97, bottom=0.19, top=0.9)
+    return fig
 
 
 def scratch_lr_explorer(lr: float = 0.1, num_examples: int = EXPLORER_EXAMPLES,

@@ -29,9 +29,22 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
-               **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
-    """A figure and its axes, made without pyplot (no global current figure is created)."""
-    fig = Figure(figsize=figsize or mpl.rcParams["figure.figsize"], layout="constrained")
+               margins: dict[str, float] | None = None, **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
+    """A figure and its axes, made without pyplot (no global current figure is created).
+
+    By default matplotlib's constrained layout places the axes.  ``margins`` (the keywords of
+    :meth:`~matplotlib.figure.Figure.subplots_adjust`: ``left``, ``right``, ``bottom``, ``top``,
+    ``wspace``, ``hspace``, as fractions of the figure) fixes them instead: such a figure renders
+    about twice as fast, which is what a slider explorer that redraws on every move wants.
+    """
+    fig = Figure(figsize=figsize or mpl.rcParams["figure.figsize"],
+                 layout=None if margins else "constrained")
+    if margins:
+        unknown = set(margins) - {"left", "right", "bottom", "top", "wspace", "hspace"}
+        if unknown:
+            raise ValueError(f"margins accepts left, right, bottom, top, wspace and hspace; "
+                             f"got {sorted(unknown)}")
+        fig.subplots_adjust(**margins)
     axes = fig.subplots(nrows, ncols, **subplot_kw)
     return fig, axes
 

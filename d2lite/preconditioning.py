@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from ._checks import check_choice, check_float, check_int
+from .plotting import new_figure
 from .quadratic import Quadratic2D, quadratic_2d
 from .trace2d import gd_2d, show_trace_2d, train_2d
 from .widgets import Explorer, float_slider, log_slider
@@ -331,10 +332,8 @@ def draw_preconditioning(condition: float = 20.0, angle: float = 0.0, scaled_rat
                         y_start, verbose=False)
     mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
 
-    # a fixed layout: constrained layout would double the redraw time of this figure
-    fig = Figure(figsize=figsize)
-    left, right = fig.subplots(1, 2, gridspec_kw=dict(left=0.07, right=0.98, bottom=0.2,
-                                                      top=0.8, wspace=0.25))
+    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(
+        left=0.07, right=0.98, bottom=0.2, top=0.8, wspace=0.25))
     minimum = [(0.0, 0.0)]
     show_trace_2d(f, {"gradient descent": plain, "preconditioned GD": mapped_back,
                       "minimum": minimum}, ax=left, grid_points=60)

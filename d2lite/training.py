@@ -7,7 +7,7 @@ The seconds count training only: evaluation and plotting happen with the clock s
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import torch
 from torch import nn
