@@ -44,16 +44,20 @@ SPD_KINDS = ("axis_aligned", "rotated", "scaled")
 
 
 # --------------------------------------------------------------------------- input checks
-def _as_matrix(name: str, Q: ArrayLike, *, symmetric: bool = True) -> np.ndarray:
-    """``Q`` as a finite square float array (symmetric up to rounding when asked)."""
+def _real_array(name: str, value: ArrayLike, what: str) -> np.ndarray:
+    """``value`` as a float array, or a TypeError saying that ``name`` must be ``what``."""
     try:
-        array = np.asarray(Q)
+        array = np.asarray(value)
     except ValueError:  # ragged nested lists
         array = np.asarray(None)
     if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a square matrix of real numbers, "
-                        f"got {type(Q).__name__} of {array.dtype}")
-    array = array.astype(float)
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} of {array.dtype}")
+    return array.astype(float)
+
+
+def _as_matrix(name: str, Q: ArrayLike, *, symmetric: bool = True) -> np.ndarray:
+    """``Q`` as a finite square float array (symmetric up to rounding when asked)."""
+    array = _real_array(name, Q, "a square matrix of real numbers")
     if array.ndim != 2 or array.shape[0] != array.shape[1] or array.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square matrix, got shape {array.shape}")
     if not np.isfinite(array).all():
@@ -76,14 +80,7 @@ def _as_rng(rng: np.random.Generator | int) -> np.random.Generator:
 
 
 def _as_vector(name: str, value: ArrayLike, d: int) -> np.ndarray:
-    try:
-        vector = np.asarray(value)
-    except ValueError:  # ragged nested lists
-        vector = np.asarray(None)
-    if vector.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a vector of {d} real numbers, "
-                        f"got {type(value).__name__} of {vector.dtype}")
-    vector = vector.astype(float)
+    vector = _real_array(name, value, f"a vector of {d} real numbers")
     if vector.shape != (d,):
         raise ValueError(f"{name} must be a vector of {d} numbers (one per row of Q), "
                          f"got shape {vector.shape}")
