@@ -17,15 +17,22 @@ __all__ = ["write_report", "PLOTTERS"]
 _OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
-def _plot_epoch(data: dict, ax: Axes) -> Axes:
-    breakdown = data["breakdown_seconds_per_epoch"]
-    loops = list(breakdown)
-    parts = list(breakdown[loops[0]])
-    left = np.zeros(len(loops))
-    for part in parts:
-        widths = np.array([breakdown[loop][part] * 1e3 for loop in loops])
-        ax.barh(loops, widths, left=left, label=part)
+def _stacked_bars(rows: dict[str, dict[str, float]], ax: Axes) -> Axes:
+    """One horizontal bar per row, stacked from its parts (every row has the same parts)."""
+    names = list(rows)
+    left = np.zeros(len(names))
+    for part in rows[names[0]]:
+        widths = np.array([rows[name][part] for name in names])
+        ax.barh(names, widths, left=left, label=part)
         left += widths
+    return ax
+
+
+def _plot_epoch(data: dict, ax: Axes) -> Axes:
+    seconds = data["breakdown_seconds_per_epoch"]
+    milliseconds = {loop: {part: t * 1e3 for part, t in parts.items()}
+                    for loop, parts in seconds.items()}
+    _stacked_bars(milliseconds, ax)
     ax.set(xlabel="milliseconds per epoch (medians)",
            title="Where an epoch goes: forward and backward dominate")
     ax.legend(**_OUTSIDE)
@@ -39,13 +46,7 @@ def _plot_step_share(data: dict, ax: Axes) -> Axes:
                 transform=ax.transAxes, wrap=True)
         ax.set_axis_off()
         return ax
-    names = list(parts)
-    pieces = list(parts[names[0]])
-    left = np.zeros(len(names))
-    for piece in pieces:
-        widths = np.array([parts[name][piece] for name in names])
-        ax.barh(names, widths, left=left, label=piece)
-        left += widths
+    _stacked_bars(parts, ax)
     ax.set(xlabel="milliseconds per iteration (medians)",
            title="LeNet on digits: where an iteration goes")
     ax.legend(**_OUTSIDE)

@@ -292,6 +292,17 @@ def test_adagrad_rule_reproduces_the_chapter_reference_run():
     assert rates.shape == (20, 2) and np.all(np.diff(rates, axis=0) <= 0)  # Adagrad's rate only shrinks
 
 
+def torch_end_point(make, q, steps):
+    """The oracle: a torch optimizer from ``make(p)`` on 1/2 p^T Q p from (-5, -2), in float64."""
+    p = torch.tensor([-5.0, -2.0], dtype=torch.float64, requires_grad=True)
+    optimizer = make(p)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (0.5 * p @ torch.tensor(q.Q) @ p).backward()
+        optimizer.step()
+    return p.detach().numpy()
+
+
 def test_rules_agree_with_torch_optimizers():
     # torch's RMSprop and Adam as oracles, on the same 2-D gradient sequence
     q = quadratic_2d()
@@ -299,14 +310,8 @@ def test_rules_agree_with_torch_optimizers():
                         lambda p: torch.optim.RMSprop([p], lr=0.05, alpha=0.9, eps=1e-8)),
                        (ex.adam_rule(0.05), lambda p: torch.optim.Adam([p], lr=0.05))]:
         points, _ = ex.run_rule_2d(rule, q.grad, steps=15)
-        p = torch.tensor([-5.0, -2.0], dtype=torch.float64, requires_grad=True)
-        optimizer = make(p)
-        for step in range(15):
-            optimizer.zero_grad()
-            (0.5 * p @ torch.tensor(q.Q) @ p).backward()
-            optimizer.step()
         # RMSprop in torch puts eps outside the square root, ours inside: tiny difference
-        np.testing.assert_allclose(points[-1], p.detach().numpy(), rtol=1e-4)
+        np.testing.assert_allclose(points[-1], torch_end_point(make, q, 15), rtol=1e-4)
 
 
 def test_noisy_gradients_make_adagrad_decay_but_not_rmsprop():
@@ -343,13 +348,7 @@ def test_torch_power_and_norm_optimizers_match_the_numpy_rules():
                         lambda p: ex.AdagradPower([p], lr=0.3, power=0.25, eps=1e-10)),
                        (ex.adagrad_norm_rule(0.3, b0=1e-3), lambda p: ex.AdagradNorm([p], lr=0.3, b0=1e-3))]:
         points, _ = ex.run_rule_2d(rule, q.grad, steps=12)
-        p = torch.tensor([-5.0, -2.0], dtype=torch.float64, requires_grad=True)
-        optimizer = make(p)
-        for _ in range(12):
-            optimizer.zero_grad()
-            (0.5 * p @ torch.tensor(q.Q) @ p).backward()
-            optimizer.step()
-        np.testing.assert_allclose(points[-1], p.detach().numpy(), rtol=1e-9)
+        np.testing.assert_allclose(points[-1], torch_end_point(make, q, 12), rtol=1e-9)
 
 
 def test_median_effective_rate_matches_the_actual_step():
