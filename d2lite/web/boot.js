@@ -57,7 +57,7 @@ export function mount(root) {
   live.className = "d2lite-live";
   const [w, h] = kind.size;
   live.innerHTML = `<svg data-role="figure" viewBox="0 0 ${w} ${h}" width="100%" `
-    + `style="max-width:${w}px;touch-action:none;font:12px sans-serif" `
+    + `style="max-width:${w}px;touch-action:none;font:12px sans-serif;background:#fff;color:#000" `
     + `role="img" aria-label="${config.kind} explorer"></svg><p data-role="note" `
     + `style="color:#b2182b;margin:2px 0;min-height:1.2em"></p><div class="d2lite-controls" `
     + `style="font:13px sans-serif"></div>`;
