@@ -52,7 +52,7 @@ def sync(stored: Path = STORED, copies: Path = COPIES) -> dict[str, list[str]]:
     Returns the names ``copied`` now and the names whose stored version is ``behind``, i.e.
     changed since the copy was made (``refresh`` brings those up to date).
     """
-    copies.mkdir(exist_ok=True)
+    copies.mkdir(parents=True, exist_ok=True)
     origins = _origins(copies)
     report: dict[str, list[str]] = {"copied": [], "behind": []}
     for source in _stored_notebooks(stored):
@@ -84,7 +84,7 @@ def refresh(name: str, stored: Path = STORED, copies: Path = COPIES) -> Path | N
     identical to the stored version).
     """
     source = _match(name, stored)
-    copies.mkdir(exist_ok=True)
+    copies.mkdir(parents=True, exist_ok=True)
     target, kept = copies / source.name, None
     if target.exists() and _digest(target) != _digest(source):
         backup = copies / "backup"
