@@ -137,7 +137,7 @@ def replay(framework: str, piece: str, setting: str, results: dict[str, Any],
 
     >>> out = replay("mxnet", "steps", "defaults", load_results())
     >>> [round(w, 4) for w in out["five"]]
-    [0.6977, 0.8669]
+    [0.6977, 0.8673]
     """
     check_choice("framework", framework, FRAMEWORKS)
     check_choice("piece", piece, ("two_d", "scratch", "concise", "steps"))

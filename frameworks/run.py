@@ -43,21 +43,22 @@ PROBLEMS = {"lr": 0.1, "scratch_epochs": 2, "concise_epochs": 4, "eval_every": 2
             "steps": {"curvature": [1.0, 1e-4], "start": [1.0, 1.0], "lr": 0.1}}
 
 
-def export_inputs() -> tuple[Path, dict]:
+def export_inputs(build: Path) -> tuple[Path, dict]:
+    """Write the shared inputs to BUILD/inputs.json; return the path and what to record of them."""
     inputs = {**d2lite.frameworks.linreg_inputs(), **PROBLEMS}
     text = json.dumps(inputs, sort_keys=True)
-    path = BUILD / "inputs.json"
+    path = build / "inputs.json"
     path.write_text(text, encoding="utf-8")
     about = {key: inputs[key] for key in ("noise", "seed", "batch_size", *PROBLEMS)}
     return path, {**about, "sha256": hashlib.sha256(text.encode()).hexdigest()}
 
 
-def environment(name: str, python: str) -> tuple[Path | None, str]:
+def environment(name: str, python: str, build: Path) -> tuple[Path | None, str]:
     """The Python of NAME's environment, built if needed; or None and pip's error."""
     if name == "torch":
         return Path(sys.executable), "main environment"
     constraints = HERE / f"{name}-constraints.txt"
-    venv, stamp_text = BUILD / name, constraints.read_text() + " ".join(PACKAGES[name])
+    venv, stamp_text = build / name, constraints.read_text() + " ".join(PACKAGES[name])
     stamp = venv / ".installed"
     if stamp.is_file() and stamp.read_text() == stamp_text:
         return venv / "bin" / "python", "reused"
@@ -65,7 +66,10 @@ def environment(name: str, python: str) -> tuple[Path | None, str]:
     for command in ([python, "-m", "venv", str(venv)],
                     [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
                      "--disable-pip-version-check", "-c", str(constraints), *PACKAGES[name]]):
-        done = subprocess.run(command, capture_output=True, text=True)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True)
+        except OSError as error:
+            return None, f"{command[0]}: {error.strerror}"
         if done.returncode != 0:
             errors = [line for line in (done.stderr + done.stdout).splitlines()
                       if "ERROR" in line or "Error" in line] or done.stderr.splitlines() or ["?"]
@@ -81,24 +85,26 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=d2lite.frameworks.FRAMEWORKS,
                         default=list(d2lite.frameworks.FRAMEWORKS))
     parser.add_argument("--python", default="python3", help="the Python that builds the venvs")
+    parser.add_argument("--build", type=Path, default=BUILD, help="where venvs and results go")
     args = parser.parse_args()
     in_ci = os.environ.get("CI", "").lower() == "true"
     start = time.perf_counter()
-    BUILD.mkdir(parents=True, exist_ok=True)
-    inputs_path, about = export_inputs()
+    build = args.build.resolve()
+    build.mkdir(parents=True, exist_ok=True)
+    inputs_path, about = export_inputs(build)
     stored_path = HERE / "results.json"
     stored = json.loads(stored_path.read_text()) if stored_path.is_file() else {"frameworks": {}}
     fresh = {"inputs": about, "frameworks": {}}
     uninstallable, broken = [], []
     for name in args.only:
         began = time.perf_counter()
-        python, how = environment(name, args.python)
+        python, how = environment(name, args.python, build)
         if python is None:
             print(f"frameworks: cannot install {name}: {how}")
             uninstallable.append(name)
             continue
         built = time.perf_counter()
-        out = BUILD / f"{name}.json"
+        out = build / f"{name}.json"
         done = subprocess.run([str(python), str(HERE / f"run_{name}.py"), str(inputs_path),
                                str(out)], capture_output=True, text=True, cwd=HERE,
                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
@@ -109,7 +115,7 @@ def main() -> int:
         fresh["frameworks"][name] = json.loads(out.read_text())
         print(f"frameworks: {name}: environment {how} in {built - began:.0f} s, "
               f"ran in {time.perf_counter() - built:.1f} s")
-    (BUILD / "results.json").write_text(json.dumps(fresh, indent=1))
+    (build / "results.json").write_text(json.dumps(fresh, indent=1))
     ran = list(fresh["frameworks"])
     if args.store:
         merged = {"inputs": about, "frameworks": {**stored["frameworks"], **fresh["frameworks"]}}
