@@ -71,6 +71,7 @@ def linreg_inputs(noise: float = 0.7, seed: int = 0, epochs: int = 4,
 
     noise = check_float("noise", noise)
     epochs = check_int("epochs", epochs)
+    batch_size = check_int("batch_size", batch_size)
     loader, feature_dim = synthetic_linreg(batch_size=batch_size, noise=noise, seed=seed)
     X, y = loader.dataset.tensors
     index = make_loader(torch.arange(len(X)), torch.arange(len(X)), batch_size, seed)

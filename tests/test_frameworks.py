@@ -111,6 +111,33 @@ def test_the_stored_results_were_computed_on_the_inputs_d2lite_makes_today(input
     assert hashlib.sha256(text.encode()).hexdigest() == RESULTS["inputs"]["sha256"]
 
 
+def test_the_exported_batches_are_the_ones_d2lite_trains_on():
+    """PyTorch's stored concise run is exactly notebook 05's train_concise run: same data, same
+    initial weight, same minibatch order."""
+    import torch
+
+    from d2lite.data import synthetic_linreg
+    from d2lite.training import train_concise
+
+    torch.set_num_threads(1)
+    loader, _ = synthetic_linreg(batch_size=10, noise=0.7, seed=0)
+    _, losses = train_concise(torch.optim.Adagrad, {"lr": 0.1}, loader, num_epochs=4, animate=False)
+    assert losses == RESULTS["frameworks"]["torch"]["concise"]["defaults"]["losses"]
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="framework must be one of"):
+        F.replay("theano", "steps", "defaults", RESULTS)
+    with pytest.raises(ValueError, match="setting must be one of"):
+        F.replay("torch", "steps", "default", RESULTS)
+    with pytest.raises(ValueError, match="epochs must be at most 1"):
+        F.replay_linreg(F.Adagrad.preset("book", lr=0.1), F.linreg_inputs(epochs=1), epochs=2)
+    with pytest.raises(FileNotFoundError, match="make frameworks"):
+        F.load_results("no/such/results.json")
+    with pytest.raises(ValueError, match="name must be a function defined in run_mxnet.py"):
+        F.function_source("mxnet", "no_such_function")
+
+
 def compare(*paths):
     return subprocess.run([sys.executable, str(ROOT / "frameworks" / "compare.py"), *map(str, paths)],
                           capture_output=True, text=True, timeout=60)
