@@ -111,18 +111,21 @@ def test_the_stored_results_were_computed_on_the_inputs_d2lite_makes_today(input
     assert hashlib.sha256(text.encode()).hexdigest() == RESULTS["inputs"]["sha256"]
 
 
-def test_the_exported_batches_are_the_ones_d2lite_trains_on():
-    """PyTorch's stored concise run is exactly notebook 05's train_concise run: same data, same
-    initial weight, same minibatch order."""
-    import torch
-
+def test_the_exported_batches_are_the_ones_d2lite_trains_on(inputs):
+    """Epoch after epoch, the exported order picks the very minibatches that notebook 05's
+    seeded loader yields, and the exported data and initial weight are d2lite's."""
     from d2lite.data import synthetic_linreg
-    from d2lite.training import train_concise
+    from d2lite.training import init_linreg_params
 
-    torch.set_num_threads(1)
-    loader, _ = synthetic_linreg(batch_size=10, noise=0.7, seed=0)
-    _, losses = train_concise(torch.optim.Adagrad, {"lr": 0.1}, loader, num_epochs=4, animate=False)
-    assert losses == RESULTS["frameworks"]["torch"]["concise"]["defaults"]["losses"]
+    loader, feature_dim = synthetic_linreg(batch_size=10, noise=0.7, seed=0)
+    X = np.asarray(inputs["X"], dtype=np.float32)
+    np.testing.assert_array_equal(X, loader.dataset.tensors[0].numpy())
+    for epoch in range(len(inputs["order"])):
+        batches = [features.numpy() for features, _ in loader]
+        order = np.asarray(inputs["order"][epoch]).reshape(len(batches), -1)
+        np.testing.assert_array_equal(np.stack(batches), X[order])
+    w0, _ = init_linreg_params(feature_dim, seed=0)
+    assert inputs["w0"] == w0.detach().flatten().tolist()
 
 
 def test_bad_arguments_are_named():
