@@ -71,9 +71,9 @@ def environment(name: str, python: str, build: Path) -> tuple[Path | None, str]:
         except OSError as error:
             return None, f"{command[0]}: {error.strerror}"
         if done.returncode != 0:
-            errors = [line for line in (done.stderr + done.stdout).splitlines()
-                      if "ERROR" in line or "Error" in line] or done.stderr.splitlines() or ["?"]
-            return None, errors[-1].strip()
+            output = (done.stderr + done.stdout).splitlines()
+            errors = [line.strip() for line in output if line.startswith("ERROR")]
+            return None, " ".join(errors) or (output[-1].strip() if output else "no output")
     stamp.write_text(stamp_text)
     return venv / "bin" / "python", "built"
 
