@@ -86,6 +86,20 @@ def test_each_framework_defaults_are_its_presets(name):
             assert np.float32(settings[key]) == np.float32(preset[key]), (name, piece, key)
 
 
+@pytest.mark.parametrize("name", F.FRAMEWORKS)
+def test_the_steps_tell_where_epsilon_sits(name):
+    """The replay test can fail: with epsilon moved to the other side of the square root, no
+    preset reproduces the real steps to 1e-12."""
+    stored = RESULTS["frameworks"][name]["steps"]
+    real = stored["defaults"]
+    flipped = F.Adagrad.preset(F.PRESET_OF[name], **real["settings"])
+    flipped = flipped.replace(eps_inside=not flipped.eps_inside)
+    curvature = np.array(stored["curvature"])
+    path, _ = F.adagrad_path(flipped, lambda w: curvature * w, np.array(stored["start"]), 5)
+    gap = np.abs(path[[1, 5]] - np.array([real["one"], real["five"]])).max()
+    assert gap > 1e-9
+
+
 def test_the_aligned_settings_are_the_books_where_the_framework_allows():
     for name in F.FRAMEWORKS:
         settings = RESULTS["frameworks"][name]["steps"]["aligned"]["settings"]
