@@ -81,3 +81,13 @@ nav: $(STAMP)
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis *.egg-info  # never my-notebooks/: a learner's work
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The book's frameworks run for real (PyTorch, MXNet, TensorFlow, plus Keras 3 and Optax), each
+# in its own venv under build/frameworks/, built once and reused; the fresh results are compared
+# with the stored frameworks/results.json, which frameworks-store rewrites (frameworks/README.md).
+.PHONY: frameworks frameworks-store
+frameworks: $(STAMP)
+	$(PY) frameworks/run.py --python $(PYTHON)
+
+frameworks-store: $(STAMP)
+	$(PY) frameworks/run.py --python $(PYTHON) --store
