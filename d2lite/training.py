@@ -2,8 +2,9 @@ r"""Training loops for the linear-regression experiments of the chapter.
 
 Both loops train :math:`\hat y = X\mathbf{w} + b` with the half squared error
 :math:`\ell = \tfrac12 (\hat y - y)^2`, evaluate that loss over the whole data set every 200
-examples, print ``loss: {final:.3f}, {sec:.3f} sec/epoch`` and return ``(times, losses)``.
-The seconds count training only: evaluation and plotting happen with the clock stopped.
+examples, print ``loss: {final:.3f}`` and return ``(times, losses)``.  The times are
+cumulative training seconds: evaluation and plotting happen with the clock stopped.  They are
+returned, not printed, so that a stored notebook output holds no wall-clock figure.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
     losses = animator.Y[0] if animator.Y else []
     if not losses:  # fewer than 200 examples in all: evaluate once at the end
         times, losses = [timer.sum()], [evaluate_loss(net, data_iter)]
-    print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
+    print(f"loss: {losses[-1]:.3f}")
     return times, losses
 
 

@@ -74,3 +74,43 @@ def test_navigation_is_up_to_date_and_every_link_resolves():
     for link in re.findall(r"\]\((notebooks/[^)]+)\)", (ROOT / "README.md").read_text()):
         assert (ROOT / link).exists(), f"README links to a missing {link}"
     assert nav.START in (ROOT / "README.md").read_text()
+
+
+# A number in e-notation of 1e-11 or less is rounding noise: its digits change with the CPU's
+# BLAS kernels. A checked cell prints a bound ("below 1e-12") instead.
+NOISE = re.compile(r"(?<!below )(?<!< )(?<!<= )\b\d(\.\d+)?e-(1[1-9]|[2-9]\d)\b")
+WALL_CLOCK = re.compile(r"\d\s*(sec/epoch|seconds?\b|s\b(?! of)|ms\b)", re.I)
+
+
+def text_outputs(cell):
+    for out in cell.get("outputs", []):
+        yield out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_checked_outputs_print_no_rounding_noise(path):
+    for cell in load(path).cells:
+        if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
+            for text in text_outputs(cell):
+                assert not NOISE.search(text), \
+                    f"{path.name}: a checked output prints rounding noise: {text[:300]!r}"
+
+
+def test_the_noise_rule_catches_noise_and_lets_bounds_through():
+    assert NOISE.search("largest entry: 6.7e-16") and NOISE.search("best f = 5.2e-21")
+    assert not NOISE.search("largest entry: below 1e-12")
+    assert not NOISE.search("gap 3.8e-07") and not NOISE.search("w2 3.16e-05")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_stored_outputs_hold_no_live_timing(path):
+    """Seconds measured while the notebook ran change on every run: they are not stored.
+
+    Notebook 07 shows timings read from the stored benchmark results, which do not change."""
+    for cell in load(path).cells:
+        if cell.cell_type != "code" or "benchmarks" in cell.source or "items[" in cell.source:
+            continue
+        if "perf_counter" in cell.source or "process_time" in cell.source or "train_" in cell.source:
+            for text in text_outputs(cell):
+                assert not WALL_CLOCK.search(text), \
+                    f"{path.name}: a stored output shows a live timing: {text[:300]!r}"

@@ -58,7 +58,7 @@ def test_train_scratch_learns_and_returns_times_and_losses(capsys):
     times, losses = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d),
                                          {"lr": 0.1}, data_iter, d, animate=False)
     out = capsys.readouterr().out
-    assert out.startswith(f"loss: {losses[-1]:.3f}, ") and out.rstrip().endswith("sec/epoch")
+    assert out == f"loss: {losses[-1]:.3f}\n"  # no wall-clock figure in what a notebook stores
     assert len(losses) == len(times) == 2 * 1500 // 200
     assert np.all(np.diff(times) >= 0)
     # the floor of the half squared error is noise^2 / 2
