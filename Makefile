@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab refresh test unit notebooks notebooks-test reproduce e2e html bench execute nav clean
+.PHONY: install lab refresh test unit notebooks notebooks-test reproduce e2e lane-oldest lane-newest \
+	html bench execute nav clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,14 @@ ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 reproduce: $(STAMP)
 	$(ONE_THREAD) $(PY) -m pytest notebooks $(NBVAL_STRICT) -p tests.nbtimes $(PYTEST_ARGS)
 
+# The version-range lanes: clean venvs (.venv-oldest, .venv-newest) with every dependency at
+# the lowest version pyproject.toml declares, or the newest it allows; torch stays 2.13.0 (CPU).
+lane-oldest:
+	tools/lane.sh oldest
+
+lane-newest:
+	tools/lane.sh newest
+
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
@@ -79,7 +88,7 @@ nav: $(STAMP)
 	$(PY) tools/nav.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis *.egg-info  # never my-notebooks/: a learner's work
+	rm -rf $(VENV) .venv-oldest .venv-newest build .pytest_cache .hypothesis *.egg-info  # never my-notebooks/: a learner's work
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # The book's frameworks run for real (PyTorch, MXNet, TensorFlow, plus Keras 3 and Optax), each
