@@ -66,17 +66,17 @@ def sparse_explorer(num_features: int = 300, num_examples: int = 1500, offset: f
         return train_side_by_side(stream(zipf_exponent), RATE_RULES, slider_rates, offsets,
                                   num_records=15)
 
-    def draw(zipf_exponent: float, base_rate: float) -> Figure:
+    def draw(zipf_exponent: float, lr: float) -> Figure:
         exponent = round(float(zipf_exponent), 6)
-        on_grid = np.flatnonzero(np.isclose(slider_rates, base_rate, rtol=1e-6))
+        on_grid = np.flatnonzero(np.isclose(slider_rates, lr, rtol=1e-6))
         if len(on_grid):
             return sparse_comparison_figure(stream(exponent), trained(exponent), int(on_grid[0]))
-        runs = train_side_by_side(stream(exponent), RATE_RULES, [base_rate], offsets,
+        runs = train_side_by_side(stream(exponent), RATE_RULES, [lr], offsets,
                                   num_records=15)
         return sparse_comparison_figure(stream(exponent), runs)
 
     sliders = {"zipf_exponent": float_slider("Zipf exponent a", 1.1, 0.0, 2.0, 0.1),
-               "base_rate": rate_slider}
+               "lr": rate_slider}
     return Explorer(draw, sliders)
 
 

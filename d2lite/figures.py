@@ -26,8 +26,7 @@ from .preconditioning import condition_number, diagonal_preconditioner
 from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
 from .rates import adagrad_2d_history, plot_effective_rates
 from .scratch import adagrad, init_adagrad_states, sgd
-from .sparse import SparseRegression, SparseRun
-from .sparse_plots import plot_median_errors, plot_sparse_loss_curves
+from .sparse import SparseRegression, SparseRun, plot_median_errors, plot_sparse_loss_curves
 from .trace2d import f_2d, gd_2d, show_trace_2d, train_2d
 from .training import initial_linreg_loss, least_squares_floor, plot_loss_curves, train_scratch
 from .variants import book_adagrad, run_2d
@@ -58,7 +57,7 @@ def sparse_comparison_figure(data: SparseRegression, runs: Mapping[str, SparseRu
     fig, (ax_loss, ax_error) = new_figure(1, 2, figsize=(9, 3.4), margins=dict(
         left=0.1, right=0.98, bottom=0.15, top=0.91, wspace=0.32))
     plot_sparse_loss_curves(pairs, ax=ax_loss)
-    rates = {f"{run.base_rates[row]:.3g}" for run in runs.values()}
+    rates = {f"{run.lrs[row]:.3g}" for run in runs.values()}
     title = f"Zipf exponent a = {data.zipf_exponent:.1f}, η₀ = {', '.join(sorted(rates))}"
     ax_loss.set_title(title, fontsize="medium")
     plot_median_errors(data, pairs, ax=ax_error, num_bins=8)
