@@ -68,6 +68,8 @@ def adagrad_2d_history(lr: float, eps: float = 1e-6, steps: int = 20,
     f_grad = f_2d_grad if f_grad is None else f_grad
     optimizer = Adagrad(lr=lr, eps=eps, eps_inside=True)  # the book's settings
     x = np.asarray(start, dtype=float)
+    if x.shape != (2,):
+        raise ValueError(f"start must be a point (x1, x2), got {start!r}")
     state = optimizer.init(x)
     points, states, rates = [x], [], []
     with np.errstate(all="ignore"):

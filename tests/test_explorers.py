@@ -1,4 +1,5 @@
-"""Tests of the explorers of notebooks 03 (the algorithm) and 04 (from scratch).
+"""Tests of the effective rates (notebook 03), the from-scratch training helpers (04) and their
+explorers.
 
 Oracles: the chapter's printed reference run, a NumPy recomputation of the Adagrad recursion
 from the recorded path, closed-form power laws, numpy/torch least squares, and the slider
@@ -7,8 +8,6 @@ ranges each explorer documents.
 from __future__ import annotations
 
 import doctest
-import io
-import contextlib
 import math
 
 import ipywidgets as widgets
@@ -86,7 +85,7 @@ def test_the_rate_never_grows():
 
 
 def test_history_rejects_bad_input_by_name():
-    with pytest.raises(ValueError, match="eta"):
+    with pytest.raises(ValueError, match="lr"):
         d2lite.rates.adagrad_2d_history(-0.1)
     with pytest.raises(ValueError, match="steps"):
         d2lite.rates.adagrad_2d_history(0.4, steps=0)
@@ -155,15 +154,15 @@ def _slider_ends(slider):
 
 def test_algorithm_explorer_sliders_are_bounded_and_report_on_release():
     explorer = d2lite.explorers.algorithm_explorer()
-    assert set(explorer.sliders) == {"eta", "eps", "steps", "x1", "x2"}
-    assert isinstance(explorer.sliders["eta"], widgets.FloatLogSlider)
+    assert set(explorer.sliders) == {"lr", "eps", "steps", "x1", "x2"}
+    assert isinstance(explorer.sliders["lr"], widgets.FloatLogSlider)
     assert isinstance(explorer.sliders["eps"], widgets.FloatLogSlider)
-    expected = {"eta": (0.01, 10.0), "eps": (1e-8, 1.0), "steps": (1, 200), "x1": (-10, 10),
+    expected = {"lr": (0.01, 10.0), "eps": (1e-8, 1.0), "steps": (1, 200), "x1": (-10, 10),
                 "x2": (-10, 10)}
     for name, slider in explorer.sliders.items():
         assert slider.continuous_update is False
         np.testing.assert_allclose(_slider_ends(slider), expected[name], rtol=1e-9)
-    assert explorer.values() == pytest.approx({"eta": 0.4, "eps": 1e-6, "steps": 20,
+    assert explorer.values() == pytest.approx({"lr": 0.4, "eps": 1e-6, "steps": 20,
                                                "x1": -5.0, "x2": -2.0})
 
 
@@ -178,7 +177,7 @@ def test_algorithm_explorer_draws_at_both_ends_of_every_slider():
         path = fig.axes[0].get_lines()[0].get_data()
         assert len(path[0]) == setting["steps"] + 1
         rates = fig.axes[1].get_lines()[0].get_data()[1]
-        np.testing.assert_allclose(rates[0], setting["eta"] / math.sqrt(
+        np.testing.assert_allclose(rates[0], setting["lr"] / math.sqrt(
             (0.2 * setting["x1"]) ** 2 + setting["eps"]), rtol=1e-9)
 
 
@@ -210,18 +209,19 @@ def test_least_squares_floor_rejects_mismatched_shapes():
         d2lite.training.least_squares_floor(np.ones((5, 2)), np.ones(4))
 
 
-def test_train_quietly_prints_nothing_and_matches_train_scratch():
+def test_train_scratch_prints_only_when_asked_and_the_same_either_way(capsys):
     data_iter, d = d2lite.synthetic_linreg(num_examples=300, noise=0.7)
     X, y = data_iter.dataset.tensors
-    shown = io.StringIO()
-    with contextlib.redirect_stdout(shown):
-        _, quiet, printed = d2lite.train_quietly(d2lite.adagrad, d2lite.init_adagrad_states(d),
-                                                 {"lr": 0.1}, d2lite.make_loader(X, y, 10, 0), d)
-        _, loud = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
-                                       d2lite.make_loader(X, y, 10, 0), d, animate=False)
-    assert shown.getvalue().count("loss:") == 1  # only train_scratch's own line
-    assert quiet == loud
-    assert printed.startswith(f"loss: {loud[-1]:.3f}, ") and printed.endswith("sec/epoch")
+    quiet = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
+                                 d2lite.make_loader(X, y, 10, 0), d)
+    assert capsys.readouterr().out == ""
+    loud = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
+                                d2lite.make_loader(X, y, 10, 0), d, verbose=True)
+    printed = capsys.readouterr().out.strip()
+    assert printed.count("loss:") == 1  # one line, the summary
+    assert quiet.losses == loud.losses
+    assert printed == loud.summary()
+    assert printed.startswith(f"loss: {loud.losses[-1]:.3f}, ") and printed.endswith("sec/epoch")
 
 
 def test_loss_curves_sit_at_the_evaluation_epochs_and_flag_divergence():
@@ -254,12 +254,10 @@ def test_lr_explorer_slider_is_a_bounded_log_slider(lr_explorer):
     np.testing.assert_allclose(_slider_ends(slider), (0.001, 10.0), rtol=1e-9)
 
 
-def test_lr_explorer_draws_at_both_ends_and_labels_divergence(lr_explorer):
+def test_lr_explorer_draws_at_both_ends_and_labels_divergence(lr_explorer, capsys):
     low, high = lr_explorer.extreme_settings()
-    quiet = io.StringIO()
-    with contextlib.redirect_stdout(quiet):
-        fig_low, fig_high = lr_explorer.figure(**low), lr_explorer.figure(**high)
-    assert quiet.getvalue() == ""  # retraining prints nothing
+    fig_low, fig_high = lr_explorer.figure(**low), lr_explorer.figure(**high)
+    assert capsys.readouterr().out == ""  # retraining prints nothing
     for fig in (fig_low, fig_high):
         assert not nonfinite_lines(fig)
     # lr = 0.001: both runs stay finite and improve on the start, no warning.
@@ -292,10 +290,8 @@ def test_lr_explorer_data_is_the_start_of_the_notebook_data_set():
 def test_initial_loss_is_the_first_loss_of_a_zero_rate_run():
     # With lr -> 0 nothing moves, so every evaluated loss equals the loss before training.
     X, y = d2lite.data.lr_explorer_data(300)
-    with contextlib.redirect_stdout(io.StringIO()):
-        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0},
-                                         d2lite.make_loader(X, y, 10), 5, num_epochs=1,
-                                         animate=False)
+    losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0}, d2lite.make_loader(X, y, 10), 5,
+                                  num_epochs=1).losses
     assert d2lite.training.initial_linreg_loss(X, y) == pytest.approx(losses[0], rel=1e-5)
 
 
@@ -303,9 +299,8 @@ def test_lr_explorer_losses_match_a_direct_training_run():
     data_iter, d = d2lite.synthetic_linreg(noise=0.7)
     X, y = data_iter.dataset.tensors
     X, y = X[:500], y[:500]
-    with contextlib.redirect_stdout(io.StringIO()):
-        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.05},
-                                         d2lite.make_loader(X, y, 10, 0), d, animate=False)
+    losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.05}, d2lite.make_loader(X, y, 10, 0),
+                                  d).losses
     fig = d2lite.figures.scratch_lr_figure(0.05)
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata()[1:], losses)
 
@@ -325,7 +320,7 @@ def test_long_runs_are_drawn_thinned_but_fitted_on_every_step():
     assert f"slope {slope:+.2f}" in ax.get_legend().get_texts()[0].get_text()
 
 
-@pytest.mark.parametrize("make, name, value", [(d2lite.explorers.algorithm_explorer, "eta", 2.0),
+@pytest.mark.parametrize("make, name, value", [(d2lite.explorers.algorithm_explorer, "lr", 2.0),
                                                (d2lite.explorers.algorithm_explorer, "steps", 5),
                                                (d2lite.explorers.scratch_lr_explorer, "lr", 1.0)])
 def test_moving_a_slider_redraws_for_the_new_value(make, name, value):

@@ -63,11 +63,11 @@ def test_train_2d_rejects_bad_input(kwargs, error):
         d2lite.train_2d(**args)
 
 
-@pytest.mark.parametrize("eta", [-0.1, float("nan"), float("inf")])
-def test_trainer_factories_reject_bad_rates(eta):
+@pytest.mark.parametrize("lr", [-0.1, float("nan"), float("inf")])
+def test_trainer_factories_reject_bad_rates(lr):
     for factory in (d2lite.adagrad_2d, d2lite.gd_2d):
-        with pytest.raises(ValueError, match="eta"):
-            factory(eta)
+        with pytest.raises(ValueError, match="lr"):
+            factory(lr)
 
 
 def test_show_trace_2d_window_covers_the_whole_path():
