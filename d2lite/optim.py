@@ -156,13 +156,14 @@ class Adagrad:
         """The state for ``params``: every accumulator at ``initial_accumulator_value``, count 0.
 
         The accumulator has the shape of ``params`` (``"coordinate"``), one entry per row
-        (``"row"``: shape ``params.shape[:-1] + (1,)``) or no axes at all (``"norm"``).
+        (``"row"``: shape ``params.shape[:-1] + (1,)``) or one entry in all (``"norm"``: shape
+        ``(1, ..., 1)``, which broadcasts against ``params``).
         """
         params = _check_params(params)
         if self.accumulator == "row" and params.ndim == 0:
             raise ValueError("accumulator='row' needs params with at least one axis")
         shape = {"coordinate": params.shape, "row": params.shape[:-1] + (1,),
-                 "norm": ()}[self.accumulator]
+                 "norm": (1,) * params.ndim}[self.accumulator]
         return AdagradState(np.full(shape, self.initial_accumulator_value, dtype=params.dtype), 0)
 
     def learning_rate(self, step: int) -> float:
@@ -180,7 +181,7 @@ class Adagrad:
         if self.accumulator == "row":
             fresh = np.mean(grads * grads, axis=-1, keepdims=True)
         else:
-            fresh = np.asarray(np.vdot(grads, grads), dtype=grads.dtype)
+            fresh = np.full(np.shape(s), np.vdot(grads, grads), dtype=grads.dtype)
         return AdagradState(keep * s + leak * fresh, state.count + 1)
 
     def effective_rate(self, state: AdagradState) -> np.ndarray:

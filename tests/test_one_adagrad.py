@@ -96,7 +96,7 @@ def test_the_variants_are_settings_of_the_core():
     np.testing.assert_allclose(state.sum_of_squares, 0.1 * g ** 2)
     # AdaGrad-Norm: one number, b0^2 + |g|^2
     _, state = variants.adagrad_norm(0.4, b0=1e-3).update(g, variants.adagrad_norm(0.4).init(x), x)
-    assert state.sum_of_squares.shape == () and state.sum_of_squares == pytest.approx(65.000001)
+    assert state.sum_of_squares.shape == (1,) and state.sum_of_squares[0] == pytest.approx(65.000001)
 
 
 def test_rowwise_adagrad_keeps_one_accumulator_per_row():
