@@ -215,8 +215,8 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     fig, (left, right) = new_figure(1, 2, figsize=(8.0, 3.4), margins=dict(
         left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25))
     q, start = rotated_problem(angle)
-    paths = {f"Adagrad, eta={lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
-             f"GD, eta={lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
+    paths = {f"Adagrad, η = {lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
+             f"GD, η = {lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
     show_trace_2d(q, {**paths, "optimum": [(0.0, 0.0)]}, ax=left, grid_points=60)
     left.set_title(f"problem turned by {angle:.0f} degrees", fontsize="medium")
     right.plot(sweep["angle"], sweep["adagrad"], "-", color="C1", label="Adagrad")
