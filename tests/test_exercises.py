@@ -285,7 +285,7 @@ def test_check_leaky_accumulator():
     assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: s[:2]), "shape")
 
 
-def test_adagrad_rule_reproduces_the_chapter_reference_run():
+def test_book_adagrad_reproduces_the_chapter_reference_run():
     points, rates = variants.run_2d(variants.book_adagrad(0.4), quadratic_2d().grad, steps=20)
     expected = train_2d(adagrad_2d(0.4), verbose=False)
     np.testing.assert_allclose(points, expected, rtol=1e-12)

@@ -305,7 +305,7 @@ def test_lr_explorer_losses_match_a_direct_training_run():
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata()[1:], losses)
 
 
-def test_draw_scratch_lr_rejects_a_bad_rate():
+def test_scratch_lr_figure_rejects_a_bad_rate():
     with pytest.raises(ValueError, match="lr"):
         d2lite.figures.scratch_lr_figure(0.0)
 

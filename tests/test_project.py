@@ -93,6 +93,13 @@ def test_the_top_level_is_small_and_every_module_is_listed():
     assert on_disk <= {m.__name__ for m in d2lite.MODULES}, "a module is missing from MODULES"
 
 
+def test_every_package_directory_is_installed():
+    """A non-editable install (Colab's pip install git+...) ships only the listed packages."""
+    listed = set(pyproject()["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "d2lite").rglob("__init__.py")}
+    assert on_disk <= listed, f"pyproject.toml [tool.setuptools] packages misses {on_disk - listed}"
+
+
 def test_no_module_is_longer_than_300_lines():
     for path in sorted((ROOT / "d2lite").rglob("*.py")):
         lines = len(path.read_text().splitlines())
