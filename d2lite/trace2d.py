@@ -4,6 +4,10 @@ A *trainer* is a function ``trainer(x1, x2, s1, s2) -> (x1, x2, s1, s2)``: it ta
 and the optimiser's state (for Adagrad the two accumulated squared gradients; ignored by plain
 gradient descent) and returns the new ones.  :func:`train_2d` runs it from the chapter's start
 point and :func:`show_trace_2d` draws the path over the contour lines of the objective.
+
+This is the book's teaching code, kept small on purpose; :func:`adagrad_2d` takes exactly the
+steps of the one NumPy Adagrad, ``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it
+point by point), which every other experiment of the collection runs.
 """
 from __future__ import annotations
 
