@@ -29,7 +29,7 @@ __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results
 RESULTS_PATH = Path(__file__).resolve().parent.parent / "frameworks" / "results.json"
 #: Every framework ``make frameworks`` runs, in the order the notebook shows them.
 FRAMEWORKS = ("torch", "mxnet", "tensorflow", "keras", "optax")
-#: The :data:`d2lite.optim.PRESETS` entry that describes each framework's Adagrad
+#: The :data:`d2lite.presets.PRESETS` entry that describes each framework's Adagrad
 #: (``tf.keras`` in TensorFlow 2.21 is Keras 3).
 PRESET_OF = {"torch": "torch", "mxnet": "mxnet", "tensorflow": "keras", "keras": "keras",
              "optax": "optax"}

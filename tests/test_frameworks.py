@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import d2lite.frameworks as F
-from d2lite.optim import PRESETS
+from d2lite.presets import PRESETS
 from d2lite.trace2d import adagrad_2d, train_2d
 
 ROOT = Path(__file__).resolve().parents[1]

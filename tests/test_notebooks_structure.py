@@ -53,11 +53,27 @@ def test_setup_cells_are_identical_everywhere():
     assert len({body(p)[1].source for p in CHAPTERS}) == 1
 
 
-def test_navigation_is_up_to_date_and_every_link_resolves():
+def _tool(name):
     import importlib.util
-    spec = importlib.util.spec_from_file_location("nav", ROOT / "tools" / "nav.py")
-    nav = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(nav)
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_setup_cell_is_the_one_tools_nav_writes(path):
+    tools = _tool("notebook_tools")
+    setup = [c for c in load(path).cells if tools.is_setup_cell(c)]
+    assert len(setup) == 1, f"{path.name}: one set-up cell expected, found {len(setup)}"
+    assert setup[0].source == tools.SETUP_SOURCE and tools.SETUP_TAG in setup[0].metadata.tags, \
+        f"{path.name}: the set-up cell is stale; run `python tools/nav.py`, then re-execute"
+
+
+def test_navigation_is_up_to_date_and_every_link_resolves():
+    nav = _tool("nav")
     names = [p.name for p in CHAPTERS]
     for i, path in enumerate(CHAPTERS):
         cells = load(path).cells

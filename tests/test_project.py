@@ -84,20 +84,63 @@ def test_importing_d2lite_is_light():
     assert out.stderr == ""
 
 
-def test_every_public_name_is_exported_documented_and_typed():
-    assert len(d2lite.__all__) == len(set(d2lite.__all__)), "a public name is defined twice"
+def test_the_top_level_is_small_and_every_module_is_listed():
+    assert len(d2lite.__all__) == len(set(d2lite.__all__)), "a public name is listed twice"
+    assert len(d2lite.__all__) <= 30, f"{len(d2lite.__all__)} top-level names; at most 30"
     for name in d2lite.__all__:
-        obj = getattr(d2lite, name)
+        assert hasattr(d2lite, name), name
+    on_disk = {f"d2lite.{p.stem}" for p in (ROOT / "d2lite").glob("[!_]*.py")}
+    on_disk |= {f"d2lite.sparse.{p.stem}" for p in (ROOT / "d2lite" / "sparse").glob("[!_]*.py")}
+    assert on_disk <= {m.__name__ for m in d2lite.MODULES}, "a module is missing from MODULES"
+
+
+def test_every_package_directory_is_installed():
+    """A non-editable install (Colab's pip install git+...) ships only the listed packages."""
+    listed = set(pyproject()["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "d2lite").rglob("__init__.py")}
+    assert on_disk <= listed, f"pyproject.toml [tool.setuptools] packages misses {on_disk - listed}"
+
+
+def test_no_module_is_longer_than_300_lines():
+    for path in sorted((ROOT / "d2lite").rglob("*.py")):
+        lines = len(path.read_text().splitlines())
+        assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+@pytest.mark.parametrize("module", d2lite.MODULES, ids=lambda m: m.__name__)
+def test_every_public_name_of_every_module_is_documented_and_typed(module):
+    names = module.__all__
+    assert len(names) == len(set(names)), f"{module.__name__}: a public name is listed twice"
+    for name in names:
+        obj = getattr(module, name)
         if not callable(obj):
             continue
-        assert inspect.getdoc(obj), f"d2lite.{name} has no docstring"
+        assert inspect.getdoc(obj), f"{module.__name__}.{name} has no docstring"
         if inspect.isfunction(obj):
             sig = inspect.signature(obj)
             untyped = [p for p in sig.parameters.values()
                        if p.annotation is inspect.Parameter.empty and p.kind not in
                        (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
             assert not untyped, \
-                f"d2lite.{name}: parameters without type hints: {[p.name for p in untyped]}"
+                f"{module.__name__}.{name}: parameters without type hints: {[p.name for p in untyped]}"
+
+
+def test_every_module_has_a_docstring_example():
+    for module in d2lite.MODULES:
+        assert ">>>" in (module.__doc__ or "") or any(
+            ">>>" in (inspect.getdoc(getattr(module, name)) or "") for name in module.__all__), \
+            f"{module.__name__} has no docstring example"
+
+
+def test_the_learning_rate_is_called_lr_everywhere():
+    """One name per concept (the rule is written in d2lite/__init__.py)."""
+    for module in d2lite.MODULES:
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                params = inspect.signature(obj).parameters if callable(obj) else {}
+                bad = {"eta", "rate", "scaled_rate", "base_rate", "base_rates"} & set(params)
+                assert not bad, f"{module.__name__}.{name} takes {bad}: call it lr"
 
 
 def free_port() -> int:

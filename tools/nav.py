@@ -3,16 +3,23 @@ notebook, the contents notebook, and the table in README.md.
 
     python tools/nav.py
 
+It also writes the set-up cell (tag ``setup``, the first code cell, which makes ``d2lite``
+importable) of every chapter from ``tools/notebook_tools.py``: edit it there, then run this
+script and re-execute the notebooks.
+
 A notebook's title is its first ``# `` heading; its one-line summary is the ``summary`` entry of
 its metadata (``metadata.d2lite.summary``).  Navigation cells carry the tag ``nav`` and are
 replaced on every run, so links never rot.  Run it after adding or renaming a notebook.
 """
 from __future__ import annotations
 
-import re
+import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_tools import refresh_setup_cell, title_of as _title_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -26,12 +33,10 @@ def chapter_notebooks() -> list[Path]:
 
 
 def title_of(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "nav" not in cell.metadata.get("tags", []):
-            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
-            if match:
-                return match.group(1).strip()
-    raise ValueError("notebook has no '# ' title heading")
+    title = _title_of(nb)
+    if title is None:
+        raise ValueError("notebook has no '# ' title heading")
+    return title
 
 
 def summary_of(nb) -> str:
@@ -57,6 +62,10 @@ def refresh() -> None:
         prev = entries[i - 1][:2] if i > 0 else None
         nxt = entries[i + 1][:2] if i + 1 < len(entries) else None
         body = [c for c in nb.cells if "nav" not in c.metadata.get("tags", [])]
+        nb.cells = body
+        if refresh_setup_cell(nb):
+            print(f"{path.name}: set-up cell rewritten; re-execute it (tools/execute.py)")
+        body = nb.cells
         top, bottom = nav_cell(prev, nxt), nav_cell(prev, nxt)
         top.id, bottom.id = "nav-top", "nav-bottom"
         nb.cells = [top, *body, bottom]

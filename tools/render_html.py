@@ -35,6 +35,9 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_tools import title_of  # noqa: E402  (shared with tools/nav.py)
+
 try:
     from jinja2 import pass_context
 except ImportError:  # pragma: no cover - jinja2 < 3
@@ -113,16 +116,6 @@ def ipynb_links_to_html(text: str) -> str:
     """Point relative links to ``x.ipynb`` at ``x.html`` (absolute URLs are left alone)."""
     text = _MD_LINK.sub(r"\1\2.html\3\4", text)
     return _HTML_LINK.sub(r"\1\2.html\3", text)
-
-
-def title_of(nb) -> str | None:
-    """The notebook's first ``# `` heading outside the navigation cells."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "nav" not in cell.metadata.get("tags", []):
-            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
-            if match:
-                return match.group(1).strip()
-    return None
 
 
 class StaticSitePreprocessor(Preprocessor):
