@@ -238,9 +238,9 @@ def check_preconditioned_interval(interval: Callable[[np.ndarray], tuple[float, 
 def check_lenet(net: torch.nn.Module | None, image_size: int = 8, num_classes: int = 10) -> Verdict:
     """Exercise 5: check a learner's LeNet-style network: shapes in and out, convolutions, pooling."""
     if net is None:
-        return _unanswered("build your network and set answer = net")
+        return _unanswered("build your network and store it in net")
     if not isinstance(net, torch.nn.Module):
-        return _wrong(f"answer should be a torch.nn.Module (for example an nn.Sequential), got "
+        return _wrong(f"net should be a torch.nn.Module (for example an nn.Sequential), got "
                       f"{type(net).__name__}.")
     X = torch.zeros(3, 1, image_size, image_size)
     with torch.no_grad():
@@ -270,9 +270,9 @@ def check_leaky_accumulator(update: Callable[[np.ndarray, np.ndarray, float], np
     r"""Exercise 6: check ``update(s, g, gamma) -> new s`` for RMSProp's leaky average
     :math:`s \leftarrow \gamma s + (1 - \gamma) g^2` (coordinate-wise)."""
     if update is None:
-        return _unanswered("define update(s, g, gamma) and set answer = update")
+        return _unanswered("define leaky_update(s, g, gamma) and set answer = leaky_update")
     if not callable(update):
-        return _wrong(f"answer should be a function update(s, g, gamma), got {type(update).__name__}.")
+        return _wrong(f"answer should be a function leaky_update(s, g, gamma), got {type(update).__name__}.")
     s = np.array([1.0, 0.5, 2.0])
     g = np.array([3.0, -1.0, 0.5])
     gamma = 0.9

@@ -85,8 +85,18 @@ def test_navigation_is_up_to_date_and_every_link_resolves():
             ([names[i + 1]] if i + 1 < len(names) else [])
         assert links == expected, f"{path.name}: navigation is stale; run `python tools/nav.py`"
         assert bottom.source == top.source
-    contents = load(ROOT / "notebooks" / "00-contents.ipynb").cells[0].source
+    contents_cells = load(ROOT / "notebooks" / "00-contents.ipynb").cells
+    contents = contents_cells[0].source
     assert re.findall(r"\]\(([^)]+\.ipynb)\)", contents) == names
+    for cell in contents_cells:  # the lecture path links to notebooks too: every link must resolve
+        for link in re.findall(r"\]\(([^)#]+\.ipynb)(?:#[^)]*)?\)", cell.source):
+            assert (ROOT / "notebooks" / link).exists(), f"the contents page links to a missing {link}"
+    for path in CHAPTERS:
+        minutes = load(path).metadata.get("d2lite", {}).get("minutes")
+        assert isinstance(minutes, int) and minutes > 0, \
+            f"{path.name}: no time to work through it in metadata.d2lite.minutes"
+        line = next(line for line in contents.splitlines() if f"({path.name}): " in line)
+        assert line.endswith(f"(about {minutes} minutes)"), f"{path.name}: stale time; run `python tools/nav.py`"
     for link in re.findall(r"\]\((notebooks/[^)]+)\)", (ROOT / "README.md").read_text()):
         assert (ROOT / link).exists(), f"README links to a missing {link}"
     assert nav.START in (ROOT / "README.md").read_text()

@@ -14,6 +14,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   The notebook's widget state goes too.
 * Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
   solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab.
+* A ``<details>`` block written in Markdown (the folded answers of the quick questions) keeps
+  its Markdown content inside it, folded, as in JupyterLab.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
 * Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
   RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
@@ -202,6 +204,17 @@ class MathMLRenderer(IPythonRenderer):
 
     def inline_math(self, body: str) -> str:
         return self._math(body, "inline")
+
+    def block_html(self, html: str) -> str:
+        """Raw HTML as written, unless it holds an image to embed.
+
+        To embed images nbconvert re-serialises the block through an HTML parser, which closes an
+        open ``<details>`` at once: a folded answer (``<details><summary>Answer</summary>``, a blank
+        line, Markdown, a blank line, ``</details>``) would show its answer unfolded.
+        """
+        if "<img" not in html.lower():
+            return super(IPythonRenderer, self).block_html(html)
+        return super().block_html(html)
 
     def block_math(self, body: str) -> str:
         return self._math(body, "block")
