@@ -7,7 +7,7 @@ the modules of its subject: :mod:`d2lite.quadratic` (rotations), :mod:`d2lite.ge
 :mod:`d2lite.variants` (gentler decays) and :mod:`d2lite.torch_variants`.
 
 >>> check_leaky_accumulator(None)
-Not answered yet: define update(s, g, gamma) and set answer = update, then run this cell again.
+Not answered yet: define leaky_update(s, g, gamma) and set answer = leaky_update, then run this cell again.
 >>> check_leaky_accumulator(lambda s, g, gamma: gamma * s + (1 - gamma) * g ** 2).correct
 True
 """
