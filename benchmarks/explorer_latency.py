@@ -1,7 +1,7 @@
 """Item 5: slider responsiveness in process, each explorer's update against one bare redraw.
 
-Discovery: every public name of d2lite (``d2lite.__all__``, which re-exports each module's
-``__all__``) that ends in ``_explorer`` and is callable is an explorer factory; it is called with
+Discovery: every public name of ``d2lite.explorers`` (where all the explorers live) that ends in
+``_explorer`` and is callable is an explorer factory; it is called with
 no arguments and must return a :class:`d2lite.widgets.Explorer`.  A factory that fails shows up
 as an error row, never as a silent gap.
 
@@ -42,8 +42,9 @@ CLOCK = cpu_clock  # rendering is single-threaded; see harness.cpu_clock
 
 def find_explorer_factories() -> dict:
     """Every public ``*_explorer`` callable of d2lite, by name (sorted)."""
-    return {name: getattr(d2lite, name) for name in sorted(d2lite.__all__)
-            if name.endswith("_explorer") and callable(getattr(d2lite, name, None))}
+    module = d2lite.explorers
+    return {name: getattr(module, name) for name in sorted(module.__all__)
+            if name.endswith("_explorer") and callable(getattr(module, name, None))}
 
 
 def _ratio_at(explorer: Explorer, setting: dict | None, repeats: int,
@@ -70,7 +71,7 @@ def run(config: Config) -> dict:
     explorers, rows, notes = {}, [], []
     notes.append(f"clock: {clock_name(CLOCK)}")
     if not factories:
-        notes.append("no public *_explorer factory in d2lite on this branch")
+        notes.append("no public *_explorer factory in d2lite.explorers on this branch")
     for name, factory in factories.items():
         try:
             explorer = factory()
