@@ -22,8 +22,8 @@ class Config:
     update_sizes: tuple[int, ...]     # item 4: parameters per update
     update_repeats: int               # item 4: rounds per size (the largest sizes are slow)
     work_per_timing: int              # items 3, 4: about this many floats touched per timing
-    explorer_repeats: int             # item 5
-    explorer_extremes: bool           # item 5: also time every slider at each end
+    explorer_repeats: int             # item 5: end-to-end sweeps of every slider
+    explorer_extremes: bool           # item 5: also drag the start point and the step slider
 
 
 FULL = Config(name="full", repeats=9, warmup=1, linreg_examples=1500, epochs=2, lenet_iterations=40,
