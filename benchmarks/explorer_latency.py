@@ -141,8 +141,8 @@ def run(config: Config) -> dict:
                             f"ERROR {type(error).__name__}: {error}", unit=" ms"))
     for name, ms in _measure(made, config).items():
         entry = {"kind": made[name].kind, "sliders": [s.name for s in made[name].sliders],
-                 "events": len(ms), "p50_ms": statistics.median(ms), "p95_ms": percentile(ms, 95),
-                 "max_ms": max(ms)}
+                 "events": len(ms), "p50_ms": round(statistics.median(ms), 2),
+                 "p95_ms": round(percentile(ms, 95), 2), "max_ms": round(max(ms), 2)}
         explorers[name] = entry
         rows.append(row(f"{name}: p95 work per input event", entry["p95_ms"], GOAL,
                         f"{entry['events']} events: median {entry['p50_ms']:.1f} ms, "
