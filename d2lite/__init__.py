@@ -14,6 +14,7 @@ module                 what it holds
 ``data``               ``synthetic_linreg``, ``load_airfoil``, ``make_loader``
 ``training``           ``train_scratch``, ``train_concise`` (return a ``TrainingHistory``)
 ``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
+``colours``            one colour per optimizer, the same in every figure and explorer
 *the one Adagrad*
 ``optim``              ``Adagrad``: init/update with explicit state, every variant's setting
 ``presets``            each framework's defaults (``Adagrad.preset("torch")``)
@@ -45,9 +46,9 @@ Functions return their results and print only when asked (``verbose=True``).
 >>> state.sum_of_squares, state.count
 (array([0., 0.]), 0)
 """
-from . import (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim,
-               plotting, preconditioning, presets, quadratic, rates, scratch, sparse, timer, torch_variants,
-               trace2d, training, variants, vision, page, page_grids)
+from . import (classifier, colours, data, exercises, explorers, figures, frameworks, gershgorin,
+               optim, plotting, preconditioning, presets, quadratic, rates, scratch, sparse, timer,
+               torch_variants, trace2d, training, variants, vision, page, page_grids)
 from .data import load_airfoil, make_loader, synthetic_linreg
 from .optim import Adagrad, AdagradState, adagrad_path
 from .plotting import Animator, set_figsize
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 #: Every module of the package, for the tests that check each public name is documented.
-MODULES = (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim, plotting,
+MODULES = (classifier, colours, data, exercises, explorers, figures, frameworks, gershgorin, optim, plotting,
            preconditioning, presets, quadratic, rates, scratch, sparse, sparse.data, sparse.rules,
            sparse.results, sparse.plots, timer, torch_variants, trace2d, training, variants,
            vision, page, page_grids)

@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 
 from ._checks import check_float, check_int
 from .data import lr_explorer_data, make_loader
-from .plotting import OPTIMIZER_COLOURS, new_figure
+from .colours import colour_of
+from .plotting import new_figure
 from .preconditioning import condition_number, diagonal_preconditioner
 from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
 from .rates import adagrad_2d_history, plot_effective_rates
@@ -160,8 +161,12 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
                     f"{_progress(f_tilde, rescaled)}", fontsize="medium")
     for ax in (left, right):
         ax.set_aspect("equal", adjustable="box")
-        _recolour(ax, {"gradient descent": OPTIMIZER_COLOURS["gd"],
-                       "preconditioned GD": OPTIMIZER_COLOURS["preconditioned"]})
+        # both are gradient descent (one colour); the preconditioned one is dashed
+        _recolour(ax, {"gradient descent": colour_of("gradient descent"),
+                       "preconditioned GD": colour_of("gradient descent")})
+        for line in ax.get_lines():
+            if line.get_label() == "preconditioned GD":
+                line.set_linestyle("--")
         for line in ax.get_lines():
             if line.get_label() == "minimum":
                 line.set(color="black", marker="*", markersize=9)
@@ -186,7 +191,7 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
         left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
     show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10)
     for line in ax_path.get_lines():
-        line.set_color(OPTIMIZER_COLOURS["adagrad"])
+        line.set_color(colour_of("Adagrad"))
     end = history.points[-1]
     ax_path.set(xlabel=_COORDINATE[0], ylabel=_COORDINATE[1])
     ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at ({end[0]:.3g}, {end[1]:.3g})",
@@ -228,7 +233,7 @@ def scratch_lr_figure(lr: float = 0.1, *, X: torch.Tensor | None = None,
                          margins=dict(left=0.17, right=0.97, bottom=0.19, top=0.9))
     plot_loss_curves(curves, len(X), ax=ax, floor=floor, initial_loss=initial_loss,
                      yscale="log")
-    _recolour(ax, {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "minibatch SGD": OPTIMIZER_COLOURS["sgd"]})
+    _recolour(ax, {"Adagrad": colour_of("Adagrad"), "minibatch SGD": colour_of("SGD")})
     ax.legend(fontsize="small")  # again, with the new colours
     ax.set_title(f"lr = {lr:.3g}, final loss: " + ", ".join(finals), fontsize="medium")
     return fig
@@ -253,7 +258,7 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     paths = {f"Adagrad, η = {lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
              f"GD, η = {lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
     show_trace_2d(q, {**paths, "optimum": [(0.0, 0.0)]}, ax=left, grid_points=60)
-    colours = {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "GD": OPTIMIZER_COLOURS["gd"],
+    colours = {"Adagrad": colour_of("Adagrad"), "GD": colour_of("gradient descent"),
                "optimum": "black"}
     _recolour(left, colours)
     left.legend(fontsize="small")  # again, with the new colours

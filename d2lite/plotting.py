@@ -19,14 +19,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from ._checks import check_float
 
 __all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines",
-           "plain_log_axes", "Animator", "OPTIMIZER_COLOURS"]
-
-#: One colour per optimizer in the explorers' figures, the same in their still images and in the
-#: page (``d2lite.page`` hands it to the JavaScript); the sparse figures' clocks match it
-#: (``d2lite.sparse.RULE_COLOURS``: global blue, count orange, Adagrad green).  ``x1`` and
-#: ``x2`` colour Adagrad's two coordinates in the effective-rate panel.
-OPTIMIZER_COLOURS = {"adagrad": "#2ca02c", "gd": "#1f77b4", "sgd": "#1f77b4",
-                     "preconditioned": "#9467bd", "x1": "#2ca02c", "x2": "#8c564b"}
+           "plain_log_axes", "Animator"]
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:

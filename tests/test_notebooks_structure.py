@@ -142,3 +142,16 @@ def test_stored_outputs_hold_no_live_timing(path):
             for text in text_outputs(cell):
                 assert not WALL_CLOCK.search(text), \
                     f"{path.name}: a stored output shows a live timing: {text[:300]!r}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_live_timing_cells_store_no_output_and_are_not_compared(path):
+    """A cell that times the reader's machine runs under nbval but keeps no stored output."""
+    for cell in load(path).cells:
+        tags = cell.metadata.get("tags", [])
+        if "live-timing" in tags:
+            assert cell.outputs == [], f"{path.name}: a live-timing cell stores its output"
+            assert "nbval-ignore-output" in tags, f"{path.name}: nbval would compare a timing"
+        elif cell.cell_type == "code" and ("perf_counter" in cell.source or "process_time" in cell.source):
+            assert "print" not in cell.source, \
+                f"{path.name}: a cell prints a live timing without the live-timing tag"

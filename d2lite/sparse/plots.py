@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..colours import colour_of
 from ..plotting import new_figure, note_nonfinite, plain_log_axes
 from .data import SparseRegression
 from .results import binned_median, weight_errors
@@ -20,7 +21,7 @@ from .rules import RATE_RULES, RateRule, SparseRun
 __all__ = ["RULE_COLOURS", "plot_error_vs_frequency", "plot_sparse_loss_curves",
            "plot_rate_grid", "plot_median_errors"]
 
-RULE_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
+RULE_COLOURS = {key: colour_of(key) for key in ("global", "count", "adagrad")}  # d2lite.colours
 
 
 def _colour(rule: RateRule) -> str | None:
