@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import LogNorm, Normalize
+from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from ..colours import colour_of
 from ..plotting import new_figure, note_nonfinite, plain_log_axes
@@ -103,22 +103,21 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
     several = len(offsets) > 1
-    if several:
-        positive = offsets[offsets > 0]
-        norm = LogNorm(positive.min(), positive.max()) if len(positive) == len(offsets) \
-            and positive.max() > positive.min() else Normalize(offsets.min(), offsets.max())
-        cmap = colormaps["viridis"]
+    if several:  # one colour per offset, in order (viridis without its pale yellow end)
+        cmap = ListedColormap(colormaps["viridis"](np.linspace(0.0, 0.85, len(offsets))))
+        norm = BoundaryNorm(np.arange(len(offsets) + 1) - 0.5, len(offsets))
     clipped = 0
     for offset in offsets:
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.lrs[rows])]
-        colour = cmap(norm(offset)) if several else _colour(run.rule)
+        colour = cmap(int(np.searchsorted(offsets, offset))) if several else _colour(run.rule)
         ax.plot(run.lrs[rows], final[rows], "-o", ms=2.5, color=colour)
         if ylim is not None:
             above = rows[final[rows] > ylim[1]]
             clipped += len(above)
-            ax.plot(run.lrs[above], np.full(len(above), ylim[1]), "^", ms=6, mfc="white",
-                    color=colour, clip_on=False, zorder=4)
+            if len(above):  # (an empty line drawn unclipped would upset the layout)
+                ax.plot(run.lrs[above], np.full(len(above), ylim[1]), "^", ms=6, mfc="white",
+                        color=colour, clip_on=False, zorder=4)
     best = run.best()
     ax.plot(run.lrs[best], final[best], "o", ms=10, mfc="none", color="black")
     plain_log_axes(ax)
@@ -128,13 +127,16 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     if ylim is not None:
         ax.set_ylim(ylim)
         if clipped:
-            ax.text(0.02, 0.97, f"△ on the top edge: {clipped} runs above the chart\n"
-                    f"(loss > {ylim[1]:g}, finite: not diverged)", transform=ax.transAxes,
-                    ha="left", va="top", fontsize="x-small",
-                    bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.6", alpha=0.9))
+            ax.text(0.03, 0.03, f"△ {clipped} above the chart\n(loss > {ylim[1]:g}, finite)",
+                    transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small",
+                    bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.6", alpha=0.9),
+                    in_layout=False)
     if several:
-        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.02)
-        bar.set_label("offset c")
+        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, location="bottom",
+                                 aspect=30, shrink=0.9)
+        bar.set_ticks(range(len(offsets)), labels=[f"{offset:g}" for offset in offsets])
+        bar.set_label("offset c", fontsize="small")
+        bar.ax.tick_params(labelsize="small")
     return ax
 
 
