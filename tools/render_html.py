@@ -12,9 +12,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
   description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
   The notebook's widget state goes too.
-* Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
-  solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab; so are
-  the outputs of cells whose outputs it hides (``metadata.jupyter.outputs_hidden``).
+* Sources and outputs JupyterLab hides (``metadata.jupyter.source_hidden``, ``outputs_hidden``:
+  the exercises' solutions) are folded in ``<details>`` elements the reader opens, as in JupyterLab.
 * A ``<details>`` block written in Markdown (the folded answers of the quick questions) keeps
   its Markdown content inside it, folded, as in JupyterLab.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
