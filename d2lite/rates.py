@@ -131,7 +131,9 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     shown = np.unique(np.rint(np.geomspace(1, len(t), 400)).astype(int)) - 1 if len(t) > 800 else \
         np.arange(len(t))
     marker = "o" if len(t) <= 200 else ""
-    for i, color in enumerate(("C1", "C2")):
+    # Two shades of Adagrad's blue (d2lite.colours): the rates of one optimizer, coordinate by
+    # coordinate, not two optimizers.
+    for i, color in enumerate(("#08306b", "#6baed6")):
         rates = history.effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)
         try:
