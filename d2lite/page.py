@@ -190,14 +190,16 @@ def palette() -> dict[str, str]:
     """The colours the page draws with, by role, from :mod:`d2lite.colours` (so the live figure
     and its still image agree).
 
-    >>> palette()["adagrad"] == palette()["x1"]
+    >>> from d2lite.colours import colour_of
+    >>> palette()["adagrad"] == colour_of("Adagrad")
     True
     """
     from .colours import colour_of
+    from .figures import PRECONDITIONED
     from .rates import COORDINATE_COLOURS
 
     gd = colour_of("gradient descent")
-    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, "preconditioned": gd,
+    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, "preconditioned": PRECONDITIONED,
             "global": colour_of("global clock"), "count": colour_of("count clock"),
             "x1": COORDINATE_COLOURS[0], "x2": COORDINATE_COLOURS[1]}
 

@@ -17,9 +17,37 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ._checks import check_float
+from .colours import OPTIMIZER_COLOURS, colour_of
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines",
-           "plain_log_axes", "Animator"]
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines", "plain_log_axes",
+           "label_colour", "Animator"]
+
+# Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").
+_NAMES = sorted([*OPTIMIZER_COLOURS, "minibatch SGD", "SGD", "GD", "torch.optim.Adagrad"],
+                key=len, reverse=True)
+
+
+def label_colour(label: str | None, default: str | None = None) -> str | None:
+    """The collection's colour (:mod:`d2lite.colours`) of the optimizer a figure label names.
+
+    The label may go on after the name ("Adagrad, eta=0.4", "SGD (lr=0.1)"); a label naming no
+    optimizer gets ``default``.
+
+    >>> label_colour("Adagrad, eta=0.4") == colour_of("Adagrad")
+    True
+    >>> label_colour("AdaGrad-Norm") == colour_of("AdaGrad-Norm")
+    True
+    >>> label_colour("the other two rules", default="grey")
+    'grey'
+    """
+    if label is None:
+        return default
+    text = str(label).strip().lower()
+    for name in _NAMES:
+        if text.startswith(name.lower()) and (len(text) == len(name)
+                                              or not text[len(name)].isalnum()):
+            return colour_of("Adagrad" if name == "torch.optim.Adagrad" else name)
+    return default
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
@@ -139,7 +167,8 @@ class Animator:
     """A loss curve that redraws itself in Jupyter as points arrive.
 
     Outside a Jupyter kernel (scripts, tests) it only records the points in ``X`` and ``Y``, so
-    it costs next to nothing there.
+    it costs next to nothing there.  Its last frame stays in the notebook as the run's figure,
+    drawn at ``figsize`` (5 x 3.2 inches) and 100 dpi.
 
     >>> animator = Animator(xlabel="epoch", legend=["train"])
     >>> animator.add(1, 0.5)
@@ -151,7 +180,7 @@ class Animator:
                  legend: Sequence[str] | None = None, xlim: tuple[float, float] | None = None,
                  ylim: tuple[float, float] | None = None, xscale: str = "linear",
                  yscale: str = "linear", fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
-                 figsize: tuple[float, float] = (3.5, 2.5), live: bool | None = None) -> None:
+                 figsize: tuple[float, float] = (5.0, 3.2), live: bool | None = None) -> None:
         self.xlabel, self.ylabel, self.legend = xlabel, ylabel, list(legend or [])
         self.xlim, self.ylim, self.xscale, self.yscale = xlim, ylim, xscale, yscale
         self.fmts, self.figsize = tuple(fmts), figsize
@@ -201,7 +230,8 @@ class Animator:
         from IPython.display import Image, display
 
         ax = self.draw()
-        image = Image(data=figure_to_png(ax.figure))
+        # The last frame stays in the notebook as the figure of the run: full size, 100 dpi.
+        image = Image(data=figure_to_png(ax.figure, dpi=100))
         if self._handle is None:
             self._handle = display(image, display_id=True)
         else:

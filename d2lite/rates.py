@@ -25,8 +25,8 @@ from .optim import Adagrad
 
 __all__ = ["AdagradHistory", "adagrad_2d_history", "loglog_slope", "plot_effective_rates"]
 
-#: Adagrad's two coordinates in the effective-rate panel: Adagrad's colour, and a lighter blue.
-COORDINATE_COLOURS = (colour_of("Adagrad"), "#6baed6")
+#: Adagrad's two coordinates in the effective-rate panel: two shades of Adagrad's blue.
+COORDINATE_COLOURS = ("#08306b", "#6baed6")
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     shown = np.unique(np.rint(np.geomspace(1, len(t), 400)).astype(int)) - 1 if len(t) > 800 else \
         np.arange(len(t))
     marker = "o" if len(t) <= 200 else ""
+    # Two shades of Adagrad's blue (d2lite.colours): the rates of one optimizer, coordinate by
+    # coordinate, not two optimizers.
     for i, color in enumerate(COORDINATE_COLOURS):
         rates = history.effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)

@@ -30,6 +30,9 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
+            # a folded solution keeps ``collapsed``: classic Notebook folds its outputs by it
+            if key == "collapsed" and cell.metadata.get("jupyter", {}).get("outputs_hidden"):
+                continue
             cell.metadata.pop(key, None)
         if LIVE_TIMING in cell.metadata.get("tags", []):
             cell.outputs = []

@@ -129,11 +129,11 @@ export const preconditioning = {
     };
     const left = contourPanel(box(LEFT), run.q, [
       { points: run.plain, colour: COLOURS.gd },
-      { points: run.mappedBack, colour: COLOURS.preconditioned, dash: "5 3" }], ctx, "original",
+      { points: run.mappedBack, colour: COLOURS.preconditioned }], ctx, "original",
     { aspect: true, handle: ctx.start,
       title: `original: κ = ${fmt(run.kappa)}, axes turned ${fmt(values.angle)}°\nGD: ${progress(run.q, run.plain)}` });
     const right = contourPanel(box(RIGHT), run.qt, [
-      { points: run.rescaled, colour: COLOURS.preconditioned, dash: "5 3" }], ctx, "rescaled",
+      { points: run.rescaled, colour: COLOURS.preconditioned }], ctx, "rescaled",
     { aspect: true, labels: ["y₁ = √Q₁₁ · x₁", "y₂ = √Q₂₂ · x₂"],
       title: `preconditioned: κ = ${fmt(run.kappaTilde)}\n${progress(run.qt, run.rescaled)}` });
     const notes = [divergenceNote("gradient descent", run.plain),
@@ -143,7 +143,7 @@ export const preconditioning = {
     let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
       : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
     svg += left.svg + right.svg + noteText(left.panel, notes);
-    [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, "5 3"]]
+    [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, ""]]
       .forEach(([label, colour, dash], i) => {
         const x = 250 + 170 * i;
         svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`

@@ -5,8 +5,8 @@
 
 /** The collection's colours (d2lite.colours); d2lite.page sends them with every explorer. */
 export const COLOURS = {
-  adagrad: "#1f77b4", gd: "#ff7f0e", sgd: "#ff7f0e", preconditioned: "#ff7f0e",
-  global: "#7f7f7f", count: "#bcbd22", x1: "#1f77b4", x2: "#6baed6", contour: "#8fa8c8",
+  adagrad: "#1f77b4", gd: "#ff7f0e", sgd: "#ff7f0e", preconditioned: "#00695c",
+  global: "#7f7f7f", count: "#bcbd22", x1: "#08306b", x2: "#6baed6", contour: "#8fa8c8",
   minimum: "#000000", note: "#b2182b", grid: "#e5e5e5",
 };
 
