@@ -8,6 +8,9 @@ effective rates (``d2lite.rates.adagrad_2d_history``), the preconditioning explo
 paths (``d2lite.figures.preconditioning_runs``), the rotation explorer's paths and sweep
 (``d2lite.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
 printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
+The training explorers compute nothing in the page: the last test checks that what they draw is
+the runs d2lite trained, at every position of the learning-rate slider and at the corners of the
+sparse explorer's grid.
 """
 from __future__ import annotations
 
