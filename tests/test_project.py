@@ -199,6 +199,14 @@ def test_make_lab_opens_the_contents_on_working_copies_and_leaves_git_status_cle
         names = {item["name"] for item in listing["content"]}
         assert {"00-contents.ipynb", "03-the-algorithm.ipynb"} <= names  # Lab's root: the copies
         assert (copies / "03-the-algorithm.ipynb").exists()
+        # The copies are trusted, so JupyterLab runs the in-page explorers as they open.
+        model = json.loads(api("/api/contents/03-the-algorithm.ipynb")[1])
+        assert model["content"]["metadata"] is not None
+        probe = subprocess.run(
+            [sys.executable, "-c", "import nbformat, sys; from nbformat.sign import NotebookNotary; "
+             "print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], as_version=4)))",
+             str(copies / "03-the-algorithm.ipynb")], env=env, capture_output=True, text=True)
+        assert probe.stdout.split() == ["True"], probe.stderr
 
         # Run the notebook in the folder Lab runs it in, then save it back as autosave would.
         import nbformat

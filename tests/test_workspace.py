@@ -1,6 +1,5 @@
 """A learner's working copies: made on first use, never overwritten, refreshed only on request."""
 import importlib.util
-import json
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,15 @@ spec.loader.exec_module(workspace)
 
 
 def notebook(path: Path, text: str) -> Path:
-    path.write_text(json.dumps({"cells": [{"source": text}]}))
+    import nbformat
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)]), path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def own_signatures(tmp_path, monkeypatch):
+    """Copies are signed as trusted: keep the signatures away from the user's own database."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
 
 
 @pytest.fixture
@@ -70,3 +76,17 @@ def test_refresh_names_the_accepted_values_when_the_name_is_unclear(tree):
 def test_the_working_copies_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "my-notebooks/" in ignored
+
+
+def test_fresh_copies_are_signed_as_trusted_and_a_learners_edit_is_not_re_signed(tree):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+    stored, copies = tree
+    workspace.sync(stored, copies)
+    notary = NotebookNotary()
+    assert notary.check_signature(nbformat.read(copies / "01-one.ipynb", as_version=4))
+    edited = nbformat.read(copies / "01-one.ipynb", as_version=4)
+    edited.cells[0].outputs = [nbformat.v4.new_output("display_data", {"text/html": "<script>1</script>"})]
+    nbformat.write(edited, copies / "01-one.ipynb")
+    workspace.sync(stored, copies)
+    assert not notary.check_signature(nbformat.read(copies / "01-one.ipynb", as_version=4))

@@ -12,7 +12,7 @@ import nbformat
 #: The first code cell of every chapter: it makes ``d2lite`` importable from a clone without
 #: installing anything and, in Colab, clones the collection from the Git URL in ``D2LITE_REPO``
 #: and works from its ``notebooks/`` folder, so the stored results the notebooks read are there
-#: too (Colab already has numpy, matplotlib, torch, scikit-learn and ipywidgets).
+#: too (Colab already has numpy, matplotlib, torch and scikit-learn).
 #: It also sets the resolution of every figure the notebook stores (120 dpi, not matplotlib's 100).
 SETUP_SOURCE = '''\
 # Setup: make the d2lite helpers importable (from a clone, an installed copy, or Colab).

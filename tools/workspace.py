@@ -6,7 +6,7 @@
 
 The stored notebooks in ``notebooks/`` are tracked by git and stay as they were published.
 ``make lab`` opens JupyterLab on ``my-notebooks/`` (ignored by git), where each notebook is
-copied on first use. A learner can run, edit and save freely there: ``git status`` stays
+copied on first use and signed as trusted, so its in-page explorers run as soon as it opens. A learner can run, edit and save freely there: ``git status`` stays
 clean and ``git pull`` never conflicts with their work.
 
 When ``git pull`` brings a newer version of a notebook, its copy is *not* overwritten: ``sync``
@@ -42,6 +42,17 @@ def _save_origins(copies: Path, origins: dict[str, str]) -> None:
     (copies / ORIGIN).write_text(json.dumps(origins, indent=1, sort_keys=True) + "\n")
 
 
+def _trust(path: Path) -> None:
+    """Sign a fresh copy as trusted (what `jupyter trust` does), so that JupyterLab runs its
+    stored outputs' scripts: the in-page explorers then work as soon as the notebook opens."""
+    try:
+        import nbformat
+        from nbformat.sign import NotebookNotary
+    except ImportError:      # run without Jupyter installed: the copies stay untrusted
+        return
+    NotebookNotary().sign(nbformat.read(path, as_version=4))
+
+
 def _stored_notebooks(stored: Path) -> list[Path]:
     return sorted(stored.glob("*.ipynb"))
 
@@ -59,6 +70,7 @@ def sync(stored: Path = STORED, copies: Path = COPIES) -> dict[str, list[str]]:
         target = copies / source.name
         if not target.exists():
             shutil.copy2(source, target)
+            _trust(target)
             origins[source.name] = _digest(source)
             report["copied"].append(source.name)
         elif origins.get(source.name) != _digest(source):
@@ -96,6 +108,7 @@ def refresh(name: str, stored: Path = STORED, copies: Path = COPIES) -> Path | N
             n += 1
         shutil.move(target, kept)
     shutil.copy2(source, target)
+    _trust(target)
     origins = _origins(copies)
     origins[source.name] = _digest(source)
     _save_origins(copies, origins)
