@@ -213,7 +213,7 @@ def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
             fig, ax = new_figure(figsize=(7.5, 3.2))
             plotter(result["data"], ax)
             name = f"item{number}{suffix}.png"
-            fig.savefig(out / name, dpi=80, metadata={"Software": None})
+            fig.savefig(out / name, dpi=100, metadata={"Software": None})
             plots.setdefault(number, []).append(name)
 
     lines = ["# Cost benchmarks (issue 7)", "",

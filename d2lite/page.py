@@ -183,7 +183,7 @@ class PageExplorer:
 
 
 def _still(fig: Figure) -> bytes:
-    return figure_to_png(fig, dpi=80)
+    return figure_to_png(fig, dpi=100)  # stored figures are at least 100 dpi, readable
 
 
 def palette() -> dict[str, str]:
