@@ -35,3 +35,18 @@ def main(run: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     results["python"] = platform.python_version()
     with open(sys.argv[2], "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=1)
+
+
+def optimizer_runs(inputs: dict[str, Any], concise: Callable[..., Any], steps: Callable[..., Any],
+                   aligned: dict[str, Any], *, optimizer: str, loss: str,
+                   gradient_scale: float) -> dict[str, Any]:
+    """The ``concise`` and ``steps`` entries every script writes: the framework's optimizer with
+    its defaults and with the settings in ``aligned`` (the book's epsilon and accumulator), on
+    the linear regression (float32) and on the one- and five-step problems (float64)."""
+    return {
+        "concise": {"optimizer": optimizer, "loss": loss, "gradient_scale": gradient_scale,
+                    "dtype": "float32", "epochs": inputs["concise_epochs"],
+                    "defaults": concise(inputs), "aligned": concise(inputs, **aligned)},
+        "steps": {**inputs["steps"], "dtype": "float64", "defaults": steps(inputs["steps"]),
+                  "aligned": steps(inputs["steps"], **aligned)},
+    }

@@ -15,7 +15,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from common import BOOK_EPS, main, minibatches  # noqa: E402
+from common import BOOK_EPS, main, minibatches, optimizer_runs  # noqa: E402
 
 
 def settings_of(optimizer, weights):
@@ -73,13 +73,8 @@ def run(inputs):
     return {
         "library": "keras", "version": keras.__version__,
         "backend": f"torch {torch.__version__}",
-        "concise": {"optimizer": "keras.optimizers.Adagrad", "loss": "keras.losses.MeanSquaredError",
-                    "gradient_scale": 2.0, "dtype": "float32",
-                    "epochs": inputs["concise_epochs"],
-                    "defaults": concise(inputs), "aligned": concise(inputs, **ALIGNED)},
-        "steps": {**inputs["steps"], "dtype": "float64",
-                  "defaults": steps(inputs["steps"]),
-                  "aligned": steps(inputs["steps"], **ALIGNED)},
+        **optimizer_runs(inputs, concise, steps, ALIGNED, optimizer="keras.optimizers.Adagrad",
+                         loss="keras.losses.MeanSquaredError", gradient_scale=2.0),
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import mxnet as mx
 from mxnet import autograd, gluon, nd
 
-from common import BOOK_EPS, main, minibatches
+from common import BOOK_EPS, main, minibatches, optimizer_runs
 
 
 def two_d(problem):
@@ -126,13 +126,8 @@ def run(inputs):
         "library": "mxnet", "version": mx.__version__,
         "two_d": two_d(inputs["two_d"]),
         "scratch": scratch(inputs),
-        "concise": {"optimizer": "gluon.Trainer(..., 'adagrad')", "loss": "gluon.loss.L2Loss",
-                    "gradient_scale": 1.0, "dtype": "float32",
-                    "epochs": inputs["concise_epochs"],
-                    "defaults": concise(inputs), "aligned": concise(inputs, **ALIGNED)},
-        "steps": {**inputs["steps"], "dtype": "float64",
-                  "defaults": steps(inputs["steps"]),
-                  "aligned": steps(inputs["steps"], **ALIGNED)},
+        **optimizer_runs(inputs, concise, steps, ALIGNED, optimizer="gluon.Trainer(..., 'adagrad')",
+                         loss="gluon.loss.L2Loss", gradient_scale=1.0),
     }
 
 

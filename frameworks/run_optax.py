@@ -15,7 +15,7 @@ jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 
-from common import BOOK_EPS, main, minibatches  # noqa: E402
+from common import BOOK_EPS, main, minibatches, optimizer_runs  # noqa: E402
 
 
 def settings_of(lr, options):
@@ -75,13 +75,8 @@ ALIGNED = {"eps": BOOK_EPS, "initial_accumulator_value": 0.0}
 def run(inputs):
     return {
         "library": "optax", "version": optax.__version__, "backend": f"jax {jax.__version__}",
-        "concise": {"optimizer": "optax.adagrad", "loss": "optax.l2_loss",
-                    "gradient_scale": 1.0, "dtype": "float32",
-                    "epochs": inputs["concise_epochs"],
-                    "defaults": concise(inputs), "aligned": concise(inputs, **ALIGNED)},
-        "steps": {**inputs["steps"], "dtype": "float64",
-                  "defaults": steps(inputs["steps"]),
-                  "aligned": steps(inputs["steps"], **ALIGNED)},
+        **optimizer_runs(inputs, concise, steps, ALIGNED, optimizer="optax.adagrad",
+                         loss="optax.l2_loss", gradient_scale=1.0),
     }
 
 

@@ -13,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no start-up banner about C
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from common import BOOK_EPS, main, minibatches  # noqa: E402
+from common import BOOK_EPS, main, minibatches, optimizer_runs  # noqa: E402
 
 
 def two_d(problem):
@@ -126,13 +126,8 @@ def run(inputs):
         "backend": f"tf.keras is keras {tf.keras.__version__}",
         "two_d": two_d(inputs["two_d"]),
         "scratch": scratch(inputs),
-        "concise": {"optimizer": "tf.keras.optimizers.Adagrad",
-                    "loss": "tf.keras.losses.MeanSquaredError", "gradient_scale": 2.0,
-                    "dtype": "float32", "epochs": inputs["concise_epochs"],
-                    "defaults": concise(inputs), "aligned": concise(inputs, **ALIGNED)},
-        "steps": {**inputs["steps"], "dtype": "float64",
-                  "defaults": steps(inputs["steps"]),
-                  "aligned": steps(inputs["steps"], **ALIGNED)},
+        **optimizer_runs(inputs, concise, steps, ALIGNED, optimizer="tf.keras.optimizers.Adagrad",
+                         loss="tf.keras.losses.MeanSquaredError", gradient_scale=2.0),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from common import main, minibatches
+from common import main, minibatches, optimizer_runs
 
 
 def two_d(problem):
@@ -117,13 +117,8 @@ def run(inputs):
         "library": "torch", "version": torch.__version__,
         "two_d": two_d(inputs["two_d"]),
         "scratch": scratch(inputs),
-        "concise": {"optimizer": "torch.optim.Adagrad", "loss": "nn.MSELoss",
-                    "gradient_scale": 2.0, "dtype": "float32",
-                    "epochs": inputs["concise_epochs"],
-                    "defaults": concise(inputs), "aligned": concise(inputs, **ALIGNED)},
-        "steps": {**inputs["steps"], "dtype": "float64",
-                  "defaults": steps(inputs["steps"]),
-                  "aligned": steps(inputs["steps"], **ALIGNED)},
+        **optimizer_runs(inputs, concise, steps, ALIGNED, optimizer="torch.optim.Adagrad",
+                         loss="nn.MSELoss", gradient_scale=2.0),
     }
 
 
