@@ -1,0 +1,149 @@
+"""Settings 3 and 4: the static site of ``make html`` from ``file://``, with and without JavaScript.
+
+The site is rendered by ``tools/render_html.py`` (as ``make html`` does) into a temporary folder,
+from the collection's stored notebooks and from fixture notebooks (the stand-in explorers, and a
+page whose explorer config is broken).  Every request that is not ``file:`` is blocked and
+recorded; none may be attempted.
+
+* Setting 3 (scripts on): every explorer mounts (``data-status="live"``) and every slider moves
+  (``explorers.py``), with no server and no network.
+* Setting 4 (``java_script_enabled=False``): every explorer shows its still (visible, loaded,
+  non-zero size) and a one-line caption, never a blank.
+* A broken explorer shows its still and a one-line reason (``data-status="failed"``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import REPO, explorer_notebooks, record, stored_explorers
+from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
+from .standin import standin_html
+from .stills import assert_still, containers, wait_images
+
+pytestmark = pytest.mark.e2e
+LOCAL = ("file:", "data:", "blob:", "about:")
+
+
+def load_renderer():
+    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def broken_notebook(path: Path) -> Path:
+    """A notebook whose stored output is an explorer with a broken config (``standin.py``)."""
+    cell = nbformat.v4.new_code_cell("# the stored output below is a deliberately broken explorer")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": standin_html("standin2d", bug="config"), "text/plain": "explorer"})]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"), cell]), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
+    source = tmp_path_factory.mktemp("fixture-site-notebooks")
+    shutil.copy(fixture_notebooks[0], source / "01-standin.ipynb")
+    broken_notebook(source / "02-broken.ipynb")
+    site = tmp_path_factory.mktemp("fixture-site")
+    load_renderer().render_site(source, site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def collection_site(chromium_path, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    load_renderer().render_site(REPO / "notebooks", site)
+    return site
+
+
+def offline_page(browser, javascript: bool = True):
+    """A page that may load ``file:`` URLs only; every other request is aborted and recorded."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    attempted: list[str] = []
+
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
+                  else route.abort())
+    context.on("request", lambda r: None if r.url.startswith(LOCAL) else attempted.append(r.url))
+    page = context.new_page()
+    return context, page, attempted
+
+
+def pages() -> list:
+    cases = [pytest.param("fixture", "01-standin.html", 2, id="standin")]
+    cases += [pytest.param("collection", f"{p.stem}.html", stored_explorers(p), id=p.stem)
+              for p in explorer_notebooks()]
+    return cases
+
+
+def site_for(which: str, request) -> Path:
+    return request.getfixturevalue(f"{which}_site")
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("which, name, expected", pages())
+def test_setting3_static_site_from_file_moves(which, name, expected, browser, request):
+    page_path = site_for(which, request) / name
+    context, page, attempted = offline_page(browser)
+    errors = PageErrors(page)
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]').length"
+                               " >= n", arg=expected, timeout=15_000)
+        statuses = [box["status"] for box in containers(page)]
+        assert statuses == ["live"] * expected, f"{name}: explorer statuses {statuses}"
+        assert len(explorers_on(page)) == expected
+        for i in range(expected):
+            work = exercise(page, i, errors, "3 file://", name)
+            record(work)
+            assert_within_frame(work)
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"3-{Path(name).stem}.png"), full_page=True)
+        assert not errors.messages, f"{name}: errors in the page: {errors.messages}"
+        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted}"
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("which, name, expected", pages())
+def test_setting4_no_javascript_shows_stills(which, name, expected, browser, request):
+    page_path = site_for(which, request) / name
+    context, page, attempted = offline_page(browser, javascript=False)
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        wait_images(page)
+        boxes = containers(page)
+        assert len(boxes) == expected, f"{name}: {len(boxes)} explorers, stored {expected}"
+        for i, box in enumerate(boxes):
+            assert_still(box, f"{name} without JavaScript, explorer {i}")
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"4-{Path(name).stem}.png"), full_page=True)
+        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted}"
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("javascript", [True, False], ids=["scripts", "no-scripts"])
+def test_broken_explorer_shows_still_and_reason(javascript, browser, fixture_site):
+    context, page, attempted = offline_page(browser, javascript=javascript)
+    errors = PageErrors(page)
+    try:
+        page.goto((fixture_site / "02-broken.html").as_uri(), wait_until="load")
+        wait_images(page)
+        if javascript:
+            page.wait_for_function("() => document.querySelector('.d2lite-explorer[data-status]')",
+                                   timeout=15_000)
+        (box,) = containers(page)
+        assert_still(box, "the broken explorer", failed=javascript)
+        assert explorers_on(page) == [] if javascript else True
+        with pytest.raises(AssertionError, match="not 'failed'|the script ran"):
+            assert_still(box, "the broken explorer", failed=not javascript)
+        assert not attempted
+    finally:
+        context.close()
