@@ -135,8 +135,11 @@ def rotated_problem(angle: float, eigenvalues: tuple[float, float] = (0.2, 4.0),
     axes (plain gradient descent) follows exactly the turned path.
     """
     q = quadratic_2d(eigenvalues, angle)
-    x1, x2 = rotation_matrix(angle) @ np.asarray(start, dtype=float)
-    return q, (float(x1), float(x2))
+    R = rotation_matrix(angle)
+    c, s = float(R[0, 0]), float(R[1, 0])
+    x1, x2 = (float(v) for v in start)
+    # R @ start written out: the same bits on every machine (see quadratic_2d)
+    return q, (c * x1 - s * x2, s * x1 + c * x2)
 
 
 def _distance_after(trainer, angle: float, steps: int, eigenvalues, start) -> float:

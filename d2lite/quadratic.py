@@ -77,6 +77,11 @@ def quadratic_2d(eigenvalues: tuple[float, float] = (0.2, 4.0), angle: float = 0
         raise ValueError(f"eigenvalues must be a pair of positive numbers, got {eigenvalues!r}")
     lam = [check_float(f"eigenvalues[{i}]", v, strict=True) for i, v in enumerate(eigenvalues)]
     R = rotation_matrix(angle)
-    Q = R @ np.diag(lam) @ R.T
-    Q = 0.5 * (Q + Q.T)  # exactly symmetric despite rounding
+    c, s = float(R[0, 0]), float(R[1, 0])
+    # R diag(lam) R^T written out entry by entry: exactly symmetric, and the same bits on every
+    # machine (a BLAS matrix product may or may not fuse multiply-adds), which lets the page's
+    # JavaScript copy (d2lite/web/quadratic.js) reproduce it exactly.
+    off_diagonal = (lam[0] - lam[1]) * c * s
+    Q = np.array([[lam[0] * c * c + lam[1] * s * s, off_diagonal],
+                  [off_diagonal, lam[0] * s * s + lam[1] * c * c]])
     return Quadratic2D(Q)

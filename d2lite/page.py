@@ -1,0 +1,229 @@
+r"""Explorers that run in the page: sliders answered by JavaScript, with or without a kernel.
+
+A :class:`PageExplorer` displays as one self-contained piece of HTML: a still PNG of the
+default setting (drawn by d2lite's matplotlib code, so a reader whose page runs no scripts sees
+the real figure) with a one-line caption, the explorer's settings and data as JSON, and an
+inline ``<script type="module">`` holding the small JavaScript sources of ``d2lite/web``.
+When the script runs it hides the still and draws the live figure with its sliders; each input
+recomputes and redraws in the page, so the sliders move while dragged and need no kernel.
+
+The 2-D explorers run their iterations in JavaScript (``d2lite/web/quadratic.js`` repeats
+d2lite's arithmetic, checked equal by ``tests/e2e/test_parity.py``); the training explorers
+get their whole slider grid from Python (:mod:`d2lite.page_grids`) and only select and draw.
+
+>>> explorer = algorithm_explorer()
+>>> [slider.name for slider in explorer.sliders]
+['eta', 'eps', 'steps', 'x1', 'x2']
+>>> 'data-kind="algorithm"' in explorer.html()
+True
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from ._checks import check_float, check_int
+from .plotting import figure_to_png
+
+__all__ = ["Slider", "linear_slider", "log_slider", "PageExplorer", "bundle",
+           "algorithm_explorer", "preconditioning_explorer", "rotation_explorer"]
+
+WEB = Path(__file__).with_name("web")
+#: The JavaScript sources, in the order the bundle needs them (each uses only earlier ones).
+SOURCES = ("quadratic.js", "plot.js", "explorer2d.js", "grid.js", "boot.js")
+KINDS = ("algorithm", "preconditioning", "rotation", "sparse", "lr")
+CAPTION = ("Still image of the default setting: the sliders need the page to run its script "
+           "(in Jupyter, a trusted notebook; or the course's HTML pages).")
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One slider: ``value`` in ``[min, max]``, moving by ``step`` (linear) or, when
+    ``per_decade`` is set, over ``per_decade`` positions per factor of ten (log scale)."""
+
+    name: str
+    label: str
+    value: float
+    min: float
+    max: float
+    step: float | None = None
+    per_decade: int | None = None
+    format: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.min <= self.value <= self.max:
+            raise ValueError(f"slider {self.name!r}: value must lie in [min, max] = "
+                             f"[{self.min}, {self.max}], got {self.value}")
+
+    @property
+    def positions(self) -> list[float]:
+        """Every value the slider can take, in order.
+
+        >>> log_slider("lr", "rate", 1.0, 0.1, 10.0, per_decade=2).positions
+        [0.1, 0.31622776601683794, 1.0, 3.1622776601683795, 10.0]
+        """
+        if self.per_decade:
+            low, high = math.log10(self.min), math.log10(self.max)
+            count = round((high - low) * self.per_decade)
+            return [10 ** (k / self.per_decade + low) for k in range(count + 1)]
+        count = round((self.max - self.min) / self.step)
+        return [self.min + k * self.step for k in range(count + 1)]
+
+    def to_json(self) -> dict[str, Any]:
+        """The slider as the page's JavaScript reads it."""
+        out = dict(name=self.name, label=self.label, value=self.value, min=self.min,
+                   max=self.max, format=self.format)
+        if self.per_decade:
+            out.update(log=True, per_decade=self.per_decade)
+        else:
+            out.update(step=self.step)
+        return out
+
+
+def linear_slider(name: str, label: str, value: float, min: float, max: float,
+                  step: float, format: str = "") -> Slider:
+    """A slider over ``[min, max]`` in steps of ``step`` (``format="int"`` shows integers).
+
+    >>> linear_slider("angle", "angle (degrees)", 30, 0, 90, 5).positions[:3]
+    [0, 5, 10]
+    """
+    check_float("step", step, strict=True)
+    return Slider(name, label, value, min, max, step=step, format=format)
+
+
+def log_slider(name: str, label: str, value: float, min: float, max: float,
+               per_decade: int = 10, format: str = "") -> Slider:
+    """A slider over ``[min, max]`` on a log10 scale with ``per_decade`` positions per decade
+    (``format="exp"`` shows values like ``1e-06``).
+
+    >>> log_slider("eta", "η", 0.4, 0.01, 10).per_decade
+    10
+    """
+    check_float("min", min, strict=True)
+    per_decade = check_int("per_decade", per_decade)
+    return Slider(name, label, value, min, max, per_decade=per_decade, format=format)
+
+
+@lru_cache(maxsize=1)
+def bundle() -> str:
+    """The JavaScript of ``d2lite/web`` as one inline module: the files in order, with their
+    ``import`` lines and ``export`` keywords taken out (they share one scope instead).
+
+    >>> "function adagradRun" in bundle() and "import {" not in bundle()
+    True
+    """
+    parts = []
+    for name in SOURCES:
+        text = (WEB / name).read_text(encoding="utf-8")
+        text = re.sub(r"^import [^;]*;\n", "", text, flags=re.MULTILINE)
+        text = re.sub(r"^export ", "", text, flags=re.MULTILINE)
+        parts.append(f"// ---- d2lite/web/{name}\n{text}")
+    return "\n".join(parts)
+
+
+def _script_safe(text: str) -> str:
+    # nothing inside a <script> may close it early
+    return text.replace("</", "<\\/")
+
+
+@dataclass
+class PageExplorer:
+    """An explorer of one ``kind`` with its ``sliders``, any precomputed ``data`` (JSON-able),
+    its ``settings`` (fixed numbers the page needs) and the ``still`` PNG of the default state."""
+
+    kind: str
+    sliders: list[Slider]
+    still: bytes
+    settings: dict[str, Any] = field(default_factory=dict)
+    data: Any = None
+    caption: str = CAPTION
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {list(KINDS)}, got {self.kind!r}")
+        names = [slider.name for slider in self.sliders]
+        if len(set(names)) != len(names) or not names:
+            raise ValueError(f"sliders must have distinct names, got {names}")
+
+    def config(self) -> dict[str, Any]:
+        """What the page's JavaScript is given: kind, sliders, settings and data."""
+        return {"kind": self.kind, "sliders": [s.to_json() for s in self.sliders],
+                **self.settings, "data": self.data}
+
+    def html(self) -> str:
+        """The self-contained HTML: still, caption, hidden reason line, config and script."""
+        config = json.dumps(self.config(), separators=(",", ":"), allow_nan=False)
+        # the same explorer always gets the same key, so stored outputs are reproducible
+        key = hashlib.sha1(config.encode()).hexdigest()[:12]
+        png = base64.b64encode(self.still).decode("ascii")
+        return (
+            f'<div class="d2lite-explorer" data-kind="{self.kind}" data-key="{key}">'
+            f'<figure class="d2lite-still" style="margin:0">'
+            f'<img src="data:image/png;base64,{png}" alt="{self.kind} explorer, default setting"'
+            f' style="max-width:100%"><figcaption style="font-size:90%;color:#555">'
+            f'{self.caption}</figcaption></figure>'
+            f'<p data-role="reason" hidden style="color:#b2182b"></p>'
+            f'<script type="application/json" class="d2lite-config">{_script_safe(config)}'
+            f'</script><script type="module">\n{_script_safe(bundle())}\n'
+            f'mountAll("{key}");\n</script></div>')
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        names = ", ".join(slider.name for slider in self.sliders)
+        return {"text/html": self.html(),
+                "text/plain": f"{self.kind} explorer with sliders: {names} (runs in the page)"}
+
+
+def _still(fig: Figure) -> bytes:
+    return figure_to_png(fig, dpi=80)
+
+
+def algorithm_explorer(eta: float = 0.4, eps: float = 1e-6, steps: int = 20,
+                       start: tuple[float, float] = (-5.0, -2.0)) -> PageExplorer:
+    r"""Notebook 03: Adagrad on :math:`0.1x_1^2 + 2x_2^2` with sliders for :math:`\eta`
+    (0.01 to 10, log), :math:`\epsilon` (1e-8 to 1, log), the steps (1 to 200) and the start
+    (each coordinate -10 to 10; the start can also be dragged), next to the effective rates."""
+    from .explorers import draw_algorithm
+
+    sliders = [log_slider("eta", "learning rate η", eta, 0.01, 10.0),
+               log_slider("eps", "ε (in the root)", eps, 1e-8, 1.0, per_decade=2, format="exp"),
+               linear_slider("steps", "steps", steps, 1, 200, 1, format="int"),
+               linear_slider("x1", "start x₁", start[0], -10.0, 10.0, 0.5),
+               linear_slider("x2", "start x₂", start[1], -10.0, 10.0, 0.5)]
+    still = _still(draw_algorithm(eta, eps, steps, *start))
+    return PageExplorer("algorithm", sliders, still)
+
+
+def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
+                             scaled_rate: float = 1.0) -> PageExplorer:
+    r"""Notebook 02: gradient descent before and after diagonal preconditioning, with sliders
+    for the condition number (1 to 1000, log), the angle of the axes (0 to 90 degrees) and the
+    step size as a multiple of :math:`1/\lambda_{\max}` (0.1 to 2.1; from 2 on it diverges)."""
+    from .preconditioning import draw_preconditioning
+
+    sliders = [log_slider("condition", "condition κ", condition, 1.0, 1000.0),
+               linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0),
+               linear_slider("scaled_rate", "η × λ_max", scaled_rate, 0.1, 2.1, 0.1)]
+    still = _still(draw_preconditioning(condition, angle, scaled_rate, steps=30))
+    return PageExplorer("preconditioning", sliders, still)
+
+
+def rotation_explorer(eta: float = 0.4, steps: int = 20, angle: float = 45.0) -> PageExplorer:
+    """Notebook 06, exercise 2: the chapter's problem turned by an angle (0 to 90 degrees);
+    Adagrad's and gradient descent's paths, and the distance after ``steps`` steps against the
+    angle for both."""
+    from .exercises import rotation_explorer as widget_explorer
+
+    eta = check_float("eta", eta, strict=True)
+    steps = check_int("steps", steps)
+    sliders = [linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0)]
+    still = widget_explorer(eta, steps, angle).png()
+    return PageExplorer("rotation", sliders, still, settings={"eta": eta, "steps": steps})

@@ -1,0 +1,3 @@
+// Placeholder: the training explorers (sparse, lr) select and draw precomputed grids.
+export const sparse = null;
+export const lr = null;

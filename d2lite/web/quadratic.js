@@ -1,0 +1,168 @@
+// The numeric core of the 2-D explorers: rotated quadratics f(x) = 1/2 x^T Q x, gradient
+// descent, diagonal preconditioning and Adagrad with epsilon inside the root.
+//
+// Every function repeats the arithmetic of its Python original in d2lite, operation for
+// operation and in the same order, so that both give the same floating-point numbers
+// (tests/e2e/test_parity.py checks this in Chromium):
+//   rotatedQuadratic  <- d2lite.quadratic.quadratic_2d
+//   eigenvalues       <- Quadratic2D.eigenvalues (numpy.linalg.eigvalsh: LAPACK dsterf/dlae2)
+//   preconditioned    <- d2lite.preconditioning.diagonal_preconditioner
+//   adagradRun/gdRun  <- d2lite.trace2d.train_2d with adagrad_2d / gd_2d
+// Plain functions on plain numbers and arrays: nothing here touches the page.
+
+/** Points farther than this from the origin count as diverged (d2lite.trace2d.OFF_CHART). */
+export const OFF_CHART = 1e8;
+
+/** cos and sin of `angle` degrees, as numpy's deg2rad then cos/sin. */
+export function cosSin(angle) {
+  const t = angle * (Math.PI / 180);
+  return [Math.cos(t), Math.sin(t)];
+}
+
+/** Q = R(angle) diag(l1, l2) R(angle)^T as {a: Q11, b: Q12, d: Q22}. */
+export function rotatedQuadratic(l1, l2, angle) {
+  const [c, s] = cosSin(angle);
+  return { a: l1 * c * c + l2 * s * s, b: (l1 - l2) * c * s, d: l1 * s * s + l2 * c * c };
+}
+
+/** The chapter's f(x) = 0.1 x1^2 + 2 x2^2, whose gradient d2lite writes as (0.2 x1, 4 x2). */
+export const CHAPTER = { a: 0.2, b: 0, d: 4, chapter: true };
+
+/** Gradient Q x of the quadratic, as Quadratic2D.grad (or f_2d_grad for CHAPTER). */
+export function gradient(q, x1, x2) {
+  if (q.chapter) return [0.2 * x1, 4 * x2];
+  return [q.a * x1 + q.b * x2, q.b * x1 + q.d * x2];
+}
+
+/** f(x) = 1/2 (a x1^2 + 2 b x1 x2 + d x2^2), as Quadratic2D.__call__. */
+export function value(q, x1, x2) {
+  if (q.chapter) return 0.1 * x1 * x1 + 2 * x2 * x2;
+  return 0.5 * (q.a * x1 * x1 + 2 * q.b * x1 * x2 + q.d * x2 * x2);
+}
+
+// LAPACK's 2x2 symmetric eigenvalue formula (dlae2), which numpy's eigvalsh reaches through
+// dsyevd -> dsterf; repeated here so that both give the same last bits.
+function dlae2(a, b, c) {
+  const sm = a + c, adf = Math.abs(a - c), ab = Math.abs(b + b);
+  const [acmx, acmn] = Math.abs(a) > Math.abs(c) ? [a, c] : [c, a];
+  let rt;
+  if (adf > ab) rt = adf * Math.sqrt(1 + (ab / adf) ** 2);
+  else if (adf < ab) rt = ab * Math.sqrt(1 + (adf / ab) ** 2);
+  else rt = ab * Math.SQRT2;
+  if (sm === 0) return [0.5 * rt, -0.5 * rt];
+  const rt1 = sm < 0 ? 0.5 * (sm - rt) : 0.5 * (sm + rt);
+  return [rt1, (acmx / rt1) * acmn - (b / rt1) * b];
+}
+
+/** Eigenvalues of the symmetric [[a, b], [b, d]], largest first (as eigvalsh, reversed). */
+export function eigenvalues(q) {
+  const eps = 2 ** -53;
+  // dsterf treats a negligible off-diagonal entry as zero: the diagonal is then the answer
+  const negligible = Math.abs(q.b) <= Math.sqrt(Math.abs(q.a)) * Math.sqrt(Math.abs(q.d)) * eps
+    || q.b * q.b <= eps * eps * Math.abs(q.a * q.d);
+  const [r1, r2] = negligible ? [q.a, q.d] : dlae2(q.a, q.b, q.d);
+  return r1 >= r2 ? [r1, r2] : [r2, r1];
+}
+
+/** The preconditioned matrix Q_ij / sqrt(Q_ii Q_jj) and the roots sqrt(Q_ii). */
+export function preconditioned(q) {
+  const r1 = Math.sqrt(q.a), r2 = Math.sqrt(q.d);
+  return { q: { a: 1, b: 0.5 * (q.b / r1 / r2 + q.b / r2 / r1), d: 1 }, roots: [r1, r2] };
+}
+
+/** The start point turned with the problem: R(angle) (x1, x2). */
+export function rotatePoint(x1, x2, angle) {
+  const [c, s] = cosSin(angle);
+  return [c * x1 - s * x2, s * x1 + c * x2];
+}
+
+/**
+ * Adagrad from `start` for `steps` steps:
+ *   s_i <- s_i + g_i^2,   x_i <- x_i - eta / sqrt(s_i + eps) * g_i.
+ * Returns {points: [[x1, x2], ...] (steps + 1 of them), states: [[s1, s2], ...] (steps),
+ * rates: [[eta / sqrt(s1 + eps), ...], ...] (steps)}.
+ */
+export function adagradRun(q, eta, eps, start, steps) {
+  let [x1, x2] = start, s1 = 0, s2 = 0;
+  const points = [[x1, x2]], states = [], rates = [];
+  for (let t = 0; t < steps; t++) {
+    const [g1, g2] = gradient(q, x1, x2);
+    const n1 = s1 + g1 * g1, n2 = s2 + g2 * g2;
+    if (Math.sqrt(n1 + eps) === 0 || Math.sqrt(n2 + eps) === 0) {
+      x1 = x2 = NaN;  // Python raises ZeroDivisionError here and train_2d records NaN
+      states.push([NaN, NaN]);
+    } else {
+      s1 = n1; s2 = n2;
+      x1 = x1 - eta / Math.sqrt(s1 + eps) * g1;
+      x2 = x2 - eta / Math.sqrt(s2 + eps) * g2;
+      states.push([s1, s2]);
+    }
+    points.push([x1, x2]);
+  }
+  for (const [a, b] of states) rates.push([eta / Math.sqrt(a + eps), eta / Math.sqrt(b + eps)]);
+  return { points, states, rates };
+}
+
+/** Gradient descent x <- x - eta * grad f(x): the steps + 1 points visited. */
+export function gdRun(q, eta, start, steps) {
+  let [x1, x2] = start;
+  const points = [[x1, x2]];
+  for (let t = 0; t < steps; t++) {
+    const [g1, g2] = gradient(q, x1, x2);
+    x1 = x1 - eta * g1;
+    x2 = x2 - eta * g2;
+    points.push([x1, x2]);
+  }
+  return points;
+}
+
+/** How many leading points are finite and on the chart (a diverged path is drawn that far). */
+export function shownCount(points) {
+  for (let i = 0; i < points.length; i++) {
+    const [x1, x2] = points[i];
+    if (!(Math.abs(x1) <= OFF_CHART && Math.abs(x2) <= OFF_CHART)) return i;  // NaN fails too
+  }
+  return points.length;
+}
+
+/** The note for a path cut short: '' when all of it is shown. */
+export function divergenceNote(name, points) {
+  const shown = shownCount(points);
+  if (shown === points.length) return "";
+  const [x1, x2] = points[shown];
+  const why = Number.isFinite(x1) && Number.isFinite(x2) ? "diverged" : "values not finite";
+  return `${name}: ${why} after step ${shown - 1} (drawn up to there)`;
+}
+
+/** The explorer "preconditioning": plain GD and GD on the rescaled problem, mapped back. */
+export function preconditioningRuns(condition, angle, scaledRate, start, steps,
+  largest = 4.0) {
+  const q = rotatedQuadratic(largest / condition, largest, angle);
+  const { q: qt, roots } = preconditioned(q);
+  const [lmax, lmin] = eigenvalues(q), [ltmax, ltmin] = eigenvalues(qt);
+  const plain = gdRun(q, scaledRate / lmax, start, steps);
+  const yStart = [roots[0] * start[0], roots[1] * start[1]];
+  const rescaled = gdRun(qt, scaledRate / ltmax, yStart, steps);
+  const mappedBack = rescaled.map(([y1, y2]) => [y1 / roots[0], y2 / roots[1]]);
+  return { q, qt, roots, kappa: lmax / lmin, kappaTilde: ltmax / ltmin, plain, rescaled,
+    mappedBack };
+}
+
+/** The explorer "rotation": Adagrad and GD at rate eta on the problem turned by `angle`. */
+export function rotationRuns(angle, eta, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
+  const q = rotatedQuadratic(eigs[0], eigs[1], angle);
+  const turned = rotatePoint(start[0], start[1], angle);
+  return { q, start: turned, adagrad: adagradRun(q, eta, 1e-6, turned, steps).points,
+    gd: gdRun(q, eta, turned, steps) };
+}
+
+/** Distance to the optimum after `steps` steps against the angle, for both methods. */
+export function rotationSweep(angles, eta, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
+  const adagrad = [], gd = [];
+  for (const angle of angles) {
+    const run = rotationRuns(angle, eta, steps, start, eigs);
+    adagrad.push(Math.hypot(...run.adagrad[steps]));
+    gd.push(Math.hypot(...run.gd[steps]));
+  }
+  return { angle: angles, adagrad, gd };
+}

@@ -1,0 +1,229 @@
+"""The page's JavaScript core computes what d2lite's Python computes, checked in Chromium.
+
+``d2lite/web/quadratic.js`` is loaded into a blank page (no server: ``page.set_content`` with the
+inline bundle of :func:`d2lite.page.bundle`), run on random settings of the three 2-D explorers
+(every slider's two ends among them, plus start points as a drag would give), and compared with
+d2lite's own functions: the points of every path, Adagrad's effective rates, the preconditioning
+explorer's three paths and the rotation explorer's sweep.  The largest relative difference is
+printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from d2lite import page
+from d2lite.exercises import rotated_problem, rotation_sweep
+from d2lite.explorers import adagrad_2d_history
+from d2lite.preconditioning import diagonal_preconditioner
+from d2lite.quadratic import Quadratic2D, quadratic_2d
+from d2lite.trace2d import OFF_CHART, adagrad_2d, gd_2d, train_2d
+
+pytestmark = pytest.mark.e2e
+
+TOLERANCE = 1e-12
+SETTINGS_PER_KIND = 240
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+EXPOSE = ("window.core = {adagradRun, gdRun, preconditioningRuns, rotationRuns, rotationSweep,"
+          " shownCount, CHAPTER};")
+
+
+@pytest.fixture(scope="module")
+def core_page():
+    """A Chromium page with the JavaScript core on ``window.core``."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        path = None
+    if path is None:
+        if os.environ.get("D2LITE_REQUIRE_BROWSER") == "1":
+            pytest.fail("D2LITE_REQUIRE_BROWSER=1 but Chromium or playwright is missing")
+        pytest.skip("no Chromium or playwright: the parity test needs a browser")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.set_content("<!doctype html><meta charset='utf-8'><script type='module'>\n"
+                        + page.bundle() + "\n" + EXPOSE + "\n</script>")
+        tab.wait_for_function("window.core !== undefined", timeout=10_000)
+        assert not errors, errors
+        yield tab
+        browser.close()
+
+
+def slider_values(explorer: page.PageExplorer, rng: np.random.Generator, count: int) -> list[dict]:
+    """``count`` random settings on the sliders' positions, each slider's two ends first."""
+    positions = {s.name: s.positions for s in explorer.sliders}
+    settings = []
+    for name, values in positions.items():
+        for end in (values[0], values[-1]):
+            setting = {n: v[rng.integers(len(v))] for n, v in positions.items()}
+            settings.append({**setting, name: end})
+    while len(settings) < count:
+        settings.append({n: v[rng.integers(len(v))] for n, v in positions.items()})
+    return [{k: float(v) for k, v in s.items()} for s in settings]
+
+
+def shown(points: np.ndarray) -> int:
+    """Leading points that are finite and within OFF_CHART (d2lite.trace2d draws that many)."""
+    ok = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1) <= OFF_CHART)
+    return len(points) if ok.all() else int(np.argmin(ok))
+
+
+class Worst:
+    """The largest relative difference seen, and where."""
+
+    def __init__(self) -> None:
+        self.value, self.where, self.count = 0.0, "", 0
+
+    def compare(self, js, py, where: str) -> None:
+        js, py = np.asarray(js, dtype=float), np.asarray(py, dtype=float)
+        assert js.shape == py.shape, f"{where}: shapes {js.shape} (JS) and {py.shape} (Python)"
+        finite = np.isfinite(py)
+        assert np.array_equal(finite, np.isfinite(js)), f"{where}: inf/NaN in different places"
+        a, b = js[finite], py[finite]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(b == a, 0.0, np.abs(a - b) / np.abs(b))
+        self.count += a.size
+        if rel.size and rel.max() > self.value:
+            self.value, self.where = float(rel.max()), where
+
+
+def js_points(raw) -> np.ndarray:
+    return np.array([[float(v) for v in point] for point in raw], dtype=float)
+
+
+def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
+    rng = np.random.default_rng(2024)
+    settings = slider_values(page.algorithm_explorer(), rng, SETTINGS_PER_KIND)
+    # a dragged start point is anywhere in the window, not only on the sliders' 0.5 grid
+    for s in settings[len(settings) // 2:]:
+        s["x1"], s["x2"] = (float(v) for v in rng.uniform(-12, 12, 2))
+    script = """(settings) => settings.map(s => {
+        const run = core.adagradRun(core.CHAPTER, s.eta, s.eps, [s.x1, s.x2], Math.round(s.steps));
+        return {points: run.points.map(p => p.map(String)), rates: run.rates.map(p => p.map(String))};
+    })"""
+    results = core_page.evaluate(script, settings)
+    worst, diverged = Worst(), 0
+    for s, js in zip(settings, results):
+        history = adagrad_2d_history(s["eta"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
+        where = json.dumps(s)
+        worst.compare(js_points(js["points"]), history.points, "points " + where)
+        worst.compare(js_points(js["rates"]), history.effective_rates, "rates " + where)
+        diverged += shown(history.points) < len(history.points)
+    print(f"\nalgorithm: {len(settings)} settings, {worst.count} numbers, largest relative "
+          f"difference {worst.value:.3g} ({worst.where}); {diverged} diverged")
+    assert worst.value <= TOLERANCE, worst.where
+
+
+def preconditioning_paths(condition: float, angle: float, scaled_rate: float,
+                          start: tuple[float, float], steps: int = 30) -> dict[str, np.ndarray]:
+    """The three paths of d2lite.preconditioning.draw_preconditioning, computed as it does."""
+    f = quadratic_2d((4.0 / condition, 4.0), angle)
+    root = np.sqrt(np.diag(f.Q))
+    f_tilde = Quadratic2D(diagonal_preconditioner(f.Q))
+    plain = train_2d(gd_2d(scaled_rate / f.eigenvalues[0]), steps, f.grad, start, verbose=False)
+    y_start = (float(root[0] * start[0]), float(root[1] * start[1]))
+    rescaled = train_2d(gd_2d(scaled_rate / f_tilde.eigenvalues[0]), steps, f_tilde.grad,
+                        y_start, verbose=False)
+    mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
+    return {"plain": np.array(plain), "rescaled": np.array(rescaled),
+            "mappedBack": np.array(mapped_back)}
+
+
+def test_preconditioning_explorer_matches_python(core_page):
+    rng = np.random.default_rng(7)
+    settings = slider_values(page.preconditioning_explorer(), rng, SETTINGS_PER_KIND)
+    for i, s in enumerate(settings):
+        s["start"] = [-5.0, -2.0] if i % 2 == 0 else [float(v) for v in rng.uniform(-8, 8, 2)]
+    script = """(settings) => settings.map(s => {
+        const run = core.preconditioningRuns(s.condition, s.angle, s.scaled_rate, s.start, 30);
+        const str = (pts) => pts.map(p => p.map(String));
+        return {plain: str(run.plain), rescaled: str(run.rescaled), mappedBack: str(run.mappedBack)};
+    })"""
+    results = core_page.evaluate(script, settings)
+    worst, unstable = Worst(), 0
+    for s, js in zip(settings, results):
+        py = preconditioning_paths(s["condition"], s["angle"], s["scaled_rate"], tuple(s["start"]))
+        for name, points in py.items():
+            worst.compare(js_points(js[name]), points, f"{name} {json.dumps(s)}")
+            assert shown(js_points(js[name])) == shown(points), f"{name} {s}: last drawn step"
+        unstable += s["scaled_rate"] >= 2
+    print(f"\npreconditioning: {len(settings)} settings, {worst.count} numbers, largest "
+          f"relative difference {worst.value:.3g} ({worst.where}); {unstable} unstable")
+    assert unstable > 0, "the settings should include unstable rates (scaled_rate >= 2)"
+    assert worst.value <= TOLERANCE, worst.where
+
+
+def test_rotation_explorer_matches_rotated_problem(core_page):
+    rng = np.random.default_rng(11)
+    settings = slider_values(page.rotation_explorer(), rng, SETTINGS_PER_KIND)
+    for i, s in enumerate(settings):
+        s["start"] = [-5.0, -2.0] if i % 2 == 0 else [float(v) for v in rng.uniform(-8, 8, 2)]
+    sweep_angles = [float(a) for a in np.linspace(0, 90, 31)]
+    script = """([settings, angles]) => settings.map(s => {
+        const run = core.rotationRuns(s.angle, 0.4, 20, s.start);
+        const sweep = core.rotationSweep(angles, 0.4, 20, s.start);
+        const str = (pts) => pts.map(p => p.map(String));
+        return {start: run.start.map(String), adagrad: str(run.adagrad), gd: str(run.gd),
+                sweep: [sweep.adagrad.map(String), sweep.gd.map(String)]};
+    })"""
+    results = core_page.evaluate(script, [settings[:40], sweep_angles])  # the sweep is slow-ish
+    results += core_page.evaluate(script.replace("core.rotationSweep(angles, 0.4, 20, s.start)",
+                                                 "{adagrad: [], gd: []}"), [settings[40:], []])
+    worst = Worst()
+    for i, (s, js) in enumerate(zip(settings, results)):
+        q, start = rotated_problem(s["angle"], start=tuple(s["start"]))
+        where = json.dumps(s)
+        worst.compare([float(v) for v in js["start"]], start, "start " + where)
+        adagrad = train_2d(adagrad_2d(0.4), 20, q.grad, start, verbose=False)
+        gd = train_2d(gd_2d(0.4), 20, q.grad, start, verbose=False)
+        worst.compare(js_points(js["adagrad"]), adagrad, "adagrad " + where)
+        worst.compare(js_points(js["gd"]), gd, "gd " + where)
+        if i < 40:
+            sweep = rotation_sweep(sweep_angles, 0.4, 20, start=tuple(s["start"]))
+            worst.compare([float(v) for v in js["sweep"][0]], sweep["adagrad"], "sweep " + where)
+            worst.compare([float(v) for v in js["sweep"][1]], sweep["gd"], "sweep gd " + where)
+    print(f"\nrotation: {len(settings)} settings, {worst.count} numbers, largest relative "
+          f"difference {worst.value:.3g} ({worst.where})")
+    assert worst.value <= TOLERANCE, worst.where
+    assert math.isfinite(worst.value)
+
+
+def test_diverging_runs_stop_at_the_same_step(core_page):
+    """No explorer's sliders make a 2-D path leave the chart (Adagrad's steps are bounded, and
+    30 unstable steps of the preconditioning explorer grow only about 17-fold), so divergence is
+    checked here on purpose: gradient descent with rates up to 40 times the stable limit, run
+    until the numbers overflow to inf and then NaN."""
+    rng = np.random.default_rng(5)
+    settings = [{"angle": float(rng.uniform(0, 90)), "kappa": float(10 ** rng.uniform(0, 3)),
+                 "rate": float(rng.uniform(0.3, 20)), "steps": int(rng.integers(20, 400)),
+                 "start": [float(v) for v in rng.uniform(-10, 10, 2)]} for _ in range(200)]
+    script = """(settings) => settings.map(s => {
+        const q = core.rotationRuns(s.angle, 0.4, 0, [0, 0], [4 / s.kappa, 4]).q;
+        return core.gdRun(q, s.rate, s.start, s.steps).map(p => p.map(String));
+    })"""
+    results = core_page.evaluate(script, settings)
+    worst, stopped, not_finite = Worst(), 0, 0
+    for s, js in zip(settings, results):
+        q = quadratic_2d((4 / s["kappa"], 4.0), s["angle"])
+        with np.errstate(all="ignore"):
+            py = np.array(train_2d(gd_2d(s["rate"]), s["steps"], q.grad, tuple(s["start"]),
+                                   verbose=False))
+        js = js_points(js)
+        worst.compare(js, py, json.dumps(s))
+        assert shown(js) == shown(py), f"{s}: drawn up to step {shown(js)} (JS), {shown(py)} (Python)"
+        stopped += shown(py) < len(py)
+        not_finite += not np.isfinite(py).all()
+    print(f"\ndiverging gradient descent: {len(settings)} runs, {stopped} left the chart, "
+          f"{not_finite} reached inf/NaN; largest relative difference {worst.value:.3g}")
+    assert stopped >= 100 and not_finite >= 20, "the settings should diverge, most of them"
+    assert worst.value <= TOLERANCE, worst.where
