@@ -100,10 +100,41 @@ def standin_notebook(folder: Path) -> Path:
     return path
 
 
+def page_explorer_factories() -> list[str]:
+    """Names of the public ``*_explorer`` functions of ``d2lite.page`` (every in-page kind)."""
+    try:
+        from d2lite import page
+    except ImportError:
+        return []
+    return [name for name in getattr(page, "__all__", []) if name.endswith("_explorer")]
+
+
+def page_explorers_notebook(folder: Path) -> Path:
+    """A notebook showing every explorer ``d2lite.page`` makes, at its defaults, with the
+    stored outputs a run gives: every kind is tested even before a chapter shows it."""
+    from d2lite import page
+
+    names = page_explorer_factories()
+    code = ("from IPython.display import display\nfrom d2lite import page\n\n"
+            f"for name in {names!r}:\n    display(getattr(page, name)())")
+    cell = nbformat.v4.new_code_cell(code)
+    cell.outputs = [nbformat.v4.new_output("display_data", data=getattr(page, name)()._repr_mimebundle_())
+                    for name in names]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Every in-page explorer"), cell])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "page_explorers.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def fixture_notebooks(tmp_path_factory) -> list[Path]:
+    """The stand-in notebook and, when d2lite.page exists, the every-explorer notebook."""
     folder = tmp_path_factory.mktemp("fixture-notebooks")
-    return [standin_notebook(folder)]
+    made = [standin_notebook(folder)]
+    if page_explorer_factories():
+        made.append(page_explorers_notebook(folder))
+    return made
 
 
 @pytest.fixture(scope="session")

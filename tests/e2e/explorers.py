@@ -63,8 +63,9 @@ HELPERS_JS = r"""
     const state = ex.state();
     const notes = Array.from(ex.root.querySelectorAll('[data-role="note"]'))
       .filter(n => visible(n) && n.textContent.trim()).map(n => n.textContent.trim());
-    let text = ex.root.innerText || '';
-    for (const n of notes) text = text.split(n).join('');
+    let text = ex.root.innerText || '';  // what is shown, minus the notes (on the figure too)
+    for (const n of ex.root.querySelectorAll('[data-role|="note"]'))
+      if (n.textContent.trim()) text = text.split(n.textContent.trim()).join('');
     return {figure: figure(ex), state: hash(JSON.stringify(state)), nonfinite: nonfinite(state, 'state', []),
             diverged: !!(state && state.diverged), notes,
             shownNaN: (text.match(/\b(NaN|-?Infinity|-?inf)\b/i) || [null])[0],
@@ -76,7 +77,8 @@ HELPERS_JS = r"""
 
 LIST_JS = """() => window.__e2e.live().map(ex => ({kind: ex.kind, sliders: ex.sliders,
     status: ex.root.dataset.status,
-    hasStep: !!ex.root.querySelector('[data-role="step"]'),
+    hasStep: !!ex.root.querySelector('[data-role="step"], [data-role="stepper"]'),
+    hasStart: !!ex.root.querySelector('[data-role="start"]') || typeof ex.startPixel === 'function',
     hasPlay: !!ex.root.querySelector('[data-role="play"]')}))"""
 
 
@@ -132,8 +134,14 @@ class PageErrors:
 
 def positions(spec: dict) -> list[float]:
     """Four intermediate positions of a slider (snapped to its step), its top and bottom end,
-    and its default value again (so that the next slider moves from the default setting)."""
-    lo, hi, step = float(spec["min"]), float(spec["max"]), float(spec.get("step") or 0)
+    and its default value again (so that the next slider moves from the default setting).
+
+    A slider with ``log: true`` moves on a log10 scale: its ``step`` is in powers of ten.
+    """
+    log = bool(spec.get("log"))
+    scale = math.log10 if log else float
+    lo, hi, default = (scale(float(spec[k])) for k in ("min", "max", "value"))
+    step = float(spec.get("step") or 0)
     if not hi > lo:
         raise AssertionError(f"slider range is empty: {spec}")
     out = []
@@ -142,7 +150,10 @@ def positions(spec: dict) -> list[float]:
         if step > 0:
             v = lo + round((v - lo) / step) * step
         out.append(min(hi, max(lo, round(v, 12))))
-    values = [*out, hi, lo, float(spec["value"])]  # back to the default before the next slider
+    values = [*out, hi, lo, default]  # back to the default before the next slider
+    if log:
+        values = [float(spec["min"]) if v == lo else float(spec["max"]) if v == hi
+                  else float(spec["value"]) if v == default else 10 ** v for v in values]
     return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
 
 
@@ -243,9 +254,28 @@ def drag_start_point(page: Page, index: int, where: str) -> int:
     return changes
 
 
-def click_control(page: Page, index: int, role: str) -> None:
+def click_control(page: Page, index: int, role: str, at: float = 0.5) -> None:
+    """Click the control ``[data-role=role]`` at the fraction ``at`` of its width."""
     box = _center(page, index, f'[data-role="{role}"]')
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] * at, box["y"] + box["height"] / 2)
+
+
+def step_through(page: Page, index: int, where: str) -> None:
+    """Step through the iterations: a step button clicked twice, or a step slider clicked at a
+    quarter of its track and then moved one step with the arrow key; each must change the drawing."""
+    has_button = page.evaluate("""(i) => !!window.__e2e.live()[i].root.querySelector(
+        '[data-role="step"]')""", index)
+    for k in range(2):
+        before = _snapshot(page, index)
+        if has_button:
+            click_control(page, index, "step")
+        elif k == 0:
+            click_control(page, index, "stepper", at=0.25)
+        else:
+            page.keyboard.press("ArrowRight")
+        after = _snapshot(page, index)
+        _check(after, f"{where}, stepping")
+        _assert_changed(before, after, f"{where}, step {k + 1} through the iterations")
 
 
 def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: str,
@@ -281,15 +311,13 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
             if changes < DRAG_STEPS // 2:
                 raise AssertionError(f"{where}: dragging {name} with the mouse changed the figure "
                                      f"only {changes} times in {2 * DRAG_STEPS} moves before release")
-        if info["hasStep"]:
+        if info["hasStart"]:
             changes = drag_start_point(page, index, where)
             if changes < 2:
                 raise AssertionError(f"{where}: dragging the start point changed the drawing "
                                      f"{changes} times in 5 moves")
-            for _ in range(2):
-                before = _snapshot(page, index)
-                click_control(page, index, "step")
-                _assert_changed(before, _snapshot(page, index), f"{where}, clicking step")
+        if info["hasStep"]:
+            step_through(page, index, where)
         if info["hasPlay"]:
             before = _snapshot(page, index)
             click_control(page, index, "play")

@@ -151,9 +151,10 @@ try {
     kind: root.dataset.kind, root, sliders: cfg.sliders, set, workMs,
     state: () => ({path: drawn, shown, start, diverged: false,
                    note: note.hidden ? null : note.textContent}),
-    startPixel: () => { const r = canvas.getBoundingClientRect(); const [x, y] = toPx(start);
-                        return {x: r.left + x, y: r.top + y}; },
   };
+  if (cfg.twoD) explorer.startPixel = () => {
+    const r = canvas.getBoundingClientRect(); const [x, y] = toPx(start);
+    return {x: r.left + x, y: r.top + y}; };
   root.querySelector('.d2lite-still').hidden = true;
   root.querySelector('.d2lite-caption').hidden = true;
   root.appendChild(box);

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks, record,
-                       stored_explorers)
+from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks,
+                       page_explorer_factories, record, stored_explorers)
 from .driver import notebook_errors, open_notebook, run_all, screenshot_notebook, shut_down_kernel
 from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
 from .lab import private_env
@@ -29,6 +29,14 @@ from .stills import assert_still, containers, wait_images
 
 pytestmark = pytest.mark.e2e
 STANDIN = "e2e-fixtures/standin.ipynb"
+EVERY_KIND = "e2e-fixtures/page_explorers.ipynb"
+
+
+def fixture_cases() -> list:
+    """The stand-in explorers, and every kind of d2lite.page (when it exists)."""
+    kinds = len(page_explorer_factories())
+    return [pytest.param(STANDIN, 2, id="standin")] + (
+        [pytest.param(EVERY_KIND, kinds, id="every-kind")] if kinds else [])
 
 
 def new_page(browser, server):
@@ -98,7 +106,7 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
 
 
 def lab_cases() -> list:
-    return [pytest.param(STANDIN, 2, id="standin")] + [
+    return fixture_cases() + [
         pytest.param(p.name, stored_explorers(p), id=p.name) for p in chapter_notebooks()]
 
 
@@ -109,7 +117,7 @@ def test_setting1_lab_kernel_shut_down(relpath, expected, browser, lab):
 
 
 def split_cases() -> list:
-    return [pytest.param(STANDIN, 2, id="standin")] + [
+    return fixture_cases() + [
         pytest.param(p.name, stored_explorers(p), id=p.name) for p in explorer_notebooks()]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import REPO, explorer_notebooks, record, stored_explorers
+from .conftest import REPO, explorer_notebooks, page_explorer_factories, record, stored_explorers
 from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
 from .standin import standin_html
 from .stills import assert_still, containers, wait_images
@@ -36,11 +36,26 @@ def load_renderer():
     return module
 
 
+def broken_html() -> list[str]:
+    """Explorers that must not mount: the stand-in with a config that is not JSON, and (when
+    d2lite.page exists) a real explorer whose config names a kind that does not exist."""
+    made = [standin_html("standin2d", bug="config")]
+    if page_explorer_factories():
+        from d2lite import page
+
+        real = getattr(page, page_explorer_factories()[0])().html()
+        kind = real.split('data-kind="')[1].split('"')[0]
+        broken = real.replace(f'"kind":"{kind}"', '"kind":"no-such-kind"', 1)
+        assert broken != real, "could not plant the broken kind in the real explorer's config"
+        made.append(broken)
+    return made
+
+
 def broken_notebook(path: Path) -> Path:
-    """A notebook whose stored output is an explorer with a broken config (``standin.py``)."""
-    cell = nbformat.v4.new_code_cell("# the stored output below is a deliberately broken explorer")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={
-        "text/html": standin_html("standin2d", bug="config"), "text/plain": "explorer"})]
+    """A notebook whose stored outputs are the deliberately broken explorers of ``broken_html``."""
+    cell = nbformat.v4.new_code_cell("# the stored outputs below are deliberately broken explorers")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "explorer"})
+                    for html in broken_html()]
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"), cell]), path)
     return path
 
@@ -48,8 +63,9 @@ def broken_notebook(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
     source = tmp_path_factory.mktemp("fixture-site-notebooks")
-    shutil.copy(fixture_notebooks[0], source / "01-standin.ipynb")
-    broken_notebook(source / "02-broken.ipynb")
+    for i, path in enumerate(fixture_notebooks):
+        shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
+    broken_notebook(source / "90-broken.ipynb")
     site = tmp_path_factory.mktemp("fixture-site")
     load_renderer().render_site(source, site)
     return site
@@ -77,6 +93,9 @@ def offline_page(browser, javascript: bool = True):
 
 def pages() -> list:
     cases = [pytest.param("fixture", "01-standin.html", 2, id="standin")]
+    if page_explorer_factories():
+        cases.append(pytest.param("fixture", "02-page_explorers.html", len(page_explorer_factories()),
+                                  id="every-kind"))
     cases += [pytest.param("collection", f"{p.stem}.html", stored_explorers(p), id=p.stem)
               for p in explorer_notebooks()]
     return cases
@@ -134,16 +153,22 @@ def test_broken_explorer_shows_still_and_reason(javascript, browser, fixture_sit
     context, page, attempted = offline_page(browser, javascript=javascript)
     errors = PageErrors(page)
     try:
-        page.goto((fixture_site / "02-broken.html").as_uri(), wait_until="load")
+        page.goto((fixture_site / "90-broken.html").as_uri(), wait_until="load")
         wait_images(page)
+        expected = len(broken_html())
         if javascript:
-            page.wait_for_function("() => document.querySelector('.d2lite-explorer[data-status]')",
-                                   timeout=15_000)
-        (box,) = containers(page)
-        assert_still(box, "the broken explorer", failed=javascript)
-        assert explorers_on(page) == [] if javascript else True
-        with pytest.raises(AssertionError, match="not 'failed'|the script ran"):
-            assert_still(box, "the broken explorer", failed=not javascript)
+            page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]')"
+                                   ".length >= n", arg=expected, timeout=15_000)
+        boxes = containers(page)
+        assert len(boxes) == expected
+        for i, box in enumerate(boxes):
+            assert_still(box, f"broken explorer {i}", failed=javascript)
+            with pytest.raises(AssertionError, match="not 'failed'|the script ran"):
+                assert_still(box, f"broken explorer {i}", failed=not javascript)
+        if javascript:
+            assert explorers_on(page) == []
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"broken-{'js' if javascript else 'nojs'}.png"),
+                        full_page=True)
         assert not attempted
     finally:
         context.close()
