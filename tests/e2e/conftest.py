@@ -182,11 +182,13 @@ def pytest_terminal_summary(terminalreporter):
     tr.section("in-page explorers: the page's own work per input event (compute + draw)")
     tr.write_line(f"goal: p95 <= {BUDGET_MS:.0f} ms (one frame) for every explorer in every setting; "
                   "measured with performance.now() in Chromium on a shared machine (noisy)")
-    tr.write_line(f"{'setting':9} {'explorer':58} {'events':>6} {'p50':>7} {'p95':>7} {'max':>7}")
+    tr.write_line(f"{'setting':10} {'page':32} {'#':>2} {'explorer':16} {'events':>6} "
+                  f"{'p50':>7} {'p95':>7} {'max':>7}")
     for w in WORK:
         flag = "  <- OVER ONE FRAME" if w.p95 > BUDGET_MS else ""
-        tr.write_line(f"{w.setting:9} {w.where[-58:]:58} {len(w.ms):>6} {w.p50:>5.1f}ms "
-                      f"{w.p95:>5.1f}ms {w.worst:>5.1f}ms{flag}")
+        name = Path(w.page.split(" ")[0]).name
+        tr.write_line(f"{w.setting:10} {name[:32]:32} {w.index:>2} {w.kind[:16]:16} {len(w.ms):>6} "
+                      f"{w.p50:>5.1f}ms {w.p95:>5.1f}ms {w.worst:>5.1f}ms{flag}")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "latency.json").write_text(json.dumps([w.row() | {"ms": w.ms} for w in WORK], indent=1))
     tr.write_line(f"every event: {OUT / 'latency.json'}; screenshots: {OUT}")

@@ -90,6 +90,8 @@ class Work:
     where: str
     kind: str
     ms: list[float] = field(default_factory=list)
+    page: str = ""  # the notebook or page, for the report
+    index: int = 0  # the explorer's place on that page
 
     @property
     def p50(self) -> float:
@@ -106,7 +108,7 @@ class Work:
         return max(self.ms)
 
     def row(self) -> dict:
-        return {"setting": self.setting, "where": self.where, "kind": self.kind,
+        return {"setting": self.setting, "page": self.page, "index": self.index, "kind": self.kind,
                 "events": len(self.ms), "p50_ms": self.p50, "p95_ms": self.p95,
                 "max_ms": self.worst}
 
@@ -262,17 +264,15 @@ def click_control(page: Page, index: int, role: str, at: float = 0.5) -> None:
 
 def step_through(page: Page, index: int, where: str) -> None:
     """Step through the iterations: a step button clicked twice, or a step slider clicked at a
-    quarter of its track and then moved one step with the arrow key; each must change the drawing."""
+    quarter and then at three fifths of its track; each click must change the drawing."""
     has_button = page.evaluate("""(i) => !!window.__e2e.live()[i].root.querySelector(
         '[data-role="step"]')""", index)
     for k in range(2):
         before = _snapshot(page, index)
         if has_button:
             click_control(page, index, "step")
-        elif k == 0:
-            click_control(page, index, "stepper", at=0.25)
         else:
-            page.keyboard.press("ArrowRight")
+            click_control(page, index, "stepper", at=(0.25, 0.6)[k])
         after = _snapshot(page, index)
         _check(after, f"{where}, stepping")
         _assert_changed(before, after, f"{where}, step {k + 1} through the iterations")
@@ -282,6 +282,7 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
              mouse: bool = True) -> Work:
     """Run every check of the module docstring on the ``index``-th live explorer of ``page``."""
     info = explorers_on(page)[index]
+    page_name = where
     where = f"{where}, explorer {index} ({info['kind']})"
     start = len(errors.messages)
     if not info["sliders"]:
@@ -327,7 +328,7 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
     ms = page.evaluate("(i) => Array.from(window.__e2e.live()[i].workMs)", index)
     if not ms or not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in ms):
         raise AssertionError(f"{where}: workMs is empty or not a list of finite times: {ms[:10]}")
-    return Work(setting, where, info["kind"], [float(v) for v in ms])
+    return Work(setting, where, info["kind"], [float(v) for v in ms], page_name, index)
 
 
 def assert_within_frame(work: Work) -> None:
