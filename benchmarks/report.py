@@ -81,25 +81,6 @@ def _plot_update(data: dict, ax: Axes) -> Axes:
     return ax
 
 
-def _plot_explorers(data: dict, ax: Axes) -> Axes:
-    per = data.get("explorers", {})
-    names = [name for name, entry in per.items() if "update_ms" in entry]
-    if not names:
-        ax.text(0.5, 0.5, "no explorer found", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
-    y = np.arange(len(names))
-    ax.barh(y + 0.2, [per[n]["update_ms"] for n in names], height=0.4, label="update (compute + render)")
-    ax.barh(y - 0.2, [per[n]["bare_redraw_ms"] for n in names], height=0.4, label="bare redraw")
-    ax.plot([1.5 * per[n]["bare_redraw_ms"] for n in names], y + 0.2, "k|", markersize=16,
-            markeredgewidth=2, label="goal: 1.5 x bare redraw")
-    ax.set_yticks(y, names, fontsize="small")
-    ax.axvline(300, color="crimson", ls=":", label="0.3 s budget")
-    ax.set(xlabel="milliseconds (medians)", title="Slider update against a bare redraw")
-    ax.legend(**_OUTSIDE)
-    return ax
-
-
 def _plot_anatomy(data: dict, ax: Axes) -> Axes:
     anatomy = data["scratch_anatomy_ms"]
     names = list(anatomy)[::-1]
@@ -114,7 +95,7 @@ def _plot_anatomy(data: dict, ax: Axes) -> Axes:
 
 #: item number -> {file-name suffix: plot function}; each draws on the ``ax`` it is given
 PLOTTERS = {1: {"": _plot_epoch}, 2: {"": _plot_step_share}, 3: {"": _plot_sparse},
-            4: {"": _plot_update, "_anatomy": _plot_anatomy}, 5: {"": _plot_explorers}}
+            4: {"": _plot_update, "_anatomy": _plot_anatomy}}
 
 
 def _fmt(value: float) -> str:

@@ -94,37 +94,3 @@ def test_spelled_out_variant_is_the_same_update_as_the_teaching_code():
         torch.testing.assert_close(accumulator, expected_state)
         torch.testing.assert_close(param.detach(), expected)
         assert not param.grad.any(), update  # both reset the gradient
-
-
-def test_explorer_latency_times_slider_ends_and_first_visits(monkeypatch):
-    """Item 5 at the slider ends (off in --quick): an explorer whose first visit to a setting
-    does extra work must show a first visit slower than its warm updates."""
-    import dataclasses
-    import time
-
-    from benchmarks import explorer_latency
-    from benchmarks.config import QUICK
-    from d2lite.plotting import new_figure
-    from d2lite.widgets import Explorer, float_slider
-
-    seen = set()
-
-    def draw(a: float):
-        if a not in seen:  # a cache miss: about 40 ms of CPU work
-            seen.add(a)
-            start = time.process_time()
-            while time.process_time() - start < 0.04:
-                pass
-        fig, ax = new_figure(figsize=(2, 1.5))
-        ax.plot([0, 1], [0, a])
-        return fig
-
-    monkeypatch.setattr(explorer_latency, "find_explorer_factories",
-                        lambda: {"tiny_explorer": lambda: Explorer(draw, {"a": float_slider("a", 0.5, 0.0, 1.0, 0.1)})})
-    result = explorer_latency.run(dataclasses.replace(QUICK, explorer_extremes=True))
-    entry = result["data"]["explorers"]["tiny_explorer"]
-    assert [end["setting"] for end in entry["slider_ends"]] == [{"a": 0.0}, {"a": 1.0}]
-    for end in entry["slider_ends"]:
-        assert math.isfinite(end["ratio"]) and end["first_visit_ms"] >= 40
-        assert end["first_visit_ms"] > end["update_ms"]
-    assert "first visit" in result["rows"][0]["detail"]
