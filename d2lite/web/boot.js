@@ -17,6 +17,8 @@ let counter = 0;
 function sliderRow(spec, onInput) {
   const row = document.createElement("label");
   row.className = "d2lite-slider";
+  row.style.cssText = "display:grid;grid-template-columns:150px minmax(140px,320px) 70px;"
+    + "align-items:center;gap:8px;margin:2px 0";
   const input = document.createElement("input");
   input.type = "range";
   input.dataset.name = spec.name;
@@ -57,7 +59,8 @@ export function mount(root) {
   live.innerHTML = `<svg data-role="figure" viewBox="0 0 ${w} ${h}" width="100%" `
     + `style="max-width:${w}px;touch-action:none;font:12px sans-serif" `
     + `role="img" aria-label="${config.kind} explorer"></svg><p data-role="note" `
-    + `style="color:#b2182b;margin:2px 0;min-height:1.2em"></p><div class="d2lite-controls"></div>`;
+    + `style="color:#b2182b;margin:2px 0;min-height:1.2em"></p><div class="d2lite-controls" `
+    + `style="font:13px sans-serif"></div>`;
   const svg = live.querySelector("svg"), note = live.querySelector("[data-role=note]");
   const controls = live.querySelector(".d2lite-controls");
   const hook = { kind: config.kind, root, sliders: {}, workMs: [], set: null, state: null };
@@ -81,6 +84,7 @@ export function mount(root) {
     const t0 = performance.now();
     action();
     redraw();
+    svg.getBoundingClientRect();  // count the layout the new drawing needs, too
     const ms = performance.now() - t0;
     hook.workMs.push(ms);
     return ms;
@@ -105,6 +109,7 @@ export function mount(root) {
   if (kind.steps) {
     const row = document.createElement("div");
     row.className = "d2lite-stepper";
+    row.style.cssText = "display:flex;align-items:center;gap:8px;margin-top:4px";
     row.innerHTML = `<button type="button" data-role="play">▶ play</button> `
       + `<input type="range" data-role="stepper" min="0" step="1"> <span></span>`;
     controls.append(row);

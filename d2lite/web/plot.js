@@ -139,11 +139,13 @@ export function path(p, points, colour, { upTo = points.length, clipId = "", das
     s += `<polyline points="${solid.join(" ")}" fill="none" stroke="${colour}" `
       + `stroke-width="${width}" stroke-dasharray="${dash}"/>`;
   }
-  if (markers) {
-    solid.forEach((pt) => {
+  if (markers && solid.length) {
+    // all markers as one path of circles: one element instead of hundreds keeps redraws fast
+    const r = radius, d = solid.map((pt) => {
       const [cx, cy] = pt.split(",");
-      s += `<circle cx="${cx}" cy="${cy}" r="${radius}" fill="${colour}"/>`;
+      return `M${cx - r} ${cy}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`;
     });
+    s += `<path d="${d.join("")}" fill="${colour}"/>`;
   }
   return s + "</g>";
 }

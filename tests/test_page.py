@@ -1,0 +1,120 @@
+"""The Python side of the in-page explorers: the HTML they write and the grids they ship.
+
+What the JavaScript computes is checked against d2lite in Chromium by tests/e2e/test_parity.py;
+here: the HTML is self-contained and reproducible, the sliders are checked, the training grids
+are exactly the runs of the one training loop, and every explorer stays under its size budget.
+"""
+import base64
+import doctest
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from d2lite import page, page_grids
+from d2lite.data import make_loader
+from d2lite.explorers import lr_explorer_data
+from d2lite.scratch import adagrad, init_adagrad_states, sgd
+from d2lite.sparse import RATE_RULES, make_sparse_regression, train_sparse_sgd
+from d2lite.training import train_scratch
+
+MAX_BYTES = 300_000
+
+
+def test_doctests_pass():
+    for module in (page, page_grids):
+        failures, tried = doctest.testmod(module)
+        assert tried > 0 and failures == 0, module.__name__
+
+
+def parts(html: str) -> dict:
+    config = re.search(r'<script type="application/json" class="d2lite-config">(.*?)</script>',
+                       html, re.S).group(1)
+    png = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    return {"config": json.loads(config.replace("<\\/", "</")), "png": base64.b64decode(png)}
+
+
+def test_html_holds_a_still_png_the_config_and_the_script_and_is_reproducible():
+    explorer = page.rotation_explorer()
+    html = explorer.html()
+    found = parts(html)
+    assert found["png"].startswith(b"\x89PNG")
+    assert found["config"]["kind"] == "rotation"
+    assert [s["name"] for s in found["config"]["sliders"]] == ["angle"]
+    assert '<script type="module">' in html and 'data-role="reason"' in html
+    assert "http://" not in html and "https://" not in html  # nothing fetched, ever
+    assert page.rotation_explorer().html() == html  # same cell, same stored output
+    bundle = explorer._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+
+
+def test_bundle_is_one_module_without_imports_and_cannot_close_its_script_early():
+    source = page.bundle()
+    assert not re.search(r"^\s*(import|export) ", source, re.M)
+    for name in page.SOURCES:
+        assert f"// ---- d2lite/web/{name}" in source
+    html = page.PageExplorer("lr", [page.log_slider("lr", "lr", 0.1, 0.01, 1)], b"png",
+                             data={"x": "</script>"}).html()
+    assert html.count("</script>") == html.count("<script") == 2  # data cannot end a script
+
+
+def test_sliders_reject_values_outside_their_range_and_unknown_kinds():
+    with pytest.raises(ValueError, match="value must lie in"):
+        page.linear_slider("a", "a", 5.0, 0.0, 1.0, 0.1)
+    with pytest.raises(ValueError, match="step"):
+        page.linear_slider("a", "a", 0.5, 0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        page.PageExplorer("bogus", [page.linear_slider("a", "a", 0.5, 0, 1, 0.1)], b"")
+    with pytest.raises(ValueError, match="distinct names"):
+        s = page.linear_slider("a", "a", 0.5, 0, 1, 0.1)
+        page.PageExplorer("lr", [s, s], b"")
+
+
+def test_log_slider_positions_run_from_end_to_end():
+    positions = page.log_slider("eta", "eta", 0.4, 0.01, 10.0).positions
+    assert len(positions) == 31 and positions[0] == 0.01 and positions[-1] == 10.0
+
+
+def test_log_codes_keep_values_to_a_tenth_of_a_percent():
+    values = np.geomspace(1e-9, 1e5, 1001)
+    back = page_grids.decode_log(page_grids.encode_log(values))
+    assert np.max(np.abs(back / values - 1)) < 7e-4
+    assert np.isnan(page_grids.decode_log(page_grids.encode_log([np.inf, np.nan, 0.0]))).all()
+
+
+def test_lr_grid_is_exactly_the_training_loop_run_once_per_rate(capsys):
+    X, y = lr_explorer_data(200)
+    rates = [0.003, 0.3, 8.0]
+    grid = page_grids.lr_grid(rates, X, y, num_epochs=2, seed=1)
+    for i, lr in enumerate(rates):
+        for name, fn, states in (("Adagrad", adagrad, init_adagrad_states(X.shape[1])),
+                                 ("minibatch SGD", sgd, None)):
+            _, losses = train_scratch(fn, states, {"lr": lr}, make_loader(X, y, 10, 1),
+                                      X.shape[1], num_epochs=2, animate=False, seed=1)
+            np.testing.assert_array_equal(grid[name][i], losses)
+    assert not np.isfinite(grid["minibatch SGD"][2]).all()  # SGD at rate 8 blows up
+
+
+def test_sparse_grid_holds_each_rules_own_run_at_each_rate():
+    exponents, rates = [0.0, 1.5], [0.05, 3.0]
+    grid = page_grids.sparse_grid(exponents, rates, num_features=60, num_examples=300)
+    assert grid["test_loss"].shape == (2, 3, 2, len(grid["steps"]))
+    for e, exponent in enumerate(exponents):
+        data = make_sparse_regression(60, 300, zipf_exponent=exponent, num_test=300, seed=0)
+        for r, name in enumerate(page_grids.SPARSE_RULES):
+            offsets = 10.0 if name != "adagrad" else None
+            run = train_sparse_sgd(data, RATE_RULES[name], rates, offsets, num_records=15)
+            np.testing.assert_allclose(grid["test_loss"][e, r], run.test_loss, rtol=1e-12)
+            np.testing.assert_array_equal(grid["diverged"][e, r], run.diverged)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make", [page.algorithm_explorer, page.preconditioning_explorer,
+                                  page.rotation_explorer, page_grids.sparse_explorer,
+                                  page_grids.lr_explorer])
+def test_every_explorer_stays_under_its_size_budget(make):
+    html = make().html()
+    assert len(html.encode()) <= MAX_BYTES, f"{make.__name__}: {len(html) / 1e3:.0f} kB"
+    assert math.isfinite(len(parts(html)["png"]))
