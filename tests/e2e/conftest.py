@@ -100,26 +100,41 @@ def standin_notebook(folder: Path) -> Path:
     return path
 
 
+PAGE_MODULES = ("d2lite.page", "d2lite.page_grids")  # where the in-page explorers are made
+
+
 def page_explorer_factories() -> list[str]:
-    """Names of the public ``*_explorer`` functions of ``d2lite.page`` (every in-page kind)."""
-    try:
-        from d2lite import page
-    except ImportError:
-        return []
-    return [name for name in getattr(page, "__all__", []) if name.endswith("_explorer")]
+    """``module:function`` of every public ``*_explorer`` function of ``PAGE_MODULES``."""
+    import importlib
+
+    found = []
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        found += [f"{name}:{f}" for f in getattr(module, "__all__", []) if f.endswith("_explorer")]
+    return found
+
+
+def make_page_explorer(spec: str):
+    """The explorer ``module:function`` makes with its defaults."""
+    import importlib
+
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module), function)()
 
 
 def page_explorers_notebook(folder: Path) -> Path:
-    """A notebook showing every explorer ``d2lite.page`` makes, at its defaults, with the
-    stored outputs a run gives: every kind is tested even before a chapter shows it."""
-    from d2lite import page
-
-    names = page_explorer_factories()
-    code = ("from IPython.display import display\nfrom d2lite import page\n\n"
-            f"for name in {names!r}:\n    display(getattr(page, name)())")
+    """A notebook showing every in-page explorer at its defaults, with the stored outputs a run
+    gives: every kind is tested, in every setting, even before a chapter shows it."""
+    specs = page_explorer_factories()
+    code = ("import importlib\nfrom IPython.display import display\n\n"
+            f"for spec in {specs!r}:\n    module, function = spec.split(':')\n"
+            "    display(getattr(importlib.import_module(module), function)())")
     cell = nbformat.v4.new_code_cell(code)
-    cell.outputs = [nbformat.v4.new_output("display_data", data=getattr(page, name)()._repr_mimebundle_())
-                    for name in names]
+    cell.outputs = [nbformat.v4.new_output("display_data", data=make_page_explorer(spec)._repr_mimebundle_())
+                    for spec in specs]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Every in-page explorer"), cell])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = folder / "page_explorers.ipynb"

@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import REPO, explorer_notebooks, page_explorer_factories, record, stored_explorers
+from .conftest import (REPO, explorer_notebooks, make_page_explorer, page_explorer_factories, record,
+                       stored_explorers)
 from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
 from .standin import standin_html
 from .stills import assert_still, containers, wait_images
@@ -41,9 +42,7 @@ def broken_html() -> list[str]:
     d2lite.page exists) a real explorer whose config names a kind that does not exist."""
     made = [standin_html("standin2d", bug="config")]
     if page_explorer_factories():
-        from d2lite import page
-
-        real = getattr(page, page_explorer_factories()[0])().html()
+        real = make_page_explorer(page_explorer_factories()[0]).html()
         kind = real.split('data-kind="')[1].split('"')[0]
         broken = real.replace(f'"kind":"{kind}"', '"kind":"no-such-kind"', 1)
         assert broken != real, "could not plant the broken kind in the real explorer's config"
