@@ -68,8 +68,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """Chromium, one per test module: a module that starts Playwright itself (test_parity.py)
+    then runs while no other Playwright instance is open in this thread."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

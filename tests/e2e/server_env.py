@@ -41,8 +41,9 @@ def server_python(venv: Path = SERVER_VENV) -> Path:
     return python
 
 
-def importable(python: Path, module: str) -> bool:
+def importable(python: Path | str, module: str) -> bool:
     """Whether ``python`` can import ``module`` (run from an empty folder, no PYTHONPATH)."""
+    python = Path(python)
     result = subprocess.run([str(python), "-c", f"import {module}"], cwd=python.parent,
                             capture_output=True, env={"PATH": "/usr/bin:/bin"})
     return result.returncode == 0
