@@ -37,6 +37,16 @@ def stored_explorers(path: Path) -> int:
                for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
 
 
+def stored_kinds(path: Path) -> set[str]:
+    """The ``data-kind`` of every in-page explorer in the stored outputs of ``path``."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    return {kind for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+            for kind in re.findall(r'class="d2lite-explorer[^"]*" data-kind="([^"]+)"',
+                                   str(out.get("data", {}).get("text/html", "")))}
+
+
 def explorer_notebooks() -> list[Path]:
     """The numbered notebooks whose stored outputs hold at least one explorer."""
     return [p for p in chapter_notebooks() if stored_explorers(p)]
