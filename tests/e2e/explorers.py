@@ -14,19 +14,18 @@ static site, or a fixture page.  Per explorer, ``exercise`` does:
    the plot, clicks step twice and play once: each must change what is drawn.
 
 The page's own ``workMs`` (compute and draw per input event, on ``performance.now()``) is read at
-the end; ``Work`` summarises it.
+the end; ``records.Work`` summarises it.
 """
 from __future__ import annotations
 
 import math
-import statistics
-from dataclasses import dataclass, field
 
 from playwright.sync_api import Page
 
+from .records import BUDGET_MS, PageErrors, Work, assert_within_frame  # noqa: F401 (re-exported)
+
 FRACTIONS = (0.2, 0.4, 0.6, 0.8)  # intermediate positions of each slider, then max, then min
 DRAG_STEPS = 8  # mouse moves per half of a slider drag
-BUDGET_MS = 16.0  # one frame: the goal for the 95th percentile of workMs
 
 # Installed once per page: helpers the checks below call as window.__e2e.*.
 HELPERS_JS = r"""
@@ -80,58 +79,6 @@ LIST_JS = """() => window.__e2e.live().map(ex => ({kind: ex.kind, sliders: ex.sl
     hasStep: !!ex.root.querySelector('[data-role="step"], [data-role="stepper"]'),
     hasStart: !!ex.root.querySelector('[data-role="start"]') || typeof ex.startPixel === 'function',
     hasPlay: !!ex.root.querySelector('[data-role="play"]')}))"""
-
-
-@dataclass
-class Work:
-    """The page's own compute+draw time per input event of one explorer (ms)."""
-
-    setting: str
-    where: str
-    kind: str
-    ms: list[float] = field(default_factory=list)
-    page: str = ""  # the notebook or page, for the report
-    index: int = 0  # the explorer's place on that page
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.ms)
-
-    @property
-    def p95(self) -> float:
-        """95th percentile, nearest rank: the smallest value at or above 95 % of the events."""
-        ordered = sorted(self.ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def worst(self) -> float:
-        return max(self.ms)
-
-    def row(self) -> dict:
-        return {"setting": self.setting, "page": self.page, "index": self.index, "kind": self.kind,
-                "events": len(self.ms), "p50_ms": self.p50, "p95_ms": self.p95,
-                "max_ms": self.worst}
-
-
-# Console errors JupyterLab itself logs in normal use, unrelated to any output: the debugger
-# panel's state request is cancelled when the kernel is shut down soon after the notebook opens.
-LAB_NOISE = ("Could not restore the debugger state",)
-
-
-class PageErrors:
-    """Console errors and uncaught exceptions of ``page`` from now on (minus ``LAB_NOISE``)."""
-
-    def __init__(self, page: Page):
-        self.messages: list[str] = []
-        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
-        page.on("console", self._console)
-
-    def _console(self, msg) -> None:
-        if msg.type == "error" and not any(noise in msg.text for noise in LAB_NOISE):
-            self.messages.append(f"console.error: {msg.text}")
-
-    def since(self, start: int) -> list[str]:
-        return self.messages[start:]
 
 
 def positions(spec: dict) -> list[float]:
@@ -329,10 +276,3 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
     if not ms or not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in ms):
         raise AssertionError(f"{where}: workMs is empty or not a list of finite times: {ms[:10]}")
     return Work(setting, where, info["kind"], [float(v) for v in ms], page_name, index)
-
-
-def assert_within_frame(work: Work) -> None:
-    if work.p95 > BUDGET_MS:
-        raise AssertionError(f"{work.where} [{work.setting}]: p95 work per input event "
-                             f"{work.p95:.1f} ms > {BUDGET_MS:.0f} ms (p50 {work.p50:.1f}, "
-                             f"max {work.worst:.1f}, {len(work.ms)} events)")
