@@ -138,16 +138,20 @@ def make_page_explorer(spec: str):
 
 
 def page_explorers_notebook(folder: Path) -> Path:
-    """A notebook showing every in-page explorer at its defaults, with the stored outputs a run
-    gives: every kind is tested, in every setting, even before a chapter shows it."""
-    specs = page_explorer_factories()
-    code = ("import importlib\nfrom IPython.display import display\n\n"
-            f"for spec in {specs!r}:\n    module, function = spec.split(':')\n"
-            "    display(getattr(importlib.import_module(module), function)())")
-    cell = nbformat.v4.new_code_cell(code)
-    cell.outputs = [nbformat.v4.new_output("display_data", data=make_page_explorer(spec)._repr_mimebundle_())
-                    for spec in specs]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Every in-page explorer"), cell])
+    """A notebook showing every in-page explorer at its defaults, one cell each, with the stored
+    outputs a run gives: every kind is tested, in every setting, even before a chapter shows it.
+    A tall text cell before each explorer puts it off-screen when the notebook opens, as in a
+    chapter (JupyterLab does not render off-screen cells until they are scrolled to)."""
+    cells = [nbformat.v4.new_markdown_cell("# Every in-page explorer")]
+    for spec in page_explorer_factories():
+        module, function = spec.split(":")
+        filler = "\n\n".join(f"Paragraph {k} before `{function}`." for k in range(40))
+        cells.append(nbformat.v4.new_markdown_cell(filler))
+        cell = nbformat.v4.new_code_cell(f"from {module} import {function}\n\n{function}()")
+        cell.outputs = [nbformat.v4.new_output("execute_result", data=make_page_explorer(spec)._repr_mimebundle_(),
+                                               execution_count=None)]
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = folder / "page_explorers.ipynb"
     nbformat.write(nb, path)

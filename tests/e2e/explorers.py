@@ -141,8 +141,10 @@ def set_slider(page: Page, index: int, name: str, value: float) -> None:
 
 
 def _center(page: Page, index: int, selector: str) -> dict:
-    box = page.evaluate("""([i, sel]) => { const el = window.__e2e.live()[i].root.querySelector(sel);
-        el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();
+    box = page.evaluate("""async ([i, sel]) => { const el = window.__e2e.live()[i].root.querySelector(sel);
+        el.scrollIntoView({block: 'center'});
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const r = el.getBoundingClientRect();
         return {x: r.left, y: r.top, width: r.width, height: r.height}; }""", [index, selector])
     return box
 
@@ -184,8 +186,9 @@ def drag_slider(page: Page, index: int, name: str, errors: PageErrors, where: st
 
 def drag_start_point(page: Page, index: int, where: str) -> int:
     """Drag the start point on the plot a little way; return how often the drawing changed."""
-    point = page.evaluate("""(i) => { const ex = window.__e2e.live()[i];
+    point = page.evaluate("""async (i) => { const ex = window.__e2e.live()[i];
         const fig = ex.root.querySelector('[data-role="figure"]'); fig.scrollIntoView({block: 'center'});
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         if (typeof ex.startPixel === 'function') return ex.startPixel();
         const handle = ex.root.querySelector('[data-role="start"]');
         const r = (handle || fig).getBoundingClientRect();

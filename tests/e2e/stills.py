@@ -11,17 +11,21 @@ from playwright.sync_api import Page
 CAPTION = '[data-role="caption"], .d2lite-caption, figcaption'
 
 CONTAINERS_JS = """
-(caption) => {
-  const scope = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') || document;
+async (caption) => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const scope = panel || document;
   const shown = (el) => !!el && el.getClientRects().length > 0
       && getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).display !== 'none';
-  return Array.from(scope.querySelectorAll('.d2lite-explorer')).map((root) => {
+  const found = [];
+  for (const root of scope.querySelectorAll('.d2lite-explorer')) {
     root.scrollIntoView({block: 'center'});
+    // JupyterLab skips rendering off-screen cells (content-visibility): let it render this one
+    if (panel) await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const img = root.querySelector('img');
     const cap = root.querySelector(caption);
     const reason = root.querySelector('[data-role="reason"]');
     const r = img ? img.getBoundingClientRect() : null;
-    return {
+    found.push({
       status: root.dataset.status || null,
       kind: root.dataset.kind || null,
       img: img ? {shown: shown(img), complete: img.complete, naturalWidth: img.naturalWidth,
@@ -29,8 +33,9 @@ CONTAINERS_JS = """
                : null,
       caption: cap ? {shown: shown(cap), text: cap.innerText.trim()} : null,
       reason: reason ? {shown: shown(reason), text: reason.innerText.trim()} : null,
-    };
-  });
+    });
+  }
+  return found;
 }
 """
 
