@@ -7,11 +7,13 @@ static site, or a fixture page.  Per explorer, ``exercise`` does:
    after each move the drawn figure (hash of its canvases and SVG) or ``state()`` must differ
    from before, any non-finite number in ``state()`` (or NaN/inf in the visible text, or
    ``diverged``) must come with a visible ``data-role="note"``, and no page error may appear;
-2. drags every slider's range input with the real mouse from its value to the top end and on to
+2. focuses every slider and presses an arrow key (``keyboard``): it must move, and the drawing;
+3. drags every slider's range input with the real mouse from its value to the top end and on to
    the bottom end, so ``input`` events fire while dragging: the figure must change during the
    drag, not only at the release;
-3. on the 2-D explorers (those with a ``data-role="step"`` control), drags the start point on
-   the plot, clicks step twice and play once: each must change what is drawn.
+4. on the 2-D explorers, drags the start point (``data-role="start"``) on the plot, clicks the
+   step control twice (``data-role="step"`` button or ``"stepper"`` slider) and presses play:
+   each must change what is drawn.
 
 The page's own ``workMs`` (compute and draw per input event, on ``performance.now()``) is read at
 the end; ``records.Work`` summarises it.
@@ -228,8 +230,25 @@ def step_through(page: Page, index: int, where: str) -> None:
         _assert_changed(before, after, f"{where}, step {k + 1} through the iterations")
 
 
+def press_arrow(page: Page, index: int, name: str, where: str) -> None:
+    """Focus the range input ``name`` (no click) and press the right arrow (the left one at the
+    top end): its value and the drawing must change, as for a keyboard user."""
+    value, at_max = page.evaluate("""([i, n]) => { const el = window.__e2e.live()[i].root.querySelector(
+        `input[type="range"][data-name="${n}"]`); el.scrollIntoView({block: 'center'}); el.focus();
+        return [el.value, +el.value >= +el.max]; }""", [index, name])
+    before = _snapshot(page, index)
+    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    after = _snapshot(page, index)
+    now = page.evaluate("""([i, n]) => window.__e2e.live()[i].root.querySelector(
+        `input[type="range"][data-name="${n}"]`).value""", [index, name])
+    if now == value:
+        raise AssertionError(f"{where}: an arrow key on the focused slider {name} did not move it")
+    _check(after, f"{where}, arrow key on {name}")
+    _assert_changed(before, after, f"{where}, arrow key on {name}")
+
+
 def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: str,
-             mouse: bool = True) -> Work:
+             mouse: bool = True, keyboard: bool = True) -> Work:
     """Run every check of the module docstring on the ``index``-th live explorer of ``page``."""
     info = explorers_on(page)[index]
     page_name = where
@@ -254,6 +273,9 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
             if after["work"] <= before["work"]:
                 raise AssertionError(f"{label}: workMs got no new entry")
             before = after
+    if keyboard:
+        for name in info["sliders"]:
+            press_arrow(page, index, name, where)
     if mouse:
         for name, spec in info["sliders"].items():
             changes = drag_slider(page, index, name, errors, where)

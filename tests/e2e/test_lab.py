@@ -69,8 +69,10 @@ def wait_kernel_idle(server, relpath: str, timeout: float = 120.0) -> None:
     raise AssertionError(f"{relpath}: kernel not idle after {timeout:.0f} s (last state: {state})")
 
 
-def learner_path(browser, server, relpath: str, expected: int, kernel: str | None = None) -> None:
-    """Open (stills), run all (live), shut the kernel down, move everything (see the module doc)."""
+def learner_path(browser, server, relpath: str, expected: int, kernel: str | None = None,
+                 keyboard: bool = False) -> None:
+    """Open (stills), run all (live), shut the kernel down, move everything (see the module doc);
+    arrow keys on the sliders too with ``keyboard`` (see ``test_setting1_arrow_keys``)."""
     shot = OUT / f"{server.setting.split()[0]}-{Path(relpath).stem}"
     context, page, errors = new_page(browser, server)
     try:
@@ -99,7 +101,8 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
         shut_down_kernel(page)
         assert not server.api("GET", "/api/kernels"), f"{relpath}: a kernel still runs"
         for i in range(expected):
-            work = exercise(page, i, errors, server.setting, f"{relpath} (kernel shut down)")
+            work = exercise(page, i, errors, server.setting, f"{relpath} (kernel shut down)",
+                            keyboard=keyboard)
             record(work)
             assert_within_frame(work)
         screenshot_notebook(page, shot.with_name(shot.name + "-moved.png"))
@@ -109,6 +112,14 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
     finally:
         context.close()
         server.shutdown_kernels()
+
+
+def keyboard_case() -> list:
+    """One notebook of real explorers: the first chapter that has some, else every kind."""
+    chapters = explorer_notebooks()
+    if chapters:
+        return [pytest.param(chapters[0].name, stored_explorers(chapters[0]), id=chapters[0].name)]
+    return [case for case in fixture_cases() if case.id == "every-kind"]
 
 
 def lab_cases() -> list:
@@ -166,3 +177,15 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
     finally:
         context.close()
         lab.shutdown_kernels()
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "JupyterLab handles the keydown of an arrow key bubbling up from an output and prevents its "
+    "default, so a focused range input in an explorer does not move; d2lite/web/boot.js can stop "
+    "the keydown's propagation on its range inputs (checked by hand: the keys then work). Remove "
+    "this mark when it does."))
+@pytest.mark.parametrize("relpath, expected", keyboard_case())
+def test_setting1_arrow_keys_move_sliders(relpath, expected, browser, lab):
+    """A keyboard user: every slider, focused, moves with the arrow keys in JupyterLab."""
+    learner_path(browser, lab, relpath, expected, keyboard=True)
