@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 JUPYTER_ARGS ?=
 PYTEST_ARGS ?=
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab test unit notebooks-test e2e html bench bench-smoke execute nav clean
+.PHONY: install lab refresh test unit notebooks notebooks-test reproduce e2e lane-oldest lane-newest \
+	html bench execute nav clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,21 +30,44 @@ LAB_QUIET := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly --LabApp.app_settings_dir=$(CURDIR)/.jupyter-lab-settings
 
+# Lab opens working copies in my-notebooks/ (ignored by git, made on first use), so a learner's
+# edits never block `git pull`; `make refresh NB=03` takes a newer stored version of one.
+WORKSPACE ?= my-notebooks
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_QUIET) $(JUPYTER_ARGS)
+	$(PY) tools/workspace.py sync --into $(WORKSPACE)
+	$(VENV)/bin/jupyter lab --notebook-dir=$(WORKSPACE) --LabApp.default_url=/lab/tree/00-contents.ipynb \
+		$(ROOT_FLAG) $(LAB_QUIET) $(JUPYTER_ARGS)
 
-# Unit and property tests, nbval over every notebook, the benchmark smoke run, and the
-# browser test (which skips without Chromium unless D2LITE_REQUIRE_BROWSER=1, as in CI).
+refresh: $(STAMP)
+	$(PY) tools/workspace.py refresh $(NB) --into $(WORKSPACE)
+
+# Every stage runs to its end even when an earlier one fails; a verdict per stage comes last.
+#   unit       unit and property tests of d2lite, the benchmark smoke run, the project checks
+#   notebooks  nbval over every notebook: every cell runs, checked cells reproduce
+#   reproduce  nbval again with one BLAS and one torch thread, comparing EVERY text output
+#   e2e        the browser test (skips without Chromium unless D2LITE_REQUIRE_BROWSER=1, as in CI)
+STAGES := unit notebooks reproduce e2e
 test: $(STAMP)
-	$(PY) -m pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
-	$(PY) -m pytest notebooks $(NBVAL) -p tests.nbtimes $(PYTEST_ARGS)
-	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+	@$(PY) tools/stages.py $(STAGES)
 
 unit: $(STAMP)
 	$(PY) -m pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
 
-notebooks-test: $(STAMP)
+notebooks: $(STAMP)
 	$(PY) -m pytest notebooks $(NBVAL) -p tests.nbtimes $(PYTEST_ARGS)
+notebooks-test: notebooks
+
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+reproduce: $(STAMP)
+	$(ONE_THREAD) $(PY) -m pytest notebooks $(NBVAL_STRICT) -p tests.nbtimes $(PYTEST_ARGS)
+
+# The version-range lanes: clean venvs (.venv-oldest, .venv-newest) with every dependency at
+# the lowest version pyproject.toml declares, or the newest it allows; torch stays 2.13.0 (CPU).
+lane-oldest:
+	tools/lane.sh oldest
+
+lane-newest:
+	tools/lane.sh newest
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
@@ -54,14 +79,24 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 # Re-execute notebooks in place in fresh kernels and store their outputs (NB=path to do one).
-NB ?= notebooks/[0-9]*.ipynb
+NB ?=
 execute: $(STAMP)
 	$(PY) tools/nav.py
-	$(PY) tools/execute.py $(NB)
+	$(PY) tools/execute.py $(or $(NB),notebooks/[0-9]*.ipynb)
 
 nav: $(STAMP)
 	$(PY) tools/nav.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .venv-oldest .venv-newest build .pytest_cache .hypothesis *.egg-info  # never my-notebooks/: a learner's work
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The book's frameworks run for real (PyTorch, MXNet, TensorFlow, plus Keras 3 and Optax), each
+# in its own venv under build/frameworks/, built once and reused; the fresh results are compared
+# with the stored frameworks/results.json, which frameworks-store rewrites (frameworks/README.md).
+.PHONY: frameworks frameworks-store
+frameworks: $(STAMP)
+	$(PY) frameworks/run.py --python $(PYTHON)
+
+frameworks-store: $(STAMP)
+	$(PY) frameworks/run.py --python $(PYTHON) --store

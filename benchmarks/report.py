@@ -11,10 +11,15 @@ from matplotlib.axes import Axes
 
 from d2lite.plotting import new_figure
 
-__all__ = ["write_report", "PLOTTERS"]
+__all__ = ["write_report", "PLOTTERS", "plot_epoch", "plot_step_share", "plot_sparse",
+           "plot_update", "plot_anatomy"]
 
 
 _OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
+def _axes(ax: Axes | None) -> Axes:
+    return new_figure(figsize=(7.5, 3.2))[1] if ax is None else ax
 
 
 def _stacked_bars(rows: dict[str, dict[str, float]], ax: Axes) -> Axes:
@@ -28,7 +33,13 @@ def _stacked_bars(rows: dict[str, dict[str, float]], ax: Axes) -> Axes:
     return ax
 
 
-def _plot_epoch(data: dict, ax: Axes) -> Axes:
+def plot_epoch(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 1: where an epoch of linear regression goes, one stacked bar per training loop.
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
     seconds = data["breakdown_seconds_per_epoch"]
     milliseconds = {loop: {part: t * 1e3 for part, t in parts.items()}
                     for loop, parts in seconds.items()}
@@ -39,7 +50,13 @@ def _plot_epoch(data: dict, ax: Axes) -> Axes:
     return ax
 
 
-def _plot_step_share(data: dict, ax: Axes) -> Axes:
+def plot_step_share(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 2: where a LeNet iteration goes, one stacked bar per optimizer (or why it was skipped).
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
     parts = data.get("lenet_breakdown_ms")
     if not parts:
         ax.text(0.5, 0.5, "skipped: " + data.get("skip_reason", "no data"), ha="center", va="center",
@@ -53,7 +70,13 @@ def _plot_step_share(data: dict, ax: Axes) -> Axes:
     return ax
 
 
-def _plot_sparse(data: dict, ax: Axes) -> Axes:
+def plot_sparse(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 3: milliseconds per training step against the rows V of a sparse and a dense embedding.
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
     vocab = np.array(data["vocab_sizes"], dtype=float)
     per = data["per_vocab"]
     for kind, style in (("dense", "o-"), ("sparse", "s-")):
@@ -67,7 +90,13 @@ def _plot_sparse(data: dict, ax: Axes) -> Axes:
     return ax
 
 
-def _plot_update(data: dict, ax: Axes) -> Axes:
+def plot_update(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 4: achieved GB/s of each update against the parameter count, with the copy bandwidth.
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
     sizes = np.array(data["sizes"], dtype=float)
     per = data["per_size"]
     names = list(per[str(int(sizes[0]))]["achieved_GBps"])
@@ -81,7 +110,13 @@ def _plot_update(data: dict, ax: Axes) -> Axes:
     return ax
 
 
-def _plot_anatomy(data: dict, ax: Axes) -> Axes:
+def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 4: milliseconds of each operation of the from-scratch update on one array.
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
     anatomy = data["scratch_anatomy_ms"]
     names = list(anatomy)[::-1]
     colors = ["tab:gray" if n == "copy" else "tab:green" if n.startswith("fused") else "tab:blue"
@@ -94,8 +129,8 @@ def _plot_anatomy(data: dict, ax: Axes) -> Axes:
 
 
 #: item number -> {file-name suffix: plot function}; each draws on the ``ax`` it is given
-PLOTTERS = {1: {"": _plot_epoch}, 2: {"": _plot_step_share}, 3: {"": _plot_sparse},
-            4: {"": _plot_update, "_anatomy": _plot_anatomy}}
+PLOTTERS = {1: {"": plot_epoch}, 2: {"": plot_step_share}, 3: {"": plot_sparse},
+            4: {"": plot_update, "_anatomy": plot_anatomy}}
 
 
 def _fmt(value: float) -> str:

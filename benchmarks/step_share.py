@@ -1,6 +1,6 @@
 """Item 2: Adagrad against SGD, the optimiser step's share of a whole training iteration.
 
-On the exercises' network (``d2lite.vision.lenet`` on the 8x8 digits, minibatches of 64) each
+On the exercises' network (``d2lite.classifier.lenet`` on the 8x8 digits, minibatches of 64) each
 iteration is timed in three pieces: fetching the minibatch, ``zero_grad`` + forward + loss +
 ``backward()``, and ``optimizer.step()``.  Blocks of iterations with ``torch.optim.SGD`` and with
 ``torch.optim.Adagrad`` (torch's defaults on the CPU: the for-loop path; and, for context,
@@ -11,8 +11,6 @@ code) against ``d2lite.sgd``, and, for context, with the update spelled out as t
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import torch
 from torch import nn
 
@@ -39,11 +37,12 @@ OPTIMIZERS = {"SGD": (torch.optim.SGD, {"lr": 0.1}), "Adagrad": (torch.optim.Ada
 
 
 def _vision():
-    """``(load_digits_data, lenet)`` from d2lite.vision, or ``(None, reason)``."""
+    """``(load_digits_data, lenet)`` from d2lite, or ``(None, reason)``."""
     try:
-        from d2lite.vision import lenet, load_digits_data
+        from d2lite.classifier import lenet
+        from d2lite.vision import load_digits_data
     except ImportError:
-        return None, ("d2lite.vision.load_digits_data / lenet (the exercises' network) are not "
+        return None, ("d2lite.vision.load_digits_data / d2lite.classifier.lenet (the exercises' network) are not "
                       "available on this branch: the LeNet figures are skipped")
     return (load_digits_data, lenet), ""
 
@@ -100,10 +99,8 @@ def _scratch_cases(config: Config) -> dict:
     data_iter, d = synthetic_linreg(num_examples=config.linreg_examples)
 
     def epoch(trainer, states):
-        with contextlib.redirect_stdout(io.StringIO()):
-            times, _ = train_scratch(trainer, states, {"lr": 0.1}, data_iter, d,
-                                     num_epochs=config.epochs, animate=False)
-        return times[-1] / config.epochs
+        history = train_scratch(trainer, states, {"lr": 0.1}, data_iter, d, num_epochs=config.epochs)
+        return history.seconds[-1] / config.epochs
 
     return {"train_scratch adagrad": lambda: epoch(adagrad, init_adagrad_states(d)),
             "train_scratch sgd": lambda: epoch(sgd, None),

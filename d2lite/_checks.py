@@ -2,6 +2,10 @@
 
 Every check raises ``TypeError`` or ``ValueError`` with a message that names the argument and
 says what is accepted, so a learner who passes ``lr=-1`` reads what went wrong, not a NaN later.
+
+>>> check_float("lr", -1)
+Traceback (most recent call last):
+ValueError: lr must be a finite number >= 0.0, got -1.0
 """
 from __future__ import annotations
 

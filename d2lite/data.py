@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from ._checks import check_float, check_int
 
-__all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE"]
+__all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", "lr_explorer_data"]
 
 AIRFOIL_SOURCE = ("the UCI Machine Learning Repository, data set 'Airfoil Self-Noise' (NASA, "
                   "Brooks, Pope and Marcolini 1989): the file airfoil_self_noise.dat")
@@ -103,3 +103,28 @@ def load_airfoil(path: str | os.PathLike, batch_size: int = 10, n: int = 1500,
     data = (data - data.mean(axis=0)) / std
     data = torch.tensor(data[:n], dtype=torch.float32)
     return make_loader(data[:, :-1], data[:, -1:], batch_size, seed), data.shape[1] - 1
+
+
+EXPLORER_EXAMPLES = 500  # a third of the notebook's data set, so that a redraw retrains fast
+EXPLORER_NOISE = 0.7
+
+
+def lr_explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
+                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``num_examples`` examples ``(X, y)`` of the synthetic set
+    ``synthetic_linreg(noise=noise, seed=seed)``.
+
+    The full set has its default 1,500 examples (the one notebook 04 trains on); the learning-rate
+    explorer retrains on this subset so that a redraw stays fast.
+
+    >>> X, y = lr_explorer_data()
+    >>> tuple(X.shape), tuple(y.shape)
+    ((500, 5), (500, 1))
+    """
+    num_examples = check_int("num_examples", num_examples, minimum=2)
+    data_iter, _ = synthetic_linreg(noise=noise, seed=seed)
+    X, y = data_iter.dataset.tensors
+    if num_examples > len(X):
+        raise ValueError(f"num_examples must be at most {len(X)}, got {num_examples}")
+    return X[:num_examples], y[:num_examples]
+

@@ -41,8 +41,8 @@ WEB = Path(__file__).with_name("web")
 #: The JavaScript sources, in the order the bundle needs them (each uses only earlier ones).
 SOURCES = ("quadratic.js", "plot.js", "explorer2d.js", "grid.js", "boot.js")
 KINDS = ("algorithm", "preconditioning", "rotation", "sparse", "lr")
-CAPTION = ("Still image of the default setting: the sliders need the page to run its script "
-           "(in Jupyter, a trusted notebook; or the course's HTML pages).")
+CAPTION = ("Still image of the default setting: the sliders appear where the page runs its "
+           "script (in Jupyter: run this cell, or trust the notebook).")
 
 
 @dataclass(frozen=True)

@@ -17,28 +17,26 @@ that the diagonal of the matrix becomes all ones,
 which is exact (:math:`\kappa(\tilde Q) = 1`) when :math:`Q` is diagonal and only partial otherwise.
 
 The module holds the linear algebra (:func:`eigendecomposition`, :func:`condition_number`,
-:func:`diagonal_preconditioner`), random test matrices (:func:`random_spd`), two small experiments
-(:func:`gd_steps_to_tolerance`, :func:`adagrad_on_quadratic`) and the chapter's slider explorer
-(:func:`draw_preconditioning`, :func:`preconditioning_explorer`).
+:func:`diagonal_preconditioner`), random test matrices (:func:`random_orthogonal`,
+:func:`random_spd`) and two small experiments (:func:`gd_steps_to_tolerance`, and
+:func:`adagrad_on_quadratic`, which runs the one NumPy Adagrad).  Gershgorin's discs, which bound
+the eigenvalues after preconditioning, are in :mod:`d2lite.gershgorin`; the chapter's slider
+explorer is :func:`d2lite.explorers.preconditioning_explorer`.
 """
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from ._checks import check_choice, check_float, check_int
-from .plotting import new_figure
-from .quadratic import Quadratic2D, quadratic_2d
-from .trace2d import gd_2d, show_trace_2d, train_2d
-from .widgets import Explorer, float_slider, log_slider
+from .optim import Adagrad
 
 __all__ = ["eigendecomposition", "condition_number", "diagonal_preconditioner",
            "random_orthogonal", "random_spd", "gd_steps_to_tolerance", "AdagradRun",
-           "adagrad_on_quadratic", "draw_preconditioning", "preconditioning_explorer"]
+           "adagrad_on_quadratic"]
 
 SPD_KINDS = ("axis_aligned", "rotated", "scaled")
 
@@ -201,7 +199,7 @@ def random_spd(d: int, rng: np.random.Generator | int, *, max_condition: float =
 
 
 # --------------------------------------------------------------------------- experiments
-def gd_steps_to_tolerance(Q: ArrayLike, *, rate: float | None = None,
+def gd_steps_to_tolerance(Q: ArrayLike, *, lr: float | None = None,
                           start: ArrayLike | None = None, tol: float = 1e-6,
                           max_steps: int = 100_000) -> int | None:
     r"""Gradient-descent steps on :math:`\tfrac12\mathbf{x}^\top Q\mathbf{x}` until ``tol`` is met.
@@ -210,7 +208,7 @@ def gd_steps_to_tolerance(Q: ArrayLike, *, rate: float | None = None,
     ones) and returns the first ``t`` with
     :math:`\|\mathbf{x}_t\| \le \mathrm{tol}\,\|\mathbf{x}_0\|`
     (the minimiser is the origin), or ``None`` when ``max_steps`` steps are not enough or the
-    iterates blow up.  The default rate :math:`\eta = 1/\Lambda_1` is safe for every ``Q``; then
+    iterates blow up.  The default learning rate ``lr`` :math:`\eta = 1/\Lambda_1` is safe for every ``Q``; then
     the error along eigenvector :math:`i` shrinks by :math:`1 - \Lambda_i/\Lambda_1` per step, so
     the flattest direction needs about :math:`\kappa \ln(1/\mathrm{tol})` steps.
     """
@@ -221,14 +219,14 @@ def gd_steps_to_tolerance(Q: ArrayLike, *, rate: float | None = None,
         raise ValueError(f"Q must be positive definite (all eigenvalues > 0); its smallest "
                          f"eigenvalue is {eigenvalues[0]:.3g}")
     largest = float(eigenvalues[-1])
-    rate = 1.0 / largest if rate is None else check_float("rate", rate, strict=True)
+    lr = 1.0 / largest if lr is None else check_float("lr", lr, strict=True)
     x = np.ones(d) if start is None else _as_vector("start", start, d)
     tol = check_float("tol", tol, strict=True)
     max_steps = check_int("max_steps", max_steps, minimum=0)
     start_norm = float(np.linalg.norm(x))
     if start_norm == 0:
         return 0
-    step_matrix = np.eye(d) - rate * Q
+    step_matrix = np.eye(d) - lr * Q
     threshold = tol * start_norm
     for t in range(max_steps + 1):
         norm = float(np.linalg.norm(x))
@@ -251,7 +249,7 @@ class AdagradRun(NamedTuple):
     accumulators: np.ndarray
 
 
-def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, eta: float = 0.4, steps: int = 20,
+def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, lr: float = 0.4, steps: int = 20,
                          eps: float = 1e-6) -> AdagradRun:
     r"""Run Adagrad on :math:`f(\mathbf{x}) = \tfrac12\mathbf{x}^\top Q\mathbf{x}` in any dimension.
 
@@ -260,121 +258,25 @@ def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, eta: float = 0.4, st
         \mathbf{s}_t = \mathbf{s}_{t-1} + \mathbf{g}_t^2,\quad
         \mathbf{x}_t = \mathbf{x}_{t-1} - \frac{\eta}{\sqrt{\mathbf{s}_t + \epsilon}}\,\mathbf{g}_t
 
-    For a diagonal ``Q`` the gradient is :math:`g_i = Q_{ii} x_i`, so
-    :math:`\sqrt{s_{t,i}} = Q_{ii}\sqrt{\sum_{\tau<t} x_{\tau,i}^2}`: the accumulator carries the
-    curvature of coordinate ``i`` times a distance, which is why it can stand in for
-    :math:`\operatorname{diag}(Q)`.
+    It is the one NumPy :class:`d2lite.Adagrad` with the book's settings (:math:`\epsilon`
+    inside the root, accumulators from 0).  For a diagonal ``Q`` the gradient is
+    :math:`g_i = Q_{ii} x_i`, so :math:`\sqrt{s_{t,i}} = Q_{ii}\sqrt{\sum_{\tau<t} x_{\tau,i}^2}`:
+    the accumulator carries the curvature of coordinate ``i`` times a distance, which is why it
+    can stand in for :math:`\operatorname{diag}(Q)`.
+
+    >>> run = adagrad_on_quadratic([[0.2, 0.0], [0.0, 4.0]], [-5.0, -2.0], steps=1)
+    >>> run.points[1].round(4), run.accumulators[1].round(4)
+    (array([-4.6, -1.6]), array([ 1., 64.]))
     """
     Q = _as_matrix("Q", Q)
     x = _as_vector("start", start, Q.shape[0]).copy()
-    eta = check_float("eta", eta, strict=True)
+    lr = check_float("lr", lr, strict=True)
     steps = check_int("steps", steps, minimum=0)
-    eps = check_float("eps", eps)
-    s = np.zeros_like(x)
-    points, accumulators = [x.copy()], [s.copy()]
+    optimizer = Adagrad(lr=lr, eps=check_float("eps", eps), eps_inside=True)
+    state = optimizer.init(x)
+    points, accumulators = [x], [state.sum_of_squares]
     for _ in range(steps):
-        g = Q @ x
-        s = s + g * g
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # a coordinate whose gradient has been exactly 0 so far (s = 0, eps = 0) stays put
-            step = np.where(s + eps > 0, eta * g / np.sqrt(s + eps), 0.0)
-        x = x - step
-        points.append(x.copy())
-        accumulators.append(s.copy())
+        x, state = optimizer.update(Q @ x, state, x)
+        points.append(x)
+        accumulators.append(state.sum_of_squares)
     return AdagradRun(np.array(points), np.array(accumulators))
-
-
-# --------------------------------------------------------------------------- the explorer
-def _progress(f: Quadratic2D, points: Sequence[tuple[float, float]]) -> str:
-    """How far down the path got: f(last point) as a fraction of f(start), or 'diverged'."""
-    value = float(f(*points[-1])) / float(f(*points[0]))
-    if not math.isfinite(value) or value > 1e8:
-        return "diverged"
-    return f"f(end) = {value:.1e} f(start)"
-
-
-def draw_preconditioning(condition: float = 20.0, angle: float = 0.0, scaled_rate: float = 1.0,
-                         *, steps: int = 30, largest_eigenvalue: float = 4.0,
-                         start: tuple[float, float] = (-5.0, -2.0),
-                         figsize: tuple[float, float] = (8.0, 3.8)) -> Figure:
-    r"""Gradient descent on a 2-D quadratic before and after diagonal preconditioning.
-
-    The quadratic has eigenvalues ``largest_eigenvalue`` and ``largest_eigenvalue / condition``
-    along axes rotated by ``angle`` degrees (:func:`d2lite.quadratic_2d`); the defaults give the
-    chapter's :math:`0.1x_1^2 + 2x_2^2`.  Each problem gets the rate
-    :math:`\eta = \texttt{scaled\_rate} / \Lambda_1` for its own largest eigenvalue, so
-    ``scaled_rate`` below 2 is stable and 2 or more diverges (the title says so).
-
-    Left: both paths in the original coordinates: plain gradient descent, and gradient descent
-    on the preconditioned problem mapped back (which is gradient descent with the per-coordinate
-    rate :math:`\eta / Q_{ii}`).  Right: the preconditioned problem
-    :math:`\tfrac12 \mathbf{y}^\top\tilde Q\mathbf{y}` in its own coordinates
-    :math:`y_i = \sqrt{Q_{ii}}\,x_i`, whose contours are circles exactly when ``angle`` is a
-    multiple of 90 degrees.  The minimiser (the origin) is marked in both.
-    """
-    condition = check_float("condition", condition, minimum=1.0)
-    angle = check_float("angle", angle, minimum=-math.inf)
-    scaled_rate = check_float("scaled_rate", scaled_rate, strict=True)
-    largest_eigenvalue = check_float("largest_eigenvalue", largest_eigenvalue, strict=True)
-    steps = check_int("steps", steps)
-
-    f = quadratic_2d((largest_eigenvalue / condition, largest_eigenvalue), angle)
-    root = np.sqrt(np.diag(f.Q))
-    f_tilde = Quadratic2D(diagonal_preconditioner(f.Q))
-    kappa, kappa_tilde = condition_number(f.Q), condition_number(f_tilde.Q)
-
-    plain = train_2d(gd_2d(scaled_rate / f.eigenvalues[0]), steps, f.grad, start, verbose=False)
-    y_start = (float(root[0] * start[0]), float(root[1] * start[1]))
-    rescaled = train_2d(gd_2d(scaled_rate / f_tilde.eigenvalues[0]), steps, f_tilde.grad,
-                        y_start, verbose=False)
-    mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
-
-    fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(
-        left=0.07, right=0.98, bottom=0.2, top=0.8, wspace=0.25))
-    minimum = [(0.0, 0.0)]
-    show_trace_2d(f, {"gradient descent": plain, "preconditioned GD": mapped_back,
-                      "minimum": minimum}, ax=left, grid_points=60)
-    left.set_title(f"original: κ = {kappa:.3g}, axes turned {angle:g}°\n"
-                   f"GD: {_progress(f, plain)}", fontsize="medium")
-    show_trace_2d(f_tilde, {"preconditioned GD": rescaled, "minimum": minimum}, ax=right,
-                  grid_points=60)
-    # plain-text labels: mathtext would be parsed again on every redraw
-    left.set(xlabel="x₁", ylabel="x₂")
-    right.set(xlabel="y₁ = √Q₁₁ · x₁", ylabel="y₂ = √Q₂₂ · x₂")
-    right.set_title(f"preconditioned: κ = {kappa_tilde:.3g}\n"
-                    f"{_progress(f_tilde, rescaled)}", fontsize="medium")
-    for ax in (left, right):
-        ax.set_aspect("equal", adjustable="box")
-        for line in ax.get_lines():  # keep the colours of the paths equal in both panels
-            if line.get_label() == "preconditioned GD":
-                line.set_color("C2")
-            elif line.get_label() == "minimum":
-                line.set(color="black", marker="*", markersize=9)
-    stable = scaled_rate < 2
-    verdict = ("stable, as η·λ_max < 2" if stable
-               else "η·λ_max ≥ 2: the steep direction diverges")
-    fig.suptitle(f"{steps} steps of size η = {scaled_rate:g} / λ_max ({verdict})",
-                 fontsize="medium", color="black" if stable else "crimson")
-    for ax in (left, right):
-        ax.get_legend().remove()
-    fig.legend(*left.get_legend_handles_labels(), loc="lower center", ncols=3, fontsize="small",
-               frameon=False)
-    return fig
-
-
-def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
-                             scaled_rate: float = 1.0, *, steps: int = 30) -> Explorer:
-    """Sliders for :func:`draw_preconditioning`: condition number (log scale, 1 to 1000),
-    rotation angle (0 to 90 degrees) and step size as a multiple of ``1 / λ_max`` (0.1 to 2.1;
-    beyond 2 gradient descent diverges, and the figure says so)."""
-    steps = check_int("steps", steps)
-
-    def draw(condition: float, angle: float, scaled_rate: float) -> Figure:
-        return draw_preconditioning(condition, angle, scaled_rate, steps=steps)
-
-    return Explorer(draw, {
-        "condition": log_slider("condition κ", condition, 1.0, 1000.0, steps_per_decade=10),
-        "angle": float_slider("angle (degrees)", angle, 0.0, 90.0, 5.0, readout_format=".0f"),
-        "scaled_rate": float_slider("η × λ_max", scaled_rate, 0.1, 2.1, 0.1,
-                                    readout_format=".1f"),
-    })

@@ -8,6 +8,15 @@ parameter, the same shape as the parameter, and the learner can print it.  Each 
     \mathbf{w}_t = \mathbf{w}_{t-1} - \frac{\eta}{\sqrt{\mathbf{s}_t + \epsilon}} \odot \mathbf{g}_t
 
 with :math:`\epsilon` *inside* the square root (PyTorch puts it outside: see the concise notebook).
+In float64 it takes exactly the steps of the one NumPy Adagrad with the book's settings,
+``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it).
+
+>>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> states = [torch.zeros(2)]
+>>> (torch.tensor([3.0, -4.0]) * w).sum().backward()
+>>> adagrad([w], states, {"lr": 0.1})
+>>> states[0].tolist(), [round(v, 4) for v in w.tolist()]
+([9.0, 16.0], [0.9, 2.1])
 """
 from __future__ import annotations
 

@@ -4,6 +4,10 @@ A *trainer* is a function ``trainer(x1, x2, s1, s2) -> (x1, x2, s1, s2)``: it ta
 and the optimiser's state (for Adagrad the two accumulated squared gradients; ignored by plain
 gradient descent) and returns the new ones.  :func:`train_2d` runs it from the chapter's start
 point and :func:`show_trace_2d` draws the path over the contour lines of the objective.
+
+This is the book's teaching code, kept small on purpose; :func:`adagrad_2d` takes exactly the
+steps of the one NumPy Adagrad, ``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it
+point by point), which every other experiment of the collection runs.
 """
 from __future__ import annotations
 
@@ -36,35 +40,35 @@ def f_2d_grad(x1: ArrayOrFloat, x2: ArrayOrFloat) -> tuple[ArrayOrFloat, ArrayOr
     return 0.2 * x1, 4 * x2
 
 
-def adagrad_2d(eta: float, eps: float = 1e-6) -> Trainer:
-    r"""An Adagrad trainer for :func:`train_2d` with learning rate ``eta``.
+def adagrad_2d(lr: float, eps: float = 1e-6) -> Trainer:
+    r"""An Adagrad trainer for :func:`train_2d` with learning rate ``lr`` (:math:`\eta`).
 
     .. math::
         s_i \leftarrow s_i + g_i^2,\qquad x_i \leftarrow x_i - \frac{\eta}{\sqrt{s_i + \epsilon}}\, g_i
 
     The returned function takes an optional fifth argument ``f_grad`` (default :func:`f_2d_grad`).
     """
-    eta = check_float("eta", eta)
+    lr = check_float("lr", lr)
     eps = check_float("eps", eps)
 
     def adagrad_step(x1, x2, s1, s2, f_grad: GradFn = f_2d_grad):
         g1, g2 = f_grad(x1, x2)
         s1 += g1 * g1
         s2 += g2 * g2
-        x1 -= eta / math.sqrt(s1 + eps) * g1
-        x2 -= eta / math.sqrt(s2 + eps) * g2
+        x1 -= lr / math.sqrt(s1 + eps) * g1
+        x2 -= lr / math.sqrt(s2 + eps) * g2
         return x1, x2, s1, s2
 
     return adagrad_step
 
 
-def gd_2d(eta: float) -> Trainer:
+def gd_2d(lr: float) -> Trainer:
     r"""A plain gradient-descent trainer: :math:`x_i \leftarrow x_i - \eta g_i` (state unused)."""
-    eta = check_float("eta", eta)
+    lr = check_float("lr", lr)
 
     def gd_step(x1, x2, s1, s2, f_grad: GradFn = f_2d_grad):
         g1, g2 = f_grad(x1, x2)
-        return x1 - eta * g1, x2 - eta * g2, s1, s2
+        return x1 - lr * g1, x2 - lr * g2, s1, s2
 
     return gd_step
 

@@ -2,23 +2,32 @@ r"""Training loops for the linear-regression experiments of the chapter.
 
 Both loops train :math:`\hat y = X\mathbf{w} + b` with the half squared error
 :math:`\ell = \tfrac12 (\hat y - y)^2`, evaluate that loss over the whole data set every 200
-examples, print ``loss: {final:.3f}, {sec:.3f} sec/epoch`` and return ``(times, losses)``.
-The seconds count training only: evaluation and plotting happen with the clock stopped.
+examples and return a :class:`TrainingHistory` (losses, seconds, examples seen).  They print
+``loss: {final:.3f}`` only with ``verbose=True`` (the seconds stay in the history, so that a
+stored notebook output holds no wall-clock figure; ``history.summary()`` gives the book's line
+with them) and draw the live curve only with ``animate=True``.  The seconds count training only: evaluation and plotting happen with
+the clock stopped.  :func:`least_squares_floor` is the loss no linear model can beat, and
+:func:`plot_loss_curves` draws recorded losses against it.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import check_callable, check_int
-from .plotting import Animator
+from matplotlib.axes import Axes
+
+from ._checks import check_callable, check_float, check_int
+from .plotting import Animator, new_figure, note_nonfinite, plain_log_axes
 from .timer import Timer
 
-__all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "train_scratch",
-           "train_concise"]
+__all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "TrainingHistory",
+           "train_scratch", "train_concise", "least_squares_floor", "initial_linreg_loss",
+           "plot_loss_curves"]
 
 EVAL_EVERY = 200  # examples between two evaluations of the loss over the whole data set
 
@@ -60,6 +69,25 @@ def evaluate_loss(net: Callable[[torch.Tensor], torch.Tensor], data_iter: DataLo
     return total / count
 
 
+@dataclass(frozen=True)
+class TrainingHistory:
+    """What a training run returns: one entry per evaluation (every 200 examples).
+
+    ``losses`` are the half squared errors over the whole data set, ``seconds`` the cumulative
+    training time (evaluation excluded) and ``examples`` the number of examples seen when each
+    loss was taken; ``seconds_per_epoch`` is the whole run's training time per epoch.
+    """
+
+    losses: list[float]
+    seconds: list[float]
+    examples: list[int]
+    seconds_per_epoch: float
+
+    def summary(self) -> str:
+        """The line the book prints: ``loss: {final:.3f}, {sec:.3f} sec/epoch``."""
+        return f"loss: {self.losses[-1]:.3f}, {self.seconds_per_epoch:.3f} sec/epoch"
+
+
 def _check_loader(data_iter) -> DataLoader:
     if not isinstance(data_iter, DataLoader):
         raise TypeError(f"data_iter must be a torch DataLoader (from synthetic_linreg or "
@@ -67,12 +95,12 @@ def _check_loader(data_iter) -> DataLoader:
     return data_iter
 
 
-def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: DataLoader, num_epochs: int,
-         animate: bool) -> tuple[list[float], list[float]]:
+def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: DataLoader,
+         num_epochs: int, animate: bool, verbose: bool) -> TrainingHistory:
     """The loop both trainers share: step on each minibatch, evaluate every 200 examples."""
     animator = Animator(xlabel="epoch", ylabel="loss", xlim=(0, num_epochs), ylim=(0.0, None),
                         live=None if animate else False)
-    n, timer, times = 0, Timer(), []
+    n, timer, times, losses, seen = 0, Timer(), [], [], []
     batches_per_epoch = len(data_iter)
     for _ in range(num_epochs):
         for X, y in data_iter:
@@ -80,25 +108,30 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
             n += X.shape[0]
             if n % EVAL_EVERY == 0:
                 times.append(timer.sum() + timer.stop())
-                animator.add(n / X.shape[0] / batches_per_epoch, evaluate_loss(net, data_iter))
+                losses.append(evaluate_loss(net, data_iter))
+                seen.append(n)
+                if animate:
+                    animator.add(n / X.shape[0] / batches_per_epoch, losses[-1])
                 timer.start()
     timer.stop()  # training after the last evaluation still counts towards sec/epoch
-    losses = animator.Y[0] if animator.Y else []
     if not losses:  # fewer than 200 examples in all: evaluate once at the end
-        times, losses = [timer.sum()], [evaluate_loss(net, data_iter)]
-    print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
-    return times, losses
+        times, losses, seen = [timer.sum()], [evaluate_loss(net, data_iter)], [n]
+    history = TrainingHistory(losses, times, seen, timer.sum() / num_epochs)
+    if verbose:
+        print(f"loss: {history.losses[-1]:.3f}")
+    return history
 
 
 def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str, float],
                   data_iter: DataLoader, feature_dim: int, num_epochs: int = 2,
-                  animate: bool = True, seed: int = 0) -> tuple[list[float], list[float]]:
+                  animate: bool = False, seed: int = 0, verbose: bool = False) -> TrainingHistory:
     """Train the linear model with a from-scratch optimiser such as :func:`d2lite.adagrad`.
 
     Each minibatch: the mean half squared error, ``backward()``, then
     ``trainer_fn([w, b], states, hyperparams)``, which updates in place and zeroes the gradients.
     The weight starts from N(0, 0.01^2) drawn with ``seed``, the bias from 0.  Returns the
-    cumulative training seconds at each evaluation and the evaluated losses.
+    :class:`TrainingHistory`; ``animate`` draws the live loss curve, ``verbose`` prints the
+    summary line.
     """
     check_callable("trainer_fn", trainer_fn)
     if not isinstance(hyperparams, Mapping):
@@ -119,12 +152,12 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
         squared_loss(net(X), y).mean().backward()
         trainer_fn([w, b], states, hyperparams)
 
-    return _fit(net, step, data_iter, num_epochs, animate)
+    return _fit(net, step, data_iter, num_epochs, animate, verbose)
 
 
 def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data_iter: DataLoader,
-                  num_epochs: int = 4, animate: bool = True,
-                  seed: int = 0) -> tuple[list[float], list[float]]:
+                  num_epochs: int = 4, animate: bool = False,
+                  seed: int = 0, verbose: bool = False) -> TrainingHistory:
     """Train ``nn.Linear(d, 1)`` with a framework optimiser, e.g. ``torch.optim.Adagrad``.
 
     The optimiser is built as ``optimizer_fn(net.parameters(), **hyperparams)`` and minimises
@@ -156,4 +189,78 @@ def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data
         mse(net(X), y.reshape(-1, 1)).backward()
         optimizer.step()
 
-    return _fit(net, step, data_iter, num_epochs, animate)
+    return _fit(net, step, data_iter, num_epochs, animate, verbose)
+
+
+def least_squares_floor(X: torch.Tensor | np.ndarray, y: torch.Tensor | np.ndarray) -> float:
+    r"""The smallest mean half squared error any linear model :math:`X\mathbf{w} + b` reaches.
+
+    Solved exactly by least squares (with a column of ones for the bias).  No optimiser on the
+    training loss can go below it; with Gaussian label noise of standard deviation
+    :math:`\sigma` it is close to :math:`\sigma^2/2`.
+
+    >>> X = np.array([[0.0], [1.0], [2.0]])
+    >>> least_squares_floor(X, 3 * X[:, 0] + 1) < 1e-20    # an exact line: nothing left over
+    True
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(f"X must be a matrix with one row per label: X has shape {X.shape}, "
+                         f"y has {len(y)} entries")
+    design = np.column_stack([X, np.ones(len(X))])
+    solution, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(np.mean((design @ solution - y) ** 2) / 2)
+
+
+def initial_linreg_loss(X: torch.Tensor, y: torch.Tensor, seed: int = 0) -> float:
+    """The loss (half MSE) of the model :func:`d2lite.train_scratch` starts from with ``seed``.
+
+    That is, weights from :func:`d2lite.init_linreg_params` with ``seed`` and bias 0: the point
+    at epoch 0 of every loss curve trained from that seed.
+    """
+    w, b = init_linreg_params(X.shape[1], seed)
+    with torch.no_grad():
+        return float(squared_loss(linreg(X, w, b), y).mean())
+
+
+def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
+                     ax: Axes | None = None, floor: float | None = None,
+                     initial_loss: float | None = None, yscale: str = "linear") -> Axes:
+    """Draw loss curves recorded by :func:`d2lite.train_scratch` against the epoch; return the Axes.
+
+    ``curves`` maps a label to the losses evaluated every 200 examples of a data set of
+    ``num_examples`` examples (so the k-th loss sits at epoch ``200 k / num_examples``).
+    ``floor``, when given, is drawn as a dotted line (e.g. :func:`least_squares_floor`);
+    ``initial_loss``, the loss before training (the same for every curve trained from the same
+    seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there
+    and the plot says so.
+    """
+    num_examples = check_int("num_examples", num_examples)
+    if not curves:
+        raise ValueError("curves must hold at least one {label: losses} entry")
+    if ax is None:
+        _, ax = new_figure()
+    broken = []
+    for i, (label, losses) in enumerate(curves.items()):
+        losses = np.asarray(losses, dtype=float)
+        epochs = EVAL_EVERY * np.arange(1, len(losses) + 1) / num_examples
+        if initial_loss is not None:
+            losses = np.concatenate([[initial_loss], losses])
+            epochs = np.concatenate([[0.0], epochs])
+        finite = np.isfinite(losses)
+        last = len(losses) if finite.all() else int(np.argmin(finite))
+        ax.plot(epochs[:last], losses[:last], "-o", markersize=3, color=f"C{i}", label=label)
+        if last < len(losses):
+            broken.append(f"{label}: the loss became inf or NaN at epoch {epochs[last]:.2g}")
+    if floor is not None:
+        ax.axhline(check_float("floor", floor), color="k", linestyle=":", linewidth=1,
+                   label=f"best linear fit ({floor:.3f})")
+    ax.set(xlabel="epoch", ylabel="loss (half MSE)", yscale=yscale)
+    if yscale == "log":
+        plain_log_axes(ax, "y")
+    ax.grid(True, alpha=0.25)
+    ax.legend(fontsize="small")
+    if broken:
+        note_nonfinite(ax, "\n".join(broken) + "\n(the learning rate is too large)")
+    return ax

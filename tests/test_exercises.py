@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from d2lite import exercises as ex
+from d2lite import explorers, gershgorin, quadratic, torch_variants, variants
 from d2lite.quadratic import quadratic_2d, rotation_matrix
 from d2lite.trace2d import adagrad_2d, train_2d
-from d2lite.vision import lenet
+from d2lite.classifier import lenet
 from d2lite.widgets import nonfinite_lines
 
 
@@ -99,7 +100,7 @@ def _adagrad_distance(angle, eta=0.4, steps=20):
 
 
 def test_rotated_problem_turns_objective_and_start():
-    q, start = ex.rotated_problem(30)
+    q, start = quadratic.rotated_problem(30)
     R = rotation_matrix(30)
     np.testing.assert_allclose(start, R @ np.array([-5.0, -2.0]))
     np.testing.assert_allclose(q.Q, R @ np.diag([0.2, 4.0]) @ R.T, atol=1e-12)
@@ -123,20 +124,20 @@ def test_check_rotated_distances():
 
 def test_rotation_sweep_matches_hand_rotation_and_gd_ignores_the_angle():
     angles = [0, 15, 45, 80, 90]
-    sweep = ex.rotation_sweep(angles)
+    sweep = quadratic.rotation_sweep(angles)
     np.testing.assert_allclose(sweep["adagrad"], [_adagrad_distance(a) for a in angles], rtol=1e-10)
     assert np.ptp(sweep["gd"]) < 1e-9 * sweep["gd"][0]
     assert np.ptp(sweep["adagrad"]) > 1.0
     # 90 degrees only swaps the axes: Adagrad is back where it was at 0
     assert sweep["adagrad"][-1] == pytest.approx(sweep["adagrad"][0], rel=1e-9)
     with pytest.raises(ValueError, match="angles"):
-        ex.rotation_sweep([])
-    with pytest.raises(ValueError, match="eta"):
-        ex.rotation_sweep([0], eta=0)
+        quadratic.rotation_sweep([])
+    with pytest.raises(ValueError, match="lr"):
+        quadratic.rotation_sweep([0], lr=0)
 
 
 def test_rotation_explorer_draws_at_both_ends_of_the_slider():
-    explorer = ex.rotation_explorer()
+    explorer = explorers.rotation_explorer()
     settings_ = explorer.extreme_settings()
     assert [s["angle"] for s in settings_] == [0.0, 90.0]
     for setting in settings_:
@@ -151,10 +152,10 @@ def test_rotation_explorer_draws_at_both_ends_of_the_slider():
 
 def test_gershgorin_discs_definition():
     M = np.array([[4.0, -1.0, 0.5], [2.0, -3.0, 1.0], [0.0, -2.5, 1.0]])
-    centres, radii = ex.gershgorin_discs(M)
+    centres, radii = gershgorin.gershgorin_discs(M)
     np.testing.assert_array_equal(centres, [4.0, -3.0, 1.0])
     np.testing.assert_allclose(radii, [1.5, 3.0, 2.5])
-    centres, radii = ex.gershgorin_discs([[7]])
+    centres, radii = gershgorin.gershgorin_discs([[7]])
     assert centres.tolist() == [7.0] and radii.tolist() == [0.0]
 
 
@@ -165,7 +166,7 @@ def test_gershgorin_discs_definition():
     (np.array([["a", "b"], ["c", "d"]]), TypeError)])
 def test_gershgorin_discs_bad_input(bad, error):
     with pytest.raises(error, match="M must"):
-        ex.gershgorin_discs(bad)
+        gershgorin.gershgorin_discs(bad)
 
 
 @settings(max_examples=150, deadline=None)
@@ -174,18 +175,18 @@ def test_gershgorin_discs_bad_input(bad, error):
     lambda column: arrays(np.float64, (column.shape[0], column.shape[0]),
                           elements=st.floats(-1e3, 1e3, allow_nan=False))))
 def test_every_eigenvalue_lies_in_the_union_of_discs(M):
-    centres, radii = ex.gershgorin_discs(M)
+    centres, radii = gershgorin.gershgorin_discs(M)
     eigenvalues = np.linalg.eigvals(M)  # numpy.linalg is the oracle
-    assert ex.in_discs(eigenvalues, centres, radii, tol=1e-7).all()
+    assert gershgorin.in_discs(eigenvalues, centres, radii, tol=1e-7).all()
 
 
 def test_in_discs_rejects_points_outside():
     centres, radii = np.array([0.0, 10.0]), np.array([1.0, 2.0])
-    assert ex.in_discs([0.5j, 11.0, 5.0, 13.0], centres, radii).tolist() == [True, True, False, False]
+    assert gershgorin.in_discs([0.5j, 11.0, 5.0, 13.0], centres, radii).tolist() == [True, True, False, False]
 
 
 def test_check_gershgorin_function():
-    assert _is_right(ex.check_gershgorin_function(ex.gershgorin_discs))
+    assert _is_right(ex.check_gershgorin_function(gershgorin.gershgorin_discs))
     assert _is_right(ex.check_gershgorin_function(
         lambda M: (np.diag(M), np.abs(M).sum(axis=1) - np.abs(np.diag(M)))))
     assert _is_wrong(ex.check_gershgorin_function(lambda M: (np.diag(M), np.abs(M).sum(axis=1))),
@@ -199,9 +200,9 @@ def test_check_gershgorin_function():
     assert _is_wrong(ex.check_gershgorin_function(lambda M: np.diag(M)), "pair")
 
 
-def test_draw_gershgorin_draws_discs_and_eigenvalues():
+def test_plot_gershgorin_draws_discs_and_eigenvalues():
     M = np.array([[2.0, -3.0], [1.0, 0.5]])  # complex eigenvalues
-    ax = ex.draw_gershgorin(M, title="t")
+    ax = gershgorin.plot_gershgorin(M, title="t")
     assert len(ax.patches) == 2
     marker = [line for line in ax.get_lines() if line.get_label() == "eigenvalues"][0]
     eigenvalues = np.linalg.eigvals(M)
@@ -225,7 +226,7 @@ def test_preconditioned_interval_holds_the_eigenvalues_and_bounds_kappa():
     rng = np.random.default_rng(3)
     for _ in range(50):
         M = _random_pd(int(rng.integers(2, 8)), rng, coupling=rng.uniform(0.05, 0.9))
-        low, high = ex.preconditioned_interval(M)
+        low, high = gershgorin.preconditioned_interval(M)
         d = np.sqrt(np.diag(M))
         eigenvalues = np.linalg.eigvalsh(M / np.outer(d, d))
         assert low - 1e-12 <= eigenvalues.min() and eigenvalues.max() <= high + 1e-12
@@ -233,16 +234,16 @@ def test_preconditioned_interval_holds_the_eigenvalues_and_bounds_kappa():
         if low > 0:
             assert eigenvalues.max() / eigenvalues.min() <= high / low + 1e-9
     with pytest.raises(ValueError, match="positive diagonal"):
-        ex.preconditioned_interval(np.array([[1.0, 0.0], [0.0, -1.0]]))
+        gershgorin.preconditioned_interval(np.array([[1.0, 0.0], [0.0, -1.0]]))
 
 
 def test_check_preconditioned_interval():
-    assert _is_right(ex.check_preconditioned_interval(ex.preconditioned_interval))
+    assert _is_right(ex.check_preconditioned_interval(gershgorin.preconditioned_interval))
     assert _is_right(ex.check_preconditioned_interval(
-        lambda M: (max(0.0, ex.preconditioned_interval(M)[0]), ex.preconditioned_interval(M)[1])))
+        lambda M: (max(0.0, gershgorin.preconditioned_interval(M)[0]), gershgorin.preconditioned_interval(M)[1])))
 
     def unpreconditioned(M):
-        centres, radii = ex.gershgorin_discs(M)
+        centres, radii = gershgorin.gershgorin_discs(M)
         return (centres - radii).min(), (centres + radii).max()
     assert _is_wrong(ex.check_preconditioned_interval(unpreconditioned), "precondition first")
 
@@ -284,8 +285,8 @@ def test_check_leaky_accumulator():
     assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: s[:2]), "shape")
 
 
-def test_adagrad_rule_reproduces_the_chapter_reference_run():
-    points, rates = ex.run_rule_2d(ex.adagrad_rule(0.4), quadratic_2d().grad, steps=20)
+def test_book_adagrad_reproduces_the_chapter_reference_run():
+    points, rates = variants.run_2d(variants.book_adagrad(0.4), quadratic_2d().grad, steps=20)
     expected = train_2d(adagrad_2d(0.4), verbose=False)
     np.testing.assert_allclose(points, expected, rtol=1e-12)
     np.testing.assert_allclose(points[-1], [-2.382563, -0.158591], atol=1e-6)  # CURRICULUM.md
@@ -306,48 +307,48 @@ def torch_end_point(make, q, steps):
 def test_rules_agree_with_torch_optimizers():
     # torch's RMSprop and Adam as oracles, on the same 2-D gradient sequence
     q = quadratic_2d()
-    for rule, make in [(ex.rmsprop_rule(0.05, gamma=0.9, eps=1e-8),
+    for rule, make in [(variants.rmsprop(0.05, gamma=0.9, eps=1e-8),
                         lambda p: torch.optim.RMSprop([p], lr=0.05, alpha=0.9, eps=1e-8)),
-                       (ex.adam_rule(0.05), lambda p: torch.optim.Adam([p], lr=0.05))]:
-        points, _ = ex.run_rule_2d(rule, q.grad, steps=15)
+                       (variants.Adam(0.05), lambda p: torch.optim.Adam([p], lr=0.05))]:
+        points, _ = variants.run_2d(rule, q.grad, steps=15)
         # RMSprop in torch puts eps outside the square root, ours inside: tiny difference
         np.testing.assert_allclose(points[-1], torch_end_point(make, q, 15), rtol=1e-4)
 
 
 def test_noisy_gradients_make_adagrad_decay_but_not_rmsprop():
     q = quadratic_2d()
-    _, adagrad_rates = ex.run_rule_2d(ex.adagrad_rule(0.4), q.grad, steps=400, noise=1.0)
-    _, rmsprop_rates = ex.run_rule_2d(ex.rmsprop_rule(0.4), q.grad, steps=400, noise=1.0)
+    _, adagrad_rates = variants.run_2d(variants.book_adagrad(0.4), q.grad, steps=400, noise=1.0)
+    _, rmsprop_rates = variants.run_2d(variants.rmsprop(0.4), q.grad, steps=400, noise=1.0)
     assert adagrad_rates[-1, 0] < adagrad_rates[99, 0] * 0.6  # about sqrt(100/400) = 0.5
     assert rmsprop_rates[-100:, 0].mean() > 5 * adagrad_rates[-1, 0]
 
 
 def test_power_and_norm_rules():
     q = quadratic_2d()
-    _, rates_half = ex.run_rule_2d(ex.power_rule(0.4, power=0.5, eps=1e-6), q.grad, steps=10)
-    _, rates_adagrad = ex.run_rule_2d(ex.adagrad_rule(0.4), q.grad, steps=10)
+    _, rates_half = variants.run_2d(variants.adagrad_power(0.4, power=0.5, eps=1e-6), q.grad, steps=10)
+    _, rates_adagrad = variants.run_2d(variants.book_adagrad(0.4), q.grad, steps=10)
     np.testing.assert_allclose(rates_half, rates_adagrad)
-    _, rates = ex.run_rule_2d(ex.adagrad_norm_rule(0.4), q.grad, steps=10)
+    _, rates = variants.run_2d(variants.adagrad_norm(0.4), q.grad, steps=10)
     np.testing.assert_allclose(rates[:, 0], rates[:, 1])
     # AdaGrad-Norm is invariant under rotations: distances agree at 0 and 45 degrees
     distances = []
     for angle in (0, 45):
-        qr, start = ex.rotated_problem(angle)
-        points, _ = ex.run_rule_2d(ex.adagrad_norm_rule(0.4), qr.grad, steps=20, start=start)
+        qr, start = quadratic.rotated_problem(angle)
+        points, _ = variants.run_2d(variants.adagrad_norm(0.4), qr.grad, steps=20, start=start)
         distances.append(np.linalg.norm(points[-1]))
     assert distances[0] == pytest.approx(distances[1], rel=1e-9)
-    with pytest.raises(TypeError, match="rule"):
-        ex.run_rule_2d("adagrad", q.grad)
-    with pytest.raises(ValueError, match="eta"):
-        ex.adagrad_rule(-1)
+    with pytest.raises(TypeError, match="optimizer"):
+        variants.run_2d("adagrad", q.grad)
+    with pytest.raises(ValueError, match="lr"):
+        variants.book_adagrad(-1)
 
 
 def test_torch_power_and_norm_optimizers_match_the_numpy_rules():
     q = quadratic_2d()
-    for rule, make in [(ex.power_rule(0.3, power=0.25, eps=1e-10),
-                        lambda p: ex.AdagradPower([p], lr=0.3, power=0.25, eps=1e-10)),
-                       (ex.adagrad_norm_rule(0.3, b0=1e-3), lambda p: ex.AdagradNorm([p], lr=0.3, b0=1e-3))]:
-        points, _ = ex.run_rule_2d(rule, q.grad, steps=12)
+    for rule, make in [(variants.adagrad_power(0.3, power=0.25, eps=1e-10),
+                        lambda p: torch_variants.AdagradPower([p], lr=0.3, power=0.25, eps=1e-10)),
+                       (variants.adagrad_norm(0.3, b0=1e-3), lambda p: torch_variants.AdagradNorm([p], lr=0.3, b0=1e-3))]:
+        points, _ = variants.run_2d(rule, q.grad, steps=12)
         np.testing.assert_allclose(points[-1], torch_end_point(make, q, 12), rtol=1e-9)
 
 
@@ -355,7 +356,7 @@ def test_median_effective_rate_matches_the_actual_step():
     # after one more step, the change of each weight is rate * gradient: measure it directly
     torch.manual_seed(0)
     for make in [lambda ps: torch.optim.Adagrad(ps, lr=0.1), lambda ps: torch.optim.RMSprop(ps, lr=0.01),
-                 lambda ps: ex.AdagradPower(ps, lr=0.1), lambda ps: ex.AdagradNorm(ps, lr=0.5),
+                 lambda ps: torch_variants.AdagradPower(ps, lr=0.1), lambda ps: torch_variants.AdagradNorm(ps, lr=0.5),
                  lambda ps: torch.optim.SGD(ps, lr=0.2)]:
         w = torch.randn(101, dtype=torch.float64, requires_grad=True)
         optimizer = make([w])
@@ -365,7 +366,7 @@ def test_median_effective_rate_matches_the_actual_step():
             before = w.detach().clone()
             optimizer.step()
         measured = ((before - w.detach()) / w.grad).median()
-        assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+        assert torch_variants.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
     # Adam: the step is rate * (bias-corrected average gradient)
     w = torch.randn(101, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.Adam([w], lr=0.01)
@@ -376,10 +377,10 @@ def test_median_effective_rate_matches_the_actual_step():
         optimizer.step()
     m_hat = optimizer.state[w]["exp_avg"] / (1 - 0.9 ** 5)
     measured = ((before - w.detach()) / m_hat).median()
-    assert ex.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
+    assert torch_variants.median_effective_rate(optimizer) == pytest.approx(float(measured), rel=1e-6)
     with pytest.raises(TypeError, match="does not know"):
         w = torch.zeros(2, requires_grad=True)
         optimizer = torch.optim.Adadelta([w])
         w.sum().backward()
         optimizer.step()
-        ex.median_effective_rate(optimizer)
+        torch_variants.median_effective_rate(optimizer)

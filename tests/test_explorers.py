@@ -1,4 +1,5 @@
-"""Tests of the explorers of notebooks 03 (the algorithm) and 04 (from scratch).
+"""Tests of the effective rates (notebook 03), the from-scratch training helpers (04) and their
+explorers.
 
 Oracles: the chapter's printed reference run, a NumPy recomputation of the Adagrad recursion
 from the recorded path, closed-form power laws, numpy/torch least squares, and the slider
@@ -7,8 +8,6 @@ ranges each explorer documents.
 from __future__ import annotations
 
 import doctest
-import io
-import contextlib
 import math
 
 import ipywidgets as widgets
@@ -32,7 +31,7 @@ def test_docstring_examples_run():
 
 def test_history_ends_at_the_chapter_reference_point():
     # The book's reference run prints "epoch 20, x1: -2.382563, x2: -0.158591".
-    history = d2lite.adagrad_2d_history(0.4)
+    history = d2lite.rates.adagrad_2d_history(0.4)
     assert history.steps == 20 and history.points.shape == (21, 2)
     np.testing.assert_allclose(history.points[-1], [-2.382563, -0.158591], atol=5e-7)
 
@@ -42,7 +41,7 @@ def test_history_ends_at_the_chapter_reference_point():
 def test_recorded_states_and_rates_follow_the_recursion(eta, eps, start):
     # Recompute s_t = s_{t-1} + g_t^2 and x_t = x_{t-1} - eta g_t / sqrt(s_t + eps) in NumPy from
     # the recorded path: the states and the rates must agree with it, step by step.
-    history = d2lite.adagrad_2d_history(eta, eps, steps=30, start=start)
+    history = d2lite.rates.adagrad_2d_history(eta, eps, steps=30, start=start)
     points = history.points
     grads = np.column_stack([0.2 * points[:-1, 0], 4.0 * points[:-1, 1]])
     states = np.cumsum(grads ** 2, axis=0)
@@ -55,7 +54,7 @@ def test_recorded_states_and_rates_follow_the_recursion(eta, eps, start):
 def test_history_is_the_same_run_as_train_2d_with_a_custom_gradient():
     def grad(x1, x2):  # a different objective: 0.5 (x1^2 + x2^2)
         return x1, x2
-    history = d2lite.adagrad_2d_history(0.3, steps=15, start=(1.0, -4.0), f_grad=grad)
+    history = d2lite.rates.adagrad_2d_history(0.3, steps=15, start=(1.0, -4.0), f_grad=grad)
     expected = d2lite.train_2d(d2lite.adagrad_2d(0.3), 15, f_grad=grad, start=(1.0, -4.0),
                                verbose=False)
     np.testing.assert_array_equal(history.points, np.asarray(expected))
@@ -63,7 +62,7 @@ def test_history_is_the_same_run_as_train_2d_with_a_custom_gradient():
 
 def test_first_rate_is_eta_over_the_first_gradient_size():
     # s_1 = g_1^2, so the first rate is eta / sqrt(g_1^2 + eps): the first step has length ~eta.
-    history = d2lite.adagrad_2d_history(0.4, eps=1e-6)
+    history = d2lite.rates.adagrad_2d_history(0.4, eps=1e-6)
     g1 = np.array([0.2 * 5.0, 4.0 * 2.0])
     np.testing.assert_allclose(history.effective_rates[0], 0.4 / np.sqrt(g1 ** 2 + 1e-6))
     np.testing.assert_allclose(np.abs(history.points[1] - history.points[0]), 0.4, rtol=1e-6)
@@ -74,26 +73,26 @@ def test_first_rate_is_eta_over_the_first_gradient_size():
        log_eps=st.floats(-8, 0))
 def test_no_step_is_longer_than_eta(eta, x1, x2, log_eps):
     # |g| / sqrt(s + eps) <= |g| / sqrt(g^2) = 1 because s already holds g^2.
-    history = d2lite.adagrad_2d_history(eta, 10.0 ** log_eps, steps=25, start=(x1, x2))
+    history = d2lite.rates.adagrad_2d_history(eta, 10.0 ** log_eps, steps=25, start=(x1, x2))
     steps = np.abs(np.diff(history.points, axis=0))
     assert np.isfinite(history.points).all()
     assert steps.max() <= eta * (1 + 1e-9)
 
 
 def test_the_rate_never_grows():
-    history = d2lite.adagrad_2d_history(1.0, steps=50)
+    history = d2lite.rates.adagrad_2d_history(1.0, steps=50)
     assert np.all(np.diff(history.effective_rates, axis=0) <= 0)
 
 
 def test_history_rejects_bad_input_by_name():
-    with pytest.raises(ValueError, match="eta"):
-        d2lite.adagrad_2d_history(-0.1)
+    with pytest.raises(ValueError, match="lr"):
+        d2lite.rates.adagrad_2d_history(-0.1)
     with pytest.raises(ValueError, match="steps"):
-        d2lite.adagrad_2d_history(0.4, steps=0)
+        d2lite.rates.adagrad_2d_history(0.4, steps=0)
     with pytest.raises(TypeError, match="eps"):
-        d2lite.adagrad_2d_history(0.4, eps="small")
+        d2lite.rates.adagrad_2d_history(0.4, eps="small")
     with pytest.raises(ValueError, match="start"):
-        d2lite.adagrad_2d_history(0.4, start=(1.0, 2.0, 3.0))
+        d2lite.rates.adagrad_2d_history(0.4, start=(1.0, 2.0, 3.0))
 
 
 # ---------------------------------------------------------------- loglog_slope
@@ -101,14 +100,14 @@ def test_history_rejects_bad_input_by_name():
 @pytest.mark.parametrize("power", [-1.0, -0.5, -0.25, 0.0, 0.7])
 def test_loglog_slope_recovers_a_power_law(power):
     t = np.arange(1, 301)
-    assert d2lite.loglog_slope(2.5 * t ** power) == pytest.approx(power, abs=1e-9)
+    assert d2lite.rates.loglog_slope(2.5 * t ** power) == pytest.approx(power, abs=1e-9)
 
 
 def test_loglog_slope_fits_only_from_first_step():
     t = np.arange(1, 101, dtype=float)
     values = np.where(t < 10, 50.0, 3.0 * t ** -0.5)  # a plateau, then a power law
-    assert d2lite.loglog_slope(values, first_step=10) == pytest.approx(-0.5, abs=1e-9)
-    assert d2lite.loglog_slope(values) != pytest.approx(-0.5, abs=0.05)
+    assert d2lite.rates.loglog_slope(values, first_step=10) == pytest.approx(-0.5, abs=1e-9)
+    assert d2lite.rates.loglog_slope(values) != pytest.approx(-0.5, abs=0.05)
 
 
 def test_loglog_slope_of_steady_noisy_gradients_is_minus_one_half():
@@ -116,33 +115,33 @@ def test_loglog_slope_of_steady_noisy_gradients_is_minus_one_half():
     # t^(-1/2): independent draws, no Adagrad code involved.
     rng = np.random.default_rng(0)
     s = np.cumsum(rng.normal(size=20000) ** 2)
-    assert d2lite.loglog_slope(1.0 / np.sqrt(s), first_step=100) == pytest.approx(-0.5, abs=0.02)
+    assert d2lite.rates.loglog_slope(1.0 / np.sqrt(s), first_step=100) == pytest.approx(-0.5, abs=0.02)
 
 
 def test_loglog_slope_needs_two_usable_values():
     with pytest.raises(ValueError, match="values"):
-        d2lite.loglog_slope([1.0])
+        d2lite.rates.loglog_slope([1.0])
     with pytest.raises(ValueError, match="values"):
-        d2lite.loglog_slope([1.0, np.nan, 0.0])
+        d2lite.rates.loglog_slope([1.0, np.nan, 0.0])
 
 
 # ---------------------------------------------------------------- plot_effective_rates
 
 def test_effective_rate_plot_is_log_log_with_slope_reference():
-    history = d2lite.adagrad_2d_history(0.4)
-    ax = d2lite.plot_effective_rates(history)
+    history = d2lite.rates.adagrad_2d_history(0.4)
+    ax = d2lite.rates.plot_effective_rates(history)
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     x, y = ax.get_lines()[0].get_data()
     np.testing.assert_allclose(y, history.effective_rates[:, 0])
     reference = ax.get_lines()[1].get_data()  # the dashed t^(-1/2) line of x1
-    assert d2lite.loglog_slope(reference[1]) == pytest.approx(-0.5, abs=1e-9)
+    assert d2lite.rates.loglog_slope(reference[1]) == pytest.approx(-0.5, abs=1e-9)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert f"{d2lite.loglog_slope(history.effective_rates[:, 0]):+.2f}" in labels[0]
+    assert f"{d2lite.rates.loglog_slope(history.effective_rates[:, 0]):+.2f}" in labels[0]
 
 
 def test_effective_rate_plot_rejects_other_objects():
     with pytest.raises(TypeError, match="history"):
-        d2lite.plot_effective_rates([(0.1, 0.2)])
+        d2lite.rates.plot_effective_rates([(0.1, 0.2)])
 
 
 # ---------------------------------------------------------------- the algorithm explorer
@@ -154,21 +153,21 @@ def _slider_ends(slider):
 
 
 def test_algorithm_explorer_sliders_are_bounded_and_report_on_release():
-    explorer = d2lite.algorithm_explorer()
-    assert set(explorer.sliders) == {"eta", "eps", "steps", "x1", "x2"}
-    assert isinstance(explorer.sliders["eta"], widgets.FloatLogSlider)
+    explorer = d2lite.explorers.algorithm_explorer()
+    assert set(explorer.sliders) == {"lr", "eps", "steps", "x1", "x2"}
+    assert isinstance(explorer.sliders["lr"], widgets.FloatLogSlider)
     assert isinstance(explorer.sliders["eps"], widgets.FloatLogSlider)
-    expected = {"eta": (0.01, 10.0), "eps": (1e-8, 1.0), "steps": (1, 200), "x1": (-10, 10),
+    expected = {"lr": (0.01, 10.0), "eps": (1e-8, 1.0), "steps": (1, 200), "x1": (-10, 10),
                 "x2": (-10, 10)}
     for name, slider in explorer.sliders.items():
         assert slider.continuous_update is False
         np.testing.assert_allclose(_slider_ends(slider), expected[name], rtol=1e-9)
-    assert explorer.values() == pytest.approx({"eta": 0.4, "eps": 1e-6, "steps": 20,
+    assert explorer.values() == pytest.approx({"lr": 0.4, "eps": 1e-6, "steps": 20,
                                                "x1": -5.0, "x2": -2.0})
 
 
 def test_algorithm_explorer_draws_at_both_ends_of_every_slider():
-    explorer = d2lite.algorithm_explorer()
+    explorer = d2lite.explorers.algorithm_explorer()
     settings_ = explorer.extreme_settings()
     assert len(settings_) == 10
     for setting in settings_:
@@ -178,12 +177,12 @@ def test_algorithm_explorer_draws_at_both_ends_of_every_slider():
         path = fig.axes[0].get_lines()[0].get_data()
         assert len(path[0]) == setting["steps"] + 1
         rates = fig.axes[1].get_lines()[0].get_data()[1]
-        np.testing.assert_allclose(rates[0], setting["eta"] / math.sqrt(
+        np.testing.assert_allclose(rates[0], setting["lr"] / math.sqrt(
             (0.2 * setting["x1"]) ** 2 + setting["eps"]), rtol=1e-9)
 
 
 def test_algorithm_explorer_title_reports_the_end_point():
-    fig = d2lite.draw_algorithm(0.4, 1e-6, 20, -5.0, -2.0)
+    fig = d2lite.figures.algorithm_figure(0.4, 1e-6, 20, -5.0, -2.0)
     assert "(-2.38, -0.159)" in fig.axes[0].get_title()
 
 
@@ -195,37 +194,38 @@ def test_least_squares_floor_matches_torch_lstsq():
     design = torch.cat([X, torch.ones(len(X), 1)], dim=1).double()
     solution = torch.linalg.lstsq(design, y.double()).solution
     expected = float(((design @ solution - y.double()) ** 2).mean() / 2)
-    assert d2lite.least_squares_floor(X, y) == pytest.approx(expected, rel=1e-9)
+    assert d2lite.training.least_squares_floor(X, y) == pytest.approx(expected, rel=1e-9)
 
 
 def test_least_squares_floor_is_close_to_half_the_noise_variance():
     # E[floor] = noise^2 / 2 * (n - d - 1) / n for Gaussian noise; with n = 20000 it is within 3%.
     data_iter, _ = d2lite.synthetic_linreg(num_examples=20000, noise=0.7, seed=1)
     X, y = data_iter.dataset.tensors
-    assert d2lite.least_squares_floor(X, y) == pytest.approx(0.7 ** 2 / 2, rel=0.03)
+    assert d2lite.training.least_squares_floor(X, y) == pytest.approx(0.7 ** 2 / 2, rel=0.03)
 
 
 def test_least_squares_floor_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="X"):
-        d2lite.least_squares_floor(np.ones((5, 2)), np.ones(4))
+        d2lite.training.least_squares_floor(np.ones((5, 2)), np.ones(4))
 
 
-def test_train_quietly_prints_nothing_and_matches_train_scratch():
+def test_train_scratch_prints_only_when_asked_and_the_same_either_way(capsys):
     data_iter, d = d2lite.synthetic_linreg(num_examples=300, noise=0.7)
     X, y = data_iter.dataset.tensors
-    shown = io.StringIO()
-    with contextlib.redirect_stdout(shown):
-        _, quiet, printed = d2lite.train_quietly(d2lite.adagrad, d2lite.init_adagrad_states(d),
-                                                 {"lr": 0.1}, d2lite.make_loader(X, y, 10, 0), d)
-        _, loud = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
-                                       d2lite.make_loader(X, y, 10, 0), d, animate=False)
-    assert shown.getvalue().count("loss:") == 1  # only train_scratch's own line
-    assert quiet == loud
-    assert printed.startswith(f"loss: {loud[-1]:.3f}, ") and printed.endswith("sec/epoch")
+    quiet = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
+                                 d2lite.make_loader(X, y, 10, 0), d)
+    assert capsys.readouterr().out == ""
+    loud = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
+                                d2lite.make_loader(X, y, 10, 0), d, verbose=True)
+    printed = capsys.readouterr().out.strip()
+    assert printed.count("loss:") == 1  # one line, the summary
+    assert quiet.losses == loud.losses
+    assert printed == f"loss: {loud.losses[-1]:.3f}"  # no wall-clock figure in a stored output
+    assert loud.summary().startswith(printed + ", ") and loud.summary().endswith("sec/epoch")
 
 
 def test_loss_curves_sit_at_the_evaluation_epochs_and_flag_divergence():
-    ax = d2lite.plot_loss_curves({"a": [0.5, 0.4, 0.3], "b": [1.0, math.inf, math.nan]},
+    ax = d2lite.training.plot_loss_curves({"a": [0.5, 0.4, 0.3], "b": [1.0, math.inf, math.nan]},
                                  num_examples=600, floor=0.25, initial_loss=2.0)
     a, b, floor = ax.get_lines()
     np.testing.assert_allclose(a.get_xdata(), [0.0, 200 / 600, 400 / 600, 1.0])
@@ -237,7 +237,7 @@ def test_loss_curves_sit_at_the_evaluation_epochs_and_flag_divergence():
 
 
 def test_loss_curves_without_trouble_carry_no_warning():
-    ax = d2lite.plot_loss_curves({"a": [0.5, 0.4]}, num_examples=400)
+    ax = d2lite.training.plot_loss_curves({"a": [0.5, 0.4]}, num_examples=400)
     assert not ax.texts
 
 
@@ -245,7 +245,7 @@ def test_loss_curves_without_trouble_carry_no_warning():
 
 @pytest.fixture(scope="module")
 def lr_explorer():
-    return d2lite.scratch_lr_explorer()
+    return d2lite.explorers.scratch_lr_explorer()
 
 
 def test_lr_explorer_slider_is_a_bounded_log_slider(lr_explorer):
@@ -254,12 +254,10 @@ def test_lr_explorer_slider_is_a_bounded_log_slider(lr_explorer):
     np.testing.assert_allclose(_slider_ends(slider), (0.001, 10.0), rtol=1e-9)
 
 
-def test_lr_explorer_draws_at_both_ends_and_labels_divergence(lr_explorer):
+def test_lr_explorer_draws_at_both_ends_and_labels_divergence(lr_explorer, capsys):
     low, high = lr_explorer.extreme_settings()
-    quiet = io.StringIO()
-    with contextlib.redirect_stdout(quiet):
-        fig_low, fig_high = lr_explorer.figure(**low), lr_explorer.figure(**high)
-    assert quiet.getvalue() == ""  # retraining prints nothing
+    fig_low, fig_high = lr_explorer.figure(**low), lr_explorer.figure(**high)
+    assert capsys.readouterr().out == ""  # retraining prints nothing
     for fig in (fig_low, fig_high):
         assert not nonfinite_lines(fig)
     # lr = 0.001: both runs stay finite and improve on the start, no warning.
@@ -282,52 +280,49 @@ def test_lr_explorer_is_deterministic(lr_explorer):
 def test_lr_explorer_data_is_the_start_of_the_notebook_data_set():
     data_iter, _ = d2lite.synthetic_linreg(noise=0.7)
     X, y = data_iter.dataset.tensors
-    X_small, y_small = d2lite.lr_explorer_data()
+    X_small, y_small = d2lite.data.lr_explorer_data()
     assert X_small.shape == (500, 5) and y_small.shape == (500, 1)
     assert torch.equal(X_small, X[:500]) and torch.equal(y_small, y[:500])
     with pytest.raises(ValueError, match="num_examples"):
-        d2lite.lr_explorer_data(num_examples=2000)
+        d2lite.data.lr_explorer_data(num_examples=2000)
 
 
 def test_initial_loss_is_the_first_loss_of_a_zero_rate_run():
     # With lr -> 0 nothing moves, so every evaluated loss equals the loss before training.
-    X, y = d2lite.lr_explorer_data(300)
-    with contextlib.redirect_stdout(io.StringIO()):
-        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0},
-                                         d2lite.make_loader(X, y, 10), 5, num_epochs=1,
-                                         animate=False)
-    assert d2lite.initial_linreg_loss(X, y) == pytest.approx(losses[0], rel=1e-5)
+    X, y = d2lite.data.lr_explorer_data(300)
+    losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.0}, d2lite.make_loader(X, y, 10), 5,
+                                  num_epochs=1).losses
+    assert d2lite.training.initial_linreg_loss(X, y) == pytest.approx(losses[0], rel=1e-5)
 
 
 def test_lr_explorer_losses_match_a_direct_training_run():
     data_iter, d = d2lite.synthetic_linreg(noise=0.7)
     X, y = data_iter.dataset.tensors
     X, y = X[:500], y[:500]
-    with contextlib.redirect_stdout(io.StringIO()):
-        _, losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.05},
-                                         d2lite.make_loader(X, y, 10, 0), d, animate=False)
-    fig = d2lite.draw_scratch_lr(0.05)
+    losses = d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.05}, d2lite.make_loader(X, y, 10, 0),
+                                  d).losses
+    fig = d2lite.figures.scratch_lr_figure(0.05)
     np.testing.assert_allclose(fig.axes[0].get_lines()[1].get_ydata()[1:], losses)
 
 
-def test_draw_scratch_lr_rejects_a_bad_rate():
+def test_scratch_lr_figure_rejects_a_bad_rate():
     with pytest.raises(ValueError, match="lr"):
-        d2lite.draw_scratch_lr(0.0)
+        d2lite.figures.scratch_lr_figure(0.0)
 
 
 def test_long_runs_are_drawn_thinned_but_fitted_on_every_step():
-    history = d2lite.adagrad_2d_history(0.4, steps=5000)
-    ax = d2lite.plot_effective_rates(history, fit_from=100)
+    history = d2lite.rates.adagrad_2d_history(0.4, steps=5000)
+    ax = d2lite.rates.plot_effective_rates(history, fit_from=100)
     t, rates = ax.get_lines()[0].get_data()
     assert 200 < len(t) <= 400 and t[0] == 1 and t[-1] == 5000
     np.testing.assert_allclose(rates, history.effective_rates[np.asarray(t) - 1, 0])
-    slope = round(d2lite.loglog_slope(history.effective_rates[:, 0], first_step=100), 2) + 0.0
+    slope = round(d2lite.rates.loglog_slope(history.effective_rates[:, 0], first_step=100), 2) + 0.0
     assert f"slope {slope:+.2f}" in ax.get_legend().get_texts()[0].get_text()
 
 
-@pytest.mark.parametrize("make, name, value", [(d2lite.algorithm_explorer, "eta", 2.0),
-                                               (d2lite.algorithm_explorer, "steps", 5),
-                                               (d2lite.scratch_lr_explorer, "lr", 1.0)])
+@pytest.mark.parametrize("make, name, value", [(d2lite.explorers.algorithm_explorer, "lr", 2.0),
+                                               (d2lite.explorers.algorithm_explorer, "steps", 5),
+                                               (d2lite.explorers.scratch_lr_explorer, "lr", 1.0)])
 def test_moving_a_slider_redraws_for_the_new_value(make, name, value):
     explorer = make()
     default = explorer.last_png

@@ -122,6 +122,10 @@ def check_site(notebook_dir: Path, site: Path) -> None:
         assert not DEAD_WIDGET.search(text), \
             f"{page.name}: shows a dead widget or a widget repr: {DEAD_WIDGET.search(text).group(0)!r}"
         assert "$" not in "".join(m.get_text() for m in soup.find_all("math")), page.name
+        for details in soup.find_all("details"):
+            summary = details.find("summary")
+            folded = details.get_text(" ", strip=True)[len(summary.get_text(" ", strip=True)) if summary else 0:]
+            assert folded.strip(), f"{page.name}: a <details> block folds nothing (its content fell out)"
     for notebook, page in zip(notebooks, pages):
         soup = parse(page)
         for cell_id in hidden_source_cell_ids(notebook):
@@ -182,7 +186,11 @@ def fixture_site(tmp_path_factory):
         hidden = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
         solution = [nbformat.v4.new_markdown_cell("The answer is 42.", metadata={"jupyter": {"source_hidden": True}}),
                     nbformat.v4.new_code_cell("answer = 42", metadata=hidden)]
-        nb.cells = [top, *nb.cells, maths, nbformat.v4.new_markdown_cell("## A section"), *solution, bottom]
+        question = nbformat.v4.new_markdown_cell(
+            "**1.** A question?\n\n<details><summary>Answer</summary>\n\nThe *answer*, "
+            "$\\sqrt{s_t}$.\n\n</details>\n\n**2.** Another question?")
+        nb.cells = [top, *nb.cells, maths, nbformat.v4.new_markdown_cell("## A section"), *solution, question,
+                    bottom]
         for j, cell in enumerate(nb.cells):
             cell.id = f"c{j}"
         nbformat.write(nb, source / name)
@@ -212,6 +220,17 @@ def test_notebook_links_point_to_pages_and_maths_is_mathml(fixture_site):
     if render_html.latex_to_mathml is not None:
         assert soup.find("math", attrs={"display": "block"}) is not None
         assert soup.find("mfrac") is not None and soup.find("msqrt") is not None
+
+
+def test_folded_answers_keep_their_markdown_inside_details(fixture_site):
+    _, site = fixture_site
+    soup = BeautifulSoup((site / "01-page-explorers.html").read_text(), "html.parser")
+    answers = [d for d in soup.find_all("details") if d.find("summary").get_text() == "Answer"]
+    assert len(answers) == 1
+    assert answers[0].find("em").get_text() == "answer"
+    if render_html.latex_to_mathml is not None:
+        assert answers[0].find("msqrt") is not None
+    assert "Another question" not in answers[0].get_text()
 
 
 def test_checks_catch_broken_links_dead_widgets_and_missing_stills(fixture_site, tmp_path):

@@ -53,11 +53,27 @@ def test_setup_cells_are_identical_everywhere():
     assert len({body(p)[1].source for p in CHAPTERS}) == 1
 
 
-def test_navigation_is_up_to_date_and_every_link_resolves():
+def _tool(name):
     import importlib.util
-    spec = importlib.util.spec_from_file_location("nav", ROOT / "tools" / "nav.py")
-    nav = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(nav)
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_setup_cell_is_the_one_tools_nav_writes(path):
+    tools = _tool("notebook_tools")
+    setup = [c for c in load(path).cells if tools.is_setup_cell(c)]
+    assert len(setup) == 1, f"{path.name}: one set-up cell expected, found {len(setup)}"
+    assert setup[0].source == tools.SETUP_SOURCE and tools.SETUP_TAG in setup[0].metadata.tags, \
+        f"{path.name}: the set-up cell is stale; run `python tools/nav.py`, then re-execute"
+
+
+def test_navigation_is_up_to_date_and_every_link_resolves():
+    nav = _tool("nav")
     names = [p.name for p in CHAPTERS]
     for i, path in enumerate(CHAPTERS):
         cells = load(path).cells
@@ -69,8 +85,60 @@ def test_navigation_is_up_to_date_and_every_link_resolves():
             ([names[i + 1]] if i + 1 < len(names) else [])
         assert links == expected, f"{path.name}: navigation is stale; run `python tools/nav.py`"
         assert bottom.source == top.source
-    contents = load(ROOT / "notebooks" / "00-contents.ipynb").cells[0].source
+    contents_cells = load(ROOT / "notebooks" / "00-contents.ipynb").cells
+    contents = contents_cells[0].source
     assert re.findall(r"\]\(([^)]+\.ipynb)\)", contents) == names
+    for cell in contents_cells:  # the lecture path links to notebooks too: every link must resolve
+        for link in re.findall(r"\]\(([^)#]+\.ipynb)(?:#[^)]*)?\)", cell.source):
+            assert (ROOT / "notebooks" / link).exists(), f"the contents page links to a missing {link}"
+    for path in CHAPTERS:
+        minutes = load(path).metadata.get("d2lite", {}).get("minutes")
+        assert isinstance(minutes, int) and minutes > 0, \
+            f"{path.name}: no time to work through it in metadata.d2lite.minutes"
+        line = next(line for line in contents.splitlines() if f"({path.name}): " in line)
+        assert line.endswith(f"(about {minutes} minutes)"), f"{path.name}: stale time; run `python tools/nav.py`"
     for link in re.findall(r"\]\((notebooks/[^)]+)\)", (ROOT / "README.md").read_text()):
         assert (ROOT / link).exists(), f"README links to a missing {link}"
     assert nav.START in (ROOT / "README.md").read_text()
+
+
+# A number in e-notation of 1e-11 or less is rounding noise: its digits change with the CPU's
+# BLAS kernels. A checked cell prints a bound ("below 1e-12") instead.
+NOISE = re.compile(r"(?<!below )(?<!within )(?<!under )(?<!to )(?<!< )(?<!<= )"
+                   r"\b\d(\.\d+)?e-(1[1-9]|[2-9]\d)\b")
+WALL_CLOCK = re.compile(r"\d\s*(sec/epoch|seconds?\b|s\b(?! of)|ms\b)", re.I)
+
+
+def text_outputs(cell):
+    for out in cell.get("outputs", []):
+        yield out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_checked_outputs_print_no_rounding_noise(path):
+    for cell in load(path).cells:
+        if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
+            for text in text_outputs(cell):
+                assert not NOISE.search(text), \
+                    f"{path.name}: a checked output prints rounding noise: {text[:300]!r}"
+
+
+def test_the_noise_rule_catches_noise_and_lets_bounds_through():
+    assert NOISE.search("largest entry: 6.7e-16") and NOISE.search("best f = 5.2e-21")
+    assert not NOISE.search("largest entry: below 1e-12")
+    assert not NOISE.search("every point within 1e-12 of notebook 03's: True")
+    assert not NOISE.search("gap 3.8e-07") and not NOISE.search("w2 3.16e-05")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_stored_outputs_hold_no_live_timing(path):
+    """Seconds measured while the notebook ran change on every run: they are not stored.
+
+    Notebook 07 shows timings read from the stored benchmark results, which do not change."""
+    for cell in load(path).cells:
+        if cell.cell_type != "code" or "benchmarks" in cell.source or "items[" in cell.source:
+            continue
+        if "perf_counter" in cell.source or "process_time" in cell.source or "train_" in cell.source:
+            for text in text_outputs(cell):
+                assert not WALL_CLOCK.search(text), \
+                    f"{path.name}: a stored output shows a live timing: {text[:300]!r}"

@@ -9,7 +9,8 @@ import pytest
 
 import d2lite
 import d2lite.optim
-from d2lite import PRESET_OPTIONS, PRESET_SOURCES, PRESETS, Adagrad, AdagradState, adagrad_path
+from d2lite import Adagrad, AdagradState, adagrad_path
+from d2lite.presets import PRESET_OPTIONS, PRESET_SOURCES, PRESETS
 
 
 def test_docstring_examples_run():

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import d2lite
+from d2lite.explorers import preconditioning_explorer
+from d2lite.figures import preconditioning_figure
 from d2lite.preconditioning import (adagrad_on_quadratic, condition_number, diagonal_preconditioner,
-                                    draw_preconditioning, eigendecomposition, gd_steps_to_tolerance,
-                                    preconditioning_explorer, random_orthogonal, random_spd)
+                                    eigendecomposition, gd_steps_to_tolerance, random_orthogonal,
+                                    random_spd)
 from d2lite.plotting import figure_to_png
 from d2lite.trace2d import adagrad_2d, train_2d
 from d2lite.widgets import nonfinite_lines
@@ -23,9 +25,10 @@ dims = st.integers(min_value=1, max_value=6)
 kinds = st.sampled_from(["axis_aligned", "rotated", "scaled"])
 
 
-def test_public_names_are_exported():
+def test_public_names_are_reached_through_their_module():
+    # chapter helpers stay off the small top level: d2lite.preconditioning.<name>
     for name in d2lite.preconditioning.__all__:
-        assert getattr(d2lite, name) is getattr(d2lite.preconditioning, name)
+        assert hasattr(d2lite.preconditioning, name) and name not in d2lite.__all__
 
 
 def test_docstring_examples_print_what_they_show():
@@ -78,7 +81,7 @@ def test_condition_number_is_invariant_under_orthogonal_similarity(seed, d):
 
 def test_condition_number_of_the_chapter_quadratic_is_20_at_every_angle():
     for angle in (0, 30, 45, 90):
-        Q = d2lite.quadratic_2d((0.2, 4.0), angle).Q
+        Q = d2lite.quadratic.quadratic_2d((0.2, 4.0), angle).Q
         assert condition_number(Q) == pytest.approx(20.0, rel=1e-12)
 
 
@@ -129,7 +132,7 @@ def test_preconditioning_undoes_any_rescaling_of_the_coordinates(seed, d):
 @pytest.mark.parametrize("kappa", [1.0, 3.0, 20.0, 1000.0])
 def test_in_2d_at_45_degrees_preconditioning_changes_nothing(kappa):
     # Q11 = Q22 there, so rescaling multiplies Q by a constant: kappa stays (lambda1 / lambda2)
-    Q = d2lite.quadratic_2d((1.0, kappa), 45).Q
+    Q = d2lite.quadratic.quadratic_2d((1.0, kappa), 45).Q
     assert condition_number(diagonal_preconditioner(Q)) == pytest.approx(kappa, rel=1e-9)
 
 
@@ -189,7 +192,7 @@ def test_random_spd_rejects_bad_arguments():
 @pytest.mark.parametrize("kappa", [1.0, 2.0, 10.0, 100.0, 1000.0])
 def test_gd_steps_match_the_closed_form_along_the_flattest_direction(kappa):
     # start on the flattest eigenvector: the error shrinks by exactly (1 - 1/kappa) per step
-    Q = d2lite.quadratic_2d((1.0, kappa), 30).Q
+    Q = d2lite.quadratic.quadratic_2d((1.0, kappa), 30).Q
     _, U = eigendecomposition(Q)
     tol = 1e-6
     steps = gd_steps_to_tolerance(Q, start=U[-1], tol=tol)
@@ -198,15 +201,15 @@ def test_gd_steps_match_the_closed_form_along_the_flattest_direction(kappa):
 
 
 def test_gd_steps_do_not_depend_on_the_rotation():
-    counts = {gd_steps_to_tolerance(d2lite.quadratic_2d((0.2, 4.0), angle).Q,
-                                    start=d2lite.rotation_matrix(angle) @ np.array([1.0, 1.0]))
+    counts = {gd_steps_to_tolerance(d2lite.quadratic.quadratic_2d((0.2, 4.0), angle).Q,
+                                    start=d2lite.quadratic.rotation_matrix(angle) @ np.array([1.0, 1.0]))
               for angle in (0, 20, 45, 70)}
     assert len(counts) == 1
 
 
 def test_gd_steps_report_none_for_divergence_and_for_too_few_steps():
     Q = np.diag([1.0, 4.0])
-    assert gd_steps_to_tolerance(Q, rate=0.6) is None  # 0.6 > 2 / 4
+    assert gd_steps_to_tolerance(Q, lr=0.6) is None  # 0.6 > 2 / 4
     assert gd_steps_to_tolerance(Q, max_steps=3) is None
     assert gd_steps_to_tolerance(Q, start=[0.0, 0.0]) == 0
     with pytest.raises(ValueError, match="start"):
@@ -218,7 +221,7 @@ def test_gd_steps_report_none_for_divergence_and_for_too_few_steps():
 # ------------------------------------------------------------------ Adagrad on a quadratic
 def test_adagrad_on_quadratic_matches_the_2d_trainer_and_its_state():
     Q = np.diag([0.2, 4.0])  # the chapter's 0.1 x1^2 + 2 x2^2
-    run = adagrad_on_quadratic(Q, [-5.0, -2.0], eta=0.4, steps=20)
+    run = adagrad_on_quadratic(Q, [-5.0, -2.0], lr=0.4, steps=20)
     points = np.array(train_2d(adagrad_2d(0.4), 20, verbose=False))
     np.testing.assert_allclose(run.points, points, rtol=1e-12)
     gradients = points[:-1] * np.diag(Q)
@@ -232,7 +235,7 @@ def test_adagrad_accumulator_is_proportional_to_the_diagonal_from_an_equal_start
     # axis-aligned Q and equal start: every coordinate follows the same path, so sqrt(s_t) / Q_ii
     # is the same number for all i (the curvature is all that differs)
     Q = random_spd(d, seed, max_condition=1e3, kind="axis_aligned")
-    run = adagrad_on_quadratic(Q, np.ones(d), eta=0.1, steps=15, eps=0.0)
+    run = adagrad_on_quadratic(Q, np.ones(d), lr=0.1, steps=15, eps=0.0)
     ratio = np.sqrt(run.accumulators[1:]) / np.diag(Q)
     np.testing.assert_allclose(ratio, ratio[:, :1] * np.ones(d), rtol=1e-9)
 
@@ -240,8 +243,8 @@ def test_adagrad_accumulator_is_proportional_to_the_diagonal_from_an_equal_start
 def test_adagrad_on_quadratic_rejects_bad_arguments():
     with pytest.raises(ValueError, match="start"):
         adagrad_on_quadratic(np.eye(2), [1.0])
-    with pytest.raises(ValueError, match="eta"):
-        adagrad_on_quadratic(np.eye(2), [1.0, 1.0], eta=0.0)
+    with pytest.raises(ValueError, match="lr"):
+        adagrad_on_quadratic(np.eye(2), [1.0, 1.0], lr=0.0)
 
 
 # ------------------------------------------------------------------ the explorer
@@ -252,7 +255,7 @@ def _titles(fig: Figure) -> str:
 def test_explorer_draws_at_both_ends_of_every_slider_without_unflagged_nonfinite_lines():
     explorer = preconditioning_explorer()
     settings_ = explorer.extreme_settings()
-    assert {tuple(sorted(s)) for s in settings_} == {("angle", "condition", "scaled_rate")}
+    assert {tuple(sorted(s)) for s in settings_} == {("angle", "condition", "lr_times_lambda_max")}
     assert len(settings_) == 6
     for setting in settings_:
         fig = explorer.figure(**setting)
@@ -260,29 +263,29 @@ def test_explorer_draws_at_both_ends_of_every_slider_without_unflagged_nonfinite
         assert figure_to_png(fig).startswith(b"\x89PNG")  # rendering raises no error either
     assert [s["condition"] for s in settings_[:2]] == pytest.approx([1.0, 1000.0])
     assert [s["angle"] for s in settings_[2:4]] == [0.0, 90.0]
-    assert [s["scaled_rate"] for s in settings_[4:]] == [0.1, 2.1]
+    assert [s["lr_times_lambda_max"] for s in settings_[4:]] == [0.1, 2.1]
 
 
 def test_explorer_titles_report_kappa_before_and_after():
-    fig = draw_preconditioning(condition=20.0, angle=0.0, scaled_rate=1.0)
+    fig = preconditioning_figure(condition=20.0, angle=0.0, lr_times_lambda_max=1.0)
     titles = _titles(fig)
     assert "κ = 20" in titles and "κ = 1\n" in titles  # exact at angle 0
-    fig = draw_preconditioning(condition=20.0, angle=45.0, scaled_rate=1.0)
+    fig = preconditioning_figure(condition=20.0, angle=45.0, lr_times_lambda_max=1.0)
     assert _titles(fig).count("κ = 20") == 2  # no gain at 45 degrees
 
 
 def test_explorer_says_when_the_rate_is_too_large():
-    stable = _titles(draw_preconditioning(scaled_rate=1.9))
-    unstable = _titles(draw_preconditioning(scaled_rate=2.1))
+    stable = _titles(preconditioning_figure(lr_times_lambda_max=1.9))
+    unstable = _titles(preconditioning_figure(lr_times_lambda_max=2.1))
     assert "diverges" not in stable and "diverges" in unstable
 
 
 def test_preconditioned_path_mapped_back_is_gd_with_rate_eta_over_Q_ii():
-    fig = draw_preconditioning(condition=50.0, angle=30.0, scaled_rate=1.0, steps=5)
+    fig = preconditioning_figure(condition=50.0, angle=30.0, lr_times_lambda_max=1.0, steps=5)
     left = fig.axes[0]
     path = next(line for line in left.get_lines() if line.get_label() == "preconditioned GD")
     shown = np.column_stack(path.get_data())
-    Q = d2lite.quadratic_2d((4.0 / 50.0, 4.0), 30).Q
+    Q = d2lite.quadratic.quadratic_2d((4.0 / 50.0, 4.0), 30).Q
     eta = 1.0 / np.linalg.eigvalsh(diagonal_preconditioner(Q))[-1]
     x = np.array([-5.0, -2.0])
     expected = [x]
@@ -294,6 +297,6 @@ def test_preconditioned_path_mapped_back_is_gd_with_rate_eta_over_Q_ii():
 
 def test_draw_rejects_out_of_range_values():
     with pytest.raises(ValueError, match="condition"):
-        draw_preconditioning(condition=0.5)
-    with pytest.raises(ValueError, match="scaled_rate"):
-        draw_preconditioning(scaled_rate=0.0)
+        preconditioning_figure(condition=0.5)
+    with pytest.raises(ValueError, match="lr_times_lambda_max"):
+        preconditioning_figure(lr_times_lambda_max=0.0)

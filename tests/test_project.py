@@ -1,5 +1,6 @@
 """The project around the package: set-up files agree, imports are light, the API is documented."""
 import inspect
+import json
 import os
 import re
 import shutil
@@ -83,20 +84,63 @@ def test_importing_d2lite_is_light():
     assert out.stderr == ""
 
 
-def test_every_public_name_is_exported_documented_and_typed():
-    assert len(d2lite.__all__) == len(set(d2lite.__all__)), "a public name is defined twice"
+def test_the_top_level_is_small_and_every_module_is_listed():
+    assert len(d2lite.__all__) == len(set(d2lite.__all__)), "a public name is listed twice"
+    assert len(d2lite.__all__) <= 30, f"{len(d2lite.__all__)} top-level names; at most 30"
     for name in d2lite.__all__:
-        obj = getattr(d2lite, name)
+        assert hasattr(d2lite, name), name
+    on_disk = {f"d2lite.{p.stem}" for p in (ROOT / "d2lite").glob("[!_]*.py")}
+    on_disk |= {f"d2lite.sparse.{p.stem}" for p in (ROOT / "d2lite" / "sparse").glob("[!_]*.py")}
+    assert on_disk <= {m.__name__ for m in d2lite.MODULES}, "a module is missing from MODULES"
+
+
+def test_every_package_directory_is_installed():
+    """A non-editable install (Colab's pip install git+...) ships only the listed packages."""
+    listed = set(pyproject()["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "d2lite").rglob("__init__.py")}
+    assert on_disk <= listed, f"pyproject.toml [tool.setuptools] packages misses {on_disk - listed}"
+
+
+def test_no_module_is_longer_than_300_lines():
+    for path in sorted((ROOT / "d2lite").rglob("*.py")):
+        lines = len(path.read_text().splitlines())
+        assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+@pytest.mark.parametrize("module", d2lite.MODULES, ids=lambda m: m.__name__)
+def test_every_public_name_of_every_module_is_documented_and_typed(module):
+    names = module.__all__
+    assert len(names) == len(set(names)), f"{module.__name__}: a public name is listed twice"
+    for name in names:
+        obj = getattr(module, name)
         if not callable(obj):
             continue
-        assert inspect.getdoc(obj), f"d2lite.{name} has no docstring"
+        assert inspect.getdoc(obj), f"{module.__name__}.{name} has no docstring"
         if inspect.isfunction(obj):
             sig = inspect.signature(obj)
             untyped = [p for p in sig.parameters.values()
                        if p.annotation is inspect.Parameter.empty and p.kind not in
                        (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
             assert not untyped, \
-                f"d2lite.{name}: parameters without type hints: {[p.name for p in untyped]}"
+                f"{module.__name__}.{name}: parameters without type hints: {[p.name for p in untyped]}"
+
+
+def test_every_module_has_a_docstring_example():
+    for module in d2lite.MODULES:
+        assert ">>>" in (module.__doc__ or "") or any(
+            ">>>" in (inspect.getdoc(getattr(module, name)) or "") for name in module.__all__), \
+            f"{module.__name__} has no docstring example"
+
+
+def test_the_learning_rate_is_called_lr_everywhere():
+    """One name per concept (the rule is written in d2lite/__init__.py)."""
+    for module in d2lite.MODULES:
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                params = inspect.signature(obj).parameters if callable(obj) else {}
+                bad = {"eta", "rate", "scaled_rate", "base_rate", "base_rates"} & set(params)
+                assert not bad, f"{module.__name__}.{name} takes {bad}: call it lr"
 
 
 def free_port() -> int:
@@ -105,32 +149,73 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
 @pytest.mark.slow
-def test_make_lab_serves_jupyterlab_on_the_requested_port(tmp_path):
-    if shutil.which("make") is None:
-        pytest.skip("make is not installed")
-    port = free_port()
+def test_make_lab_opens_the_contents_on_working_copies_and_leaves_git_status_clean(tmp_path):
+    """`make lab` as a learner uses it: open the contents, run and edit a notebook, save it (as
+    Lab's autosave does, through the contents API); the checkout's `git status` stays clean."""
+    if shutil.which("make") is None or shutil.which("git") is None:
+        pytest.skip("make and git are needed")
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    before = git_status()
+    port, token = free_port(), "lab-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_DATA_DIR": str(tmp_path / "data"),
            "PYTHON": sys.executable}
-    args = f"--no-browser --port {port} --ip 127.0.0.1 --IdentityProvider.token=lab-test"
-    proc = subprocess.Popen(["make", "lab", f"JUPYTER_ARGS={args}"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    args = f"--no-browser --port {port} --ip 127.0.0.1 --IdentityProvider.token={token}"
+    # A folder of copies of its own (inside the checkout, where Lab's copies live, and ignored
+    # by git): the test must not touch a developer's own my-notebooks/.
+    copies = ROOT / "build" / "lab-test" / "my-notebooks"
+    shutil.rmtree(copies, ignore_errors=True)
+    proc = subprocess.Popen(["make", "lab", f"JUPYTER_ARGS={args}", f"WORKSPACE={copies}"], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def api(path, method="GET", body=None):
+        request = urllib.request.Request(f"{base}{path}", method=method,
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Authorization": f"token {token}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.geturl(), r.read().decode()
+
     try:
-        deadline, body = time.monotonic() + 90, None
-        while time.monotonic() < deadline and body is None:
+        deadline, landing = time.monotonic() + 90, None
+        while time.monotonic() < deadline and landing is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token=lab-test", timeout=5) as r:
-                    body = r.read().decode()
+                landing, body = api("/")
             except OSError:
                 assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
                 time.sleep(0.5)
-        assert body is not None, "JupyterLab did not answer within 90 s"
-        assert "JupyterLab" in body
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token=lab-test", timeout=5) as r:
-            listing = r.read().decode()
-        assert "01-sparse-features" in listing or ".ipynb" in listing or '"content"' in listing
+        assert landing is not None, "JupyterLab did not answer within 90 s"
+        assert landing.endswith("/lab/tree/00-contents.ipynb") and "JupyterLab" in body
+        listing = json.loads(api("/api/contents")[1])
+        names = {item["name"] for item in listing["content"]}
+        assert {"00-contents.ipynb", "03-the-algorithm.ipynb"} <= names  # Lab's root: the copies
+        assert (copies / "03-the-algorithm.ipynb").exists()
+
+        # Run the notebook in the folder Lab runs it in, then save it back as autosave would.
+        import nbformat
+        from nbclient import NotebookClient
+        model = json.loads(api("/api/contents/03-the-algorithm.ipynb")[1])
+        nb = nbformat.from_dict(model["content"])
+        nb.cells.append(nbformat.v4.new_code_cell("my_note = 'a learner was here'"))
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(copies)}}).execute()
+        api("/api/contents/03-the-algorithm.ipynb", "PUT",
+            {"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(nb))})
+        api("/api/contents/03-the-algorithm.ipynb/checkpoints", "POST")
+        saved = (copies / "03-the-algorithm.ipynb").read_text()
+        assert "a learner was here" in saved
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+    assert git_status() == before, "working in make lab changed what git sees"
+    assert "a learner was here" not in (ROOT / "notebooks" / "03-the-algorithm.ipynb").read_text()

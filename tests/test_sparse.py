@@ -14,14 +14,14 @@ import torch
 from matplotlib.figure import Figure
 
 import d2lite.sparse as sparse
-import d2lite.sparse_plots as sparse_plots
-from d2lite.plotting import figure_to_png, new_figure
+from d2lite.explorers import sparse_explorer
+from d2lite.figures import sparse_comparison_figure
+from d2lite.plotting import figure_to_png, new_figure, plain_log_axes
 from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
                            comparison_table, decile_errors, grid_search, make_sparse_regression,
                            train_side_by_side, train_sparse_sgd, weight_errors, zipf_probabilities)
-from d2lite.sparse_plots import (draw_sparse_comparison, plain_log_axes, plot_error_vs_frequency,
-                                 plot_median_errors, plot_rate_grid, plot_sparse_loss_curves,
-                                 sparse_explorer)
+from d2lite.sparse import (plot_error_vs_frequency, plot_median_errors, plot_rate_grid,
+                           plot_sparse_loss_curves)
 from d2lite.widgets import nonfinite_lines
 
 
@@ -166,8 +166,8 @@ def test_several_runs_in_one_call_equal_separate_calls():
 
 def test_test_loss_is_the_excess_loss():
     data = make_sparse_regression(num_features=30, num_examples=200, seed=1)
-    truth = sparse._excess_test_loss(data.true_weights[None, :], data)
-    zero = sparse._excess_test_loss(np.zeros((1, 30)), data)
+    truth = sparse.rules._excess_test_loss(data.true_weights[None, :], data)
+    zero = sparse.rules._excess_test_loss(np.zeros((1, 30)), data)
     assert truth[0] == pytest.approx(0.0, abs=1e-24)
     assert zero[0] == pytest.approx(0.5 * np.mean(data.test_targets ** 2))
 
@@ -188,11 +188,11 @@ def test_a_huge_rate_is_flagged_as_diverged_without_warnings():
 
 
 @pytest.mark.parametrize("kwargs, error, name", [
-    (dict(rule="adagrad", base_rates=[0.1]), TypeError, "rule"),
-    (dict(rule=ADAGRAD, base_rates=[0.0]), ValueError, "base_rates"),
-    (dict(rule=ADAGRAD, base_rates=[float("inf")]), ValueError, "base_rates"),
-    (dict(rule=ADAGRAD, base_rates=[0.1], offsets=-1.0), ValueError, "offsets"),
-    (dict(rule=ADAGRAD, base_rates=[0.1], num_steps=10 ** 6), ValueError, "num_steps"),
+    (dict(rule="adagrad", lrs=[0.1]), TypeError, "rule"),
+    (dict(rule=ADAGRAD, lrs=[0.0]), ValueError, "lrs"),
+    (dict(rule=ADAGRAD, lrs=[float("inf")]), ValueError, "lrs"),
+    (dict(rule=ADAGRAD, lrs=[0.1], offsets=-1.0), ValueError, "offsets"),
+    (dict(rule=ADAGRAD, lrs=[0.1], num_steps=10 ** 6), ValueError, "num_steps"),
 ])
 def test_trainer_rejects_bad_input(kwargs, error, name):
     data = make_sparse_regression(num_features=20, num_examples=50, seed=0)
@@ -212,12 +212,12 @@ def test_feature_scales_are_log_uniform_within_the_spread():
 def test_grid_search_covers_every_pair_and_picks_the_lowest_loss():
     data = make_sparse_regression(num_features=40, num_examples=400, seed=0)
     run = grid_search(data, COUNT_CLOCK, [0.1, 0.5, 1e4], [1.0, 10.0])
-    assert sorted(zip(run.base_rates.tolist(), run.offsets.tolist())) == sorted(
+    assert sorted(zip(run.lrs.tolist(), run.offsets.tolist())) == sorted(
         (r, c) for r in [0.1, 0.5, 1e4] for c in [1.0, 10.0])
     final = run.final_test_loss()
     assert final[run.best()] == np.min(final[np.isfinite(final)])
-    assert run.best_base_rate() == run.base_rates[run.best()]
-    one = train_sparse_sgd(data, COUNT_CLOCK, [run.best_base_rate()], run.best_offset())
+    assert run.best_lr() == run.lrs[run.best()]
+    one = train_sparse_sgd(data, COUNT_CLOCK, [run.best_lr()], run.best_offset())
     assert np.allclose(one.weights[0], run.weights[run.best()])
 
 
@@ -317,13 +317,13 @@ def explorer():
 
 
 def test_explorer_sliders_are_bounded_and_report_on_release(explorer):
-    assert set(explorer.sliders) == {"zipf_exponent", "base_rate"}
+    assert set(explorer.sliders) == {"zipf_exponent", "lr"}
     for slider in explorer.sliders.values():
         assert slider.continuous_update is False
     ends = {(name, round(setting[name], 6)) for setting in explorer.extreme_settings()
-            for name in ("zipf_exponent", "base_rate")}
+            for name in ("zipf_exponent", "lr")}
     assert ("zipf_exponent", 0.0) in ends and ("zipf_exponent", 2.0) in ends
-    assert ("base_rate", 0.01) in ends and ("base_rate", 10.0) in ends
+    assert ("lr", 0.01) in ends and ("lr", 10.0) in ends
 
 
 def test_explorer_draws_at_both_ends_of_every_slider(explorer):
@@ -332,7 +332,7 @@ def test_explorer_draws_at_both_ends_of_every_slider(explorer):
         assert isinstance(fig, Figure)
         assert nonfinite_lines(fig) == []          # nothing non-finite is handed to a line
         texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-        if setting["base_rate"] == pytest.approx(10.0):
+        if setting["lr"] == pytest.approx(10.0):
             # the two clocks blow up at eta0 = 10: the figure must say so
             assert any("diverged" in text for text in texts)
         else:
@@ -353,19 +353,19 @@ def test_equal_frequencies_give_the_count_clock_the_global_pace():
 def test_draw_rejects_bad_input():
     data = make_sparse_regression(num_features=30, num_examples=100, seed=0)
     runs = train_side_by_side(data, RATE_RULES, [0.1, 0.2])
-    assert isinstance(draw_sparse_comparison(data, runs, row=1), Figure)
+    assert isinstance(sparse_comparison_figure(data, runs, row=1), Figure)
     with pytest.raises(TypeError, match="runs"):
-        draw_sparse_comparison(data, {"count": 0.5})
+        sparse_comparison_figure(data, {"count": 0.5})
     with pytest.raises(TypeError, match="data"):
-        draw_sparse_comparison(1.1, runs)
+        sparse_comparison_figure(1.1, runs)
     with pytest.raises(ValueError, match="row"):
-        draw_sparse_comparison(data, runs, row=-1)
+        sparse_comparison_figure(data, runs, row=-1)
 
 
 def test_explorer_figure_matches_a_direct_run_on_and_off_the_slider_grid(explorer):
     # On the grid the explorer reads a precomputed row; off the grid it trains that rate alone.
     for rate in (1.0, 0.37):
-        fig = explorer.draw(zipf_exponent=0.5, base_rate=rate)
+        fig = explorer.draw(zipf_exponent=0.5, lr=rate)
         data = make_sparse_regression(300, 1500, zipf_exponent=0.5, num_test=300, seed=0)
         direct = train_side_by_side(data, RATE_RULES, [rate], {"global": 10.0, "count": 10.0},
                                     num_records=15)
@@ -374,11 +374,10 @@ def test_explorer_figure_matches_a_direct_run_on_and_off_the_slider_grid(explore
             assert np.allclose(curve, run.test_loss[0], rtol=1e-9)
 
 
-def test_every_public_name_reaches_the_package_unshadowed():
-    import d2lite
-    for module in (sparse, sparse_plots):
+def test_every_public_name_reaches_d2lite_sparse_unshadowed():
+    for module in (sparse.data, sparse.rules, sparse.results, sparse.plots):
         for name in module.__all__:
-            assert getattr(d2lite, name) is getattr(module, name), f"d2lite.{name} is another object"
+            assert getattr(sparse, name) is getattr(module, name), f"d2lite.sparse.{name} is another object"
 
 
 @pytest.mark.parametrize("scale_spread", [1.0, 20.0])
@@ -392,7 +391,7 @@ def test_side_by_side_equals_one_call_per_rule(scale_spread):
     for name, rule in RATE_RULES.items():
         offset = {"global": 5.0, "count": 2.0}.get(name, rule.default_offset)
         alone = train_sparse_sgd(data, rule, rates, offsets=offset, num_records=10)
-        assert together[name].base_rates.tolist() == rates
+        assert together[name].lrs.tolist() == rates
         assert np.all(together[name].offsets == offset)
         assert together[name].rule is rule
         # equal up to rounding: a matrix product over 3 columns may round differently from 1
@@ -411,7 +410,7 @@ def test_side_by_side_rejects_bad_input():
     data = make_sparse_regression(num_features=20, num_examples=50, seed=0)
     with pytest.raises(TypeError, match="rules"):
         train_side_by_side(data, {"x": "adagrad"}, 0.1)
-    with pytest.raises(ValueError, match="base_rate"):
+    with pytest.raises(ValueError, match="lr"):
         train_side_by_side(data, RATE_RULES, -1.0)
     with pytest.raises(ValueError, match="offsets"):
         train_side_by_side(data, RATE_RULES, 0.1, offsets={"count": -1.0})

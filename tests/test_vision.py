@@ -9,9 +9,10 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from d2lite import vision
-from d2lite.vision import (FASHION_MNIST_FILES, evaluate_classifier, lenet, load_digits_data,
-                           load_fashion_mnist, train_classifier, train_validation_split)
+from d2lite import classifier, vision
+from d2lite.classifier import evaluate_classifier, lenet, train_classifier
+from d2lite.vision import (FASHION_MNIST_FILES, load_digits_data, load_fashion_mnist,
+                           train_validation_split)
 
 
 # ---------------------------------------------------------------- digits
@@ -264,5 +265,5 @@ def test_evaluate_classifier_restores_mode():
 
 
 def test_module_exports():
-    assert set(vision.__all__) >= {"load_digits_data", "load_fashion_mnist", "lenet",
-                                   "train_classifier"}
+    assert set(vision.__all__) >= {"load_digits_data", "load_fashion_mnist"}
+    assert set(classifier.__all__) >= {"lenet", "train_classifier"}

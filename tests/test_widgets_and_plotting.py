@@ -13,13 +13,13 @@ from d2lite.widgets import nonfinite_lines
 
 def line_explorer():
     def draw(slope, power):
-        fig, ax = d2lite.new_figure()
+        fig, ax = d2lite.plotting.new_figure()
         x = np.linspace(0, 1, 20)
         ax.plot(x, slope * x ** power)
         ax.set(xlabel="x", ylabel="y")
         return fig
-    return d2lite.Explorer(draw, {"slope": d2lite.log_slider("slope", 1.0, 0.01, 100.0),
-                                  "power": d2lite.int_slider("power", 1, 1, 5)})
+    return d2lite.widgets.Explorer(draw, {"slope": d2lite.widgets.log_slider("slope", 1.0, 0.01, 100.0),
+                                  "power": d2lite.widgets.int_slider("power", 1, 1, 5)})
 
 
 def test_sliders_report_only_on_release_and_are_bounded():
@@ -55,10 +55,10 @@ def test_stored_output_carries_a_png_of_the_default_state_and_a_useful_text():
 
 def test_a_figure_with_nan_and_no_note_gets_a_visible_note():
     def draw(a):
-        fig, ax = d2lite.new_figure()
+        fig, ax = d2lite.plotting.new_figure()
         ax.plot([0, 1], [0, np.nan if a > 1 else a])
         return fig
-    explorer = d2lite.Explorer(draw, {"a": d2lite.float_slider("a", 0.5, 0.0, 2.0, 0.1)})
+    explorer = d2lite.widgets.Explorer(draw, {"a": d2lite.widgets.float_slider("a", 0.5, 0.0, 2.0, 0.1)})
     fig = explorer.figure(a=2.0)
     assert nonfinite_lines(fig)
     assert any("NaN" in t.get_text() for t in fig.texts)
@@ -67,17 +67,17 @@ def test_a_figure_with_nan_and_no_note_gets_a_visible_note():
 
 def test_explorer_and_slider_factories_reject_bad_input():
     with pytest.raises(TypeError, match="draw"):
-        d2lite.Explorer(None, {"a": d2lite.float_slider("a", 0.5, 0, 1, 0.1)})
+        d2lite.widgets.Explorer(None, {"a": d2lite.widgets.float_slider("a", 0.5, 0, 1, 0.1)})
     with pytest.raises(ValueError, match="sliders"):
-        d2lite.Explorer(lambda: None, {})
+        d2lite.widgets.Explorer(lambda: None, {})
     with pytest.raises(TypeError, match="sliders"):
-        d2lite.Explorer(lambda a: None, {"a": 3})
+        d2lite.widgets.Explorer(lambda a: None, {"a": 3})
     with pytest.raises(ValueError, match="value"):
-        d2lite.float_slider("a", 5, 0, 1, 0.1)
+        d2lite.widgets.float_slider("a", 5, 0, 1, 0.1)
     with pytest.raises(ValueError, match="min"):
-        d2lite.log_slider("a", 1, 0, 10)
+        d2lite.widgets.log_slider("a", 1, 0, 10)
     with pytest.raises(TypeError, match="Figure"):
-        d2lite.Explorer(lambda a: "not a figure", {"a": d2lite.int_slider("a", 1, 0, 2)})
+        d2lite.widgets.Explorer(lambda a: "not a figure", {"a": d2lite.widgets.int_slider("a", 1, 0, 2)})
 
 
 def test_helpers_leave_pyplot_alone():
@@ -100,9 +100,9 @@ def test_set_figsize_changes_the_default_and_checks_input():
 
 
 def test_figure_to_png_is_deterministic():
-    fig, ax = d2lite.new_figure()
+    fig, ax = d2lite.plotting.new_figure()
     ax.plot([1, 2, 3])
-    assert d2lite.figure_to_png(fig) == d2lite.figure_to_png(fig)
+    assert d2lite.plotting.figure_to_png(fig) == d2lite.plotting.figure_to_png(fig)
 
 
 def test_animator_records_and_draws_outside_jupyter():

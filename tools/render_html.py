@@ -14,6 +14,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   The notebook's widget state goes too.
 * Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
   solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab.
+* A ``<details>`` block written in Markdown (the folded answers of the quick questions) keeps
+  its Markdown content inside it, folded, as in JupyterLab.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
 * Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
   RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
@@ -34,6 +36,9 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_tools import title_of  # noqa: E402  (shared with tools/nav.py)
 
 try:
     from jinja2 import pass_context
@@ -113,16 +118,6 @@ def ipynb_links_to_html(text: str) -> str:
     """Point relative links to ``x.ipynb`` at ``x.html`` (absolute URLs are left alone)."""
     text = _MD_LINK.sub(r"\1\2.html\3\4", text)
     return _HTML_LINK.sub(r"\1\2.html\3", text)
-
-
-def title_of(nb) -> str | None:
-    """The notebook's first ``# `` heading outside the navigation cells."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "nav" not in cell.metadata.get("tags", []):
-            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
-            if match:
-                return match.group(1).strip()
-    return None
 
 
 class StaticSitePreprocessor(Preprocessor):
@@ -209,6 +204,17 @@ class MathMLRenderer(IPythonRenderer):
 
     def inline_math(self, body: str) -> str:
         return self._math(body, "inline")
+
+    def block_html(self, html: str) -> str:
+        """Raw HTML as written, unless it holds an image to embed.
+
+        To embed images nbconvert re-serialises the block through an HTML parser, which closes an
+        open ``<details>`` at once: a folded answer (``<details><summary>Answer</summary>``, a blank
+        line, Markdown, a blank line, ``</details>``) would show its answer unfolded.
+        """
+        if "<img" not in html.lower():
+            return super(IPythonRenderer, self).block_html(html)
+        return super().block_html(html)
 
     def block_math(self, body: str) -> str:
         return self._math(body, "block")

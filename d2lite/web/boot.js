@@ -8,6 +8,7 @@
 //    state() -> JSON summary of what is drawn, workMs: [ms of each input event's work]}.
 import { algorithm, preconditioning, rotation } from "./explorer2d.js";
 import { lr, sparse } from "./grid.js";
+import { COLOURS } from "./plot.js";
 
 const KINDS = { algorithm, preconditioning, rotation, sparse, lr };
 
@@ -48,6 +49,7 @@ function formatValue(spec, v) {
 export function mount(root) {
   const config = JSON.parse(root.querySelector("script.d2lite-config").textContent);
   const kind = KINDS[config.kind];
+  if (config.colours) Object.assign(COLOURS, config.colours);  // the palette d2lite's figures use
   if (!kind) throw new Error(`unknown explorer kind ${JSON.stringify(config.kind)}`);
   const uid = `d2lite-${++counter}`;
   const values = Object.fromEntries(config.sliders.map((s) => [s.name, s.value]));
@@ -57,7 +59,7 @@ export function mount(root) {
   live.className = "d2lite-live";
   const [w, h] = kind.size;
   live.innerHTML = `<svg data-role="figure" viewBox="0 0 ${w} ${h}" width="100%" `
-    + `style="max-width:${w}px;touch-action:none;font:12px sans-serif" `
+    + `style="max-width:${w}px;touch-action:none;font:12px sans-serif;background:#fff;color:#000" `
     + `role="img" aria-label="${config.kind} explorer"></svg><p data-role="note" `
     + `style="color:#b2182b;margin:2px 0;min-height:1.2em"></p><div class="d2lite-controls" `
     + `style="font:13px sans-serif"></div>`;
@@ -111,7 +113,8 @@ export function mount(root) {
     row.className = "d2lite-stepper";
     row.style.cssText = "display:flex;align-items:center;gap:8px;margin-top:4px";
     row.innerHTML = `<button type="button" data-role="play">▶ play</button> `
-      + `<input type="range" data-role="stepper" min="0" step="1"> <span></span>`;
+      + `<input type="range" data-role="stepper" min="0" step="1"> <span></span>`
+      + `<span style="color:#666;margin-left:12px">drag the open circle to move the start</span>`;
     controls.append(row);
     stepper = row.querySelector("input");
     stepLabel = row.querySelector("span");

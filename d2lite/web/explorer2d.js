@@ -101,7 +101,7 @@ export const algorithm = {
   render(run, values, ctx) {
     const n = run.points.length - 1, t = Math.min(ctx.step, n);
     const at = run.points[Math.min(t, shownCount(run.points) - 1)];
-    const title = t === n ? `η = ${fmt(values.eta)}: after ${n} steps at (${fmt(at[0])}, ${fmt(at[1])})`
+    const title = t === n ? `η = ${fmt(values.eta)}: after ${n} step${n === 1 ? "" : "s"} at (${fmt(at[0])}, ${fmt(at[1])})`
       : `η = ${fmt(values.eta)}: step ${t} of ${n}, at (${fmt(at[0])}, ${fmt(at[1])})`;
     const left = contourPanel(LEFT, CHAPTER, [{ points: run.points, colour: COLOURS.adagrad }],
       ctx, "path", { title, handle: ctx.start });

@@ -69,7 +69,7 @@ export const sparse = {
       clipId: `${ctx.uid}-l`, title: `Zipf exponent a = ${m.exponent.toFixed(1)}, η₀ = ${fmt(m.rate)}` });
     curves.forEach((c) => { s += path(lp, c.points, c.run.colour, { markers: false, clipId: `${ctx.uid}-l` }); });
     s += legend(lp, curves.map((c) => ({ label: `${c.run.name}, η₀ = ${fmt(m.rate)}`
-      + (c.run.diverged ? " (diverged)" : ""), colour: c.run.colour })), "bottom-left");
+      + (c.run.diverged ? " (diverged)" : ""), colour: c.run.colour })));
     const shown = m.runs.filter((run) => !run.diverged);
     const meds = shown.flatMap((run) => run.medians.filter((v, i) => Number.isFinite(m.centres[i])));
     const xs = m.centres.filter(Number.isFinite);
@@ -90,7 +90,7 @@ export const sparse = {
 
 /** Notebook 04: Adagrad and minibatch SGD from scratch at one learning rate. */
 export const lr = {
-  size: [620, 340],
+  size: [720, 340],
   compute(values, ctx, config) {
     const d = config.data, k = nearest(d.rates, values.lr);
     const curves = Object.entries(d.curves).map(([name, rows], i) => ({
@@ -99,7 +99,7 @@ export const lr = {
     return { rate: d.rates[k], epochs: [0, ...d.epochs], floor: d.floor, curves };
   },
   render(m, values, ctx) {
-    const box = { x: 80, y: 34, w: 500, h: 240 };
+    const box = { x: 80, y: 34, w: 430, h: 240 };
     const parts = m.curves.map((c) => ({ c, ...finitePart(m.epochs, c.losses) }));
     const ys = [m.floor, ...parts.flatMap((p) => p.points.map((q) => q[1]))];
     const p = panel(box, [-0.05 * m.epochs[m.epochs.length - 1], m.epochs[m.epochs.length - 1] * 1.05],
@@ -112,7 +112,8 @@ export const lr = {
     s += `<line x1="${box.x}" x2="${box.x + box.w}" y1="${fy}" y2="${fy}" stroke="#000" stroke-dasharray="2 3"/>`;
     parts.forEach(({ c, points }) => { s += path(p, points, c.colour, { clipId: `${ctx.uid}-p` }); });
     s += legend(p, [...parts.map(({ c }) => ({ label: c.name, colour: c.colour, marker: true })),
-      { label: `best linear fit (${m.floor.toFixed(3)})`, colour: "#000", dash: "2 3" }]);
+      { label: `best linear fit (${m.floor.toFixed(3)})`, colour: "#000", dash: "2 3" }],
+    "outside-right");
     const notes = parts.filter((q) => q.cut >= 0).map(({ c, cut }) =>
       `${c.name}: the loss became inf or NaN at epoch ${fmt(m.epochs[cut], 2)}`);
     const note = notes.length ? `${notes.join("; ")} (the learning rate is too large)` : "";

@@ -17,7 +17,8 @@ const esc = (text) => String(text).replaceAll("&", "&amp;").replaceAll("<", "&lt
 export function fmt(v, digits = 3) {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
-  const s = a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(digits - 1).replace("e+", "e")
+  const s = a !== 0 && (a < 1e-3 || a >= 1e4)
+    ? Number(v.toPrecision(digits)).toExponential().replace("e+", "e")
     : String(Number(v.toPrecision(digits)));
   return s.replace("-", "\u2212");
 }
@@ -169,7 +170,8 @@ export function startHandle(p, x1, x2) {
 /** A legend box: entries [{label, colour, dash, marker}] at the panel's top right. */
 export function legend(p, entries, where = "top-right") {
   const width = 12 + 7 * Math.max(...entries.map((e) => e.label.length)) + 30;
-  const x0 = where.endsWith("left") ? p.box.x + 8 : p.box.x + p.box.w - width - 8;
+  const x0 = where === "outside-right" ? p.box.x + p.box.w + 10
+    : where.endsWith("left") ? p.box.x + 8 : p.box.x + p.box.w - width - 8;
   const y0 = where.startsWith("bottom") ? p.box.y + p.box.h - 8 - 16 * entries.length - 4
     : p.box.y + 8;
   let s = `<rect x="${x0}" y="${y0}" width="${width}" height="${16 * entries.length + 4}" `

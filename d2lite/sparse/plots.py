@@ -1,0 +1,132 @@
+"""Figures for the sparse-feature experiments: every helper takes ``ax=None``, draws on it (a new
+figure when None) and returns it.  ``RULE_COLOURS`` gives each rule its colour in every figure.
+
+>>> ax = plot_error_vs_frequency([0.5, 0.1, 0.0], [0.01, 0.2, 1.0], label="demo")
+>>> ax.get_xscale(), ax.get_yscale()
+('log', 'log')
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from ..plotting import new_figure, note_nonfinite, plain_log_axes
+from .data import SparseRegression
+from .results import binned_median, weight_errors
+from .rules import RATE_RULES, RateRule, SparseRun
+
+__all__ = ["RULE_COLOURS", "plot_error_vs_frequency", "plot_sparse_loss_curves",
+           "plot_rate_grid", "plot_median_errors"]
+
+RULE_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
+
+
+def _colour(rule: RateRule) -> str | None:
+    return next((c for key, c in RULE_COLOURS.items() if RATE_RULES[key] is rule), None)
+
+
+def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
+    """Excess test loss against step (log-log), one line per ``(run, row)`` pair.
+
+    A diverged run is drawn up to its last finite record, marked "(diverged)" in the legend, and
+    the axes carry a visible note.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    diverged = []
+    for run, row in runs:
+        label = f"{run.rule.name}, η₀ = {run.lrs[row]:.3g}"
+        finite = np.isfinite(run.test_loss[row])
+        if run.diverged[row]:
+            diverged.append(run.rule.name)
+            label += " (diverged)"
+        ax.plot(run.steps[finite], run.test_loss[row][finite], color=_colour(run.rule), label=label)
+    plain_log_axes(ax)
+    ax.set(xlabel="step (examples seen)", ylabel="excess test loss")
+    ax.legend(fontsize="small")
+    if diverged:
+        note_nonfinite(ax, "diverged (loss blew up): " + ", ".join(diverged))
+    return ax
+
+
+def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axes | None = None,
+                            label: str | None = None, color: str | None = None,
+                            scatter: bool = True, num_bins: int = 12) -> Axes:
+    """Per-weight error against the feature's frequency on log axes, with the binned median.
+
+    Features that never occurred (frequency 0) cannot sit on a log axis and are left out; errors
+    below 1e-6 are drawn at 1e-6.  NaN errors (a diverged run) are not drawn: a note says so.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    frequencies, errors = np.asarray(frequencies, dtype=float), np.asarray(errors, dtype=float)
+    if frequencies.shape != errors.shape:
+        raise ValueError(f"frequencies and errors must have the same shape, got "
+                         f"{frequencies.shape} and {errors.shape}")
+    seen = frequencies > 0
+    plain_log_axes(ax)
+    ax.set(xlabel="feature frequency (fraction of examples)", ylabel="error $|w_i - w^*_i|$")
+    if not np.all(np.isfinite(errors[seen])):
+        note_nonfinite(ax, f"{label or 'this run'}: weights are NaN (the run diverged)")
+        return ax
+    if scatter:
+        ax.scatter(frequencies[seen], np.maximum(errors[seen], 1e-6), s=4, alpha=0.3,
+                   color=color, linewidths=0)
+    centres, medians = binned_median(frequencies, errors, num_bins)
+    ax.plot(centres, np.maximum(medians, 1e-6), "-o", ms=3, color=color, label=label)
+    return ax
+
+
+def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
+    """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
+
+    Diverged runs are left out of their line; the best run is circled.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    final = run.final_test_loss()
+    offsets = np.unique(run.offsets)
+    shades = np.linspace(0.45, 1.0, len(offsets)) if len(offsets) > 1 else [1.0]
+    for shade, offset in zip(shades, offsets):
+        rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
+        rows = rows[np.argsort(run.lrs[rows])]
+        label = f"c = {offset:g}" if len(offsets) > 1 else None
+        ax.plot(run.lrs[rows], final[rows], "-o", ms=2.5, label=label,
+                color=_colour(run.rule), alpha=float(shade))
+    best = run.best()
+    ax.plot(run.lrs[best], final[best], "o", ms=10, mfc="none", color="black",
+            label=f"best: η₀ = {run.lrs[best]:.3g}" +
+                  (f", c = {run.offsets[best]:g}" if len(offsets) > 1 else ""))
+    plain_log_axes(ax)
+    ax.set(xlabel="base rate η₀", ylabel="final excess test loss", title=run.rule.name)
+    ax.legend(fontsize="x-small")
+    return ax
+
+
+def plot_median_errors(data: SparseRegression, runs: Sequence[tuple[SparseRun, int]],
+                       ax: Axes | None = None, num_bins: int = 12) -> Axes:
+    """The binned median error against frequency for several runs, on one pair of log axes.
+
+    Diverged runs are not drawn; a note on the axes names them.
+    """
+    if ax is None:
+        _, ax = new_figure(figsize=(4.5, 3))
+    frequencies = data.frequencies()
+    diverged = []
+    for run, row in runs:
+        if run.diverged[row]:
+            diverged.append(run.rule.name)
+            continue
+        plot_error_vs_frequency(frequencies, weight_errors(run.weights[row], data), ax=ax,
+                                label=run.rule.name, color=_colour(run.rule), scatter=False,
+                                num_bins=num_bins)
+    plain_log_axes(ax)
+    ax.set(xlabel="feature frequency (fraction of examples)",
+           ylabel="median error $|w_i - w^*_i|$")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small")
+    if diverged:
+        note_nonfinite(ax, "not shown, diverged: " + ", ".join(diverged))
+    return ax
