@@ -11,6 +11,7 @@ module                   what it measures
 ``step_share``           2. Adagrad against SGD: the step's share of an iteration
 ``sparse_embedding``     3. sparse against dense embedding gradients, V = 10^4 .. 10^6
 ``update_bandwidth``     4. one update on 1M-50M parameters against the copy bandwidth
+``explorer_latency``     5. each slider explorer's update against one bare redraw
 ``report``               RESULTS.md, results.json and the plots
 ``run``                  the command line
 =======================  ===================================================================

@@ -22,13 +22,17 @@ class Config:
     update_sizes: tuple[int, ...]     # item 4: parameters per update
     update_repeats: int               # item 4: rounds per size (the largest sizes are slow)
     work_per_timing: int              # items 3, 4: about this many floats touched per timing
+    explorer_repeats: int             # item 5: end-to-end sweeps of every slider
+    explorer_extremes: bool           # item 5: also drag the start point and the step slider
 
 
 FULL = Config(name="full", repeats=9, warmup=1, linreg_examples=1500, epochs=2, lenet_iterations=40,
               vocab_sizes=(10_000, 30_000, 100_000, 300_000, 1_000_000), embedding_dim=64,
               rows_per_batch=1000, update_sizes=(1_000_000, 5_000_000, 20_000_000, 50_000_000),
-              update_repeats=5, work_per_timing=20_000_000)
+              update_repeats=5, work_per_timing=20_000_000, explorer_repeats=5,
+              explorer_extremes=True)
 
 QUICK = Config(name="quick", repeats=2, warmup=0, linreg_examples=100, epochs=1, lenet_iterations=2,
                vocab_sizes=(1000, 3000), embedding_dim=8, rows_per_batch=50,
-               update_sizes=(10_000, 50_000), update_repeats=2, work_per_timing=100_000)
+               update_sizes=(10_000, 50_000), update_repeats=2, work_per_timing=100_000,
+               explorer_repeats=1, explorer_extremes=False)

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from d2lite.plotting import new_figure
 
 __all__ = ["write_report", "PLOTTERS", "plot_epoch", "plot_step_share", "plot_sparse",
-           "plot_update", "plot_anatomy"]
+           "plot_update", "plot_anatomy", "plot_explorers"]
 
 
 _OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -110,6 +110,32 @@ def plot_update(data: dict, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def plot_explorers(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 5: each explorer's work per input event in the page (median, 95th percentile,
+    maximum), against the 16 ms of one frame.
+
+    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    when None) and returns it.
+    """
+    ax = _axes(ax)
+    per = data.get("explorers", {})
+    names = [name for name, entry in per.items() if "p95_ms" in entry]
+    if not names:
+        ax.text(0.5, 0.5, "no explorer measured", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    y = np.arange(len(names))
+    ax.barh(y + 0.25, [per[n]["p50_ms"] for n in names], height=0.25, label="median")
+    ax.barh(y, [per[n]["p95_ms"] for n in names], height=0.25, label="95th percentile")
+    ax.barh(y - 0.25, [per[n]["max_ms"] for n in names], height=0.25, color="0.75", label="maximum")
+    ax.set_yticks(y, names, fontsize="small")
+    ax.axvline(data.get("goal_ms", 16.0), color="crimson", ls=":", label="one frame (16 ms): the goal for the p95")
+    ax.set(xlabel="milliseconds per input event (the page's own clock)",
+           title="The page's work for one slider move")
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
 def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
     """Item 4: milliseconds of each operation of the from-scratch update on one array.
 
@@ -130,7 +156,7 @@ def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
 
 #: item number -> {file-name suffix: plot function}; each draws on the ``ax`` it is given
 PLOTTERS = {1: {"": plot_epoch}, 2: {"": plot_step_share}, 3: {"": plot_sparse},
-            4: {"": plot_update, "_anatomy": plot_anatomy}}
+            4: {"": plot_update, "_anatomy": plot_anatomy}, 5: {"": plot_explorers}}
 
 
 def _fmt(value: float) -> str:

@@ -24,7 +24,8 @@ from .config import FULL, QUICK, Config
 from .harness import machine_description
 from .report import write_report
 
-ITEMS = {1: "epoch_time", 2: "step_share", 3: "sparse_embedding", 4: "update_bandwidth"}
+ITEMS = {1: "epoch_time", 2: "step_share", 3: "sparse_embedding", 4: "update_bandwidth",
+         5: "explorer_latency"}
 HERE = Path(__file__).resolve().parent
 
 

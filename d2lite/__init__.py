@@ -29,8 +29,9 @@ module                 what it holds
 ``vision``, ``classifier``  image data sets; LeNet and its training loop
 *figures, sliders, exercises*
 ``figures``            the explorers' whole figures (``*_figure``)
-``explorers``          all five slider explorers
-``widgets``            the slider ``Explorer`` and slider factories
+``explorers``          all five slider explorers (they run in the page)
+``page``               the explorers' HTML and their JavaScript (``d2lite/web``)
+``page_grids``         the training explorers' grids, trained when the cell runs
 ``exercises``          the checks of the exercises' answers
 =====================  ==============================================================
 
@@ -46,7 +47,7 @@ Functions return their results and print only when asked (``verbose=True``).
 """
 from . import (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim,
                plotting, preconditioning, presets, quadratic, rates, scratch, sparse, timer, torch_variants,
-               trace2d, training, variants, vision, widgets)
+               trace2d, training, variants, vision, page, page_grids)
 from .data import load_airfoil, make_loader, synthetic_linreg
 from .optim import Adagrad, AdagradState, adagrad_path
 from .plotting import Animator, set_figsize
@@ -76,4 +77,4 @@ __all__ = [
 MODULES = (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim, plotting,
            preconditioning, presets, quadratic, rates, scratch, sparse, sparse.data, sparse.rules,
            sparse.results, sparse.plots, timer, torch_variants, trace2d, training, variants,
-           vision, widgets)
+           vision, page, page_grids)

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from ._checks import check_float, check_int
 from .data import lr_explorer_data, make_loader
-from .plotting import new_figure
+from .plotting import OPTIMIZER_COLOURS, new_figure
 from .preconditioning import condition_number, diagonal_preconditioner
 from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
 from .rates import adagrad_2d_history, plot_effective_rates
@@ -31,7 +31,7 @@ from .trace2d import f_2d, gd_2d, show_trace_2d, train_2d
 from .training import initial_linreg_loss, least_squares_floor, plot_loss_curves, train_scratch
 from .variants import book_adagrad, run_2d
 
-__all__ = ["sparse_comparison_figure", "preconditioning_figure", "algorithm_figure",
+__all__ = ["sparse_comparison_figure", "preconditioning_runs", "preconditioning_figure", "algorithm_figure",
            "scratch_lr_figure", "rotation_figure"]
 
 # Plain Unicode instead of mathtext ($x_1$) in labels: parsing mathtext is a large share of the
@@ -77,6 +77,42 @@ def _progress(f: Quadratic2D, points: Sequence[tuple[float, float]]) -> str:
 
 
 
+def preconditioning_runs(condition: float, angle: float, lr_times_lambda_max: float, *,
+                         steps: int = 30, largest_eigenvalue: float = 4.0,
+                         start: tuple[float, float] = (-5.0, -2.0)) -> dict:
+    r"""The three paths :func:`preconditioning_figure` draws, and the two problems.
+
+    ``f = quadratic_2d((largest_eigenvalue / condition, largest_eigenvalue), angle)`` and its
+    diagonal preconditioning ``f_tilde``; ``plain`` is gradient descent on ``f`` at rate
+    ``lr_times_lambda_max / lambda_max(f)``, ``rescaled`` gradient descent on ``f_tilde`` from
+    :math:`y_i = \sqrt{Q_{ii}}\,x_i` at ``lr_times_lambda_max / lambda_max(f_tilde)``, and
+    ``mapped_back`` that path in the original coordinates.  The page's explorer computes the
+    same numbers in JavaScript (tests/e2e/test_parity.py compares them).
+
+    >>> runs = preconditioning_runs(20.0, 0.0, 1.0, steps=1)
+    >>> [round(float(v), 6) + 0.0 for v in runs["mapped_back"][-1]]   # axis-aligned: one step
+    [0.0, 0.0]
+    """
+    f = quadratic_2d((largest_eigenvalue / condition, largest_eigenvalue), angle)
+    root = np.sqrt(np.diag(f.Q))
+    f_tilde = Quadratic2D(diagonal_preconditioner(f.Q))
+    plain = train_2d(gd_2d(lr_times_lambda_max / f.eigenvalues[0]), steps, f.grad, start, verbose=False)
+    y_start = (float(root[0] * start[0]), float(root[1] * start[1]))
+    rescaled = train_2d(gd_2d(lr_times_lambda_max / f_tilde.eigenvalues[0]), steps, f_tilde.grad,
+                        y_start, verbose=False)
+    mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
+    return {"f": f, "f_tilde": f_tilde, "plain": plain, "rescaled": rescaled,
+            "mapped_back": mapped_back}
+
+
+def _recolour(ax, colours: Mapping[str, str]) -> None:
+    """Give every line whose label starts with a key of ``colours`` that colour."""
+    for line in ax.get_lines():
+        for prefix, colour in colours.items():
+            if line.get_label().startswith(prefix):
+                line.set_color(colour)
+
+
 def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times_lambda_max: float = 1.0,
                          *, steps: int = 30, largest_eigenvalue: float = 4.0,
                          start: tuple[float, float] = (-5.0, -2.0),
@@ -102,16 +138,11 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
     largest_eigenvalue = check_float("largest_eigenvalue", largest_eigenvalue, strict=True)
     steps = check_int("steps", steps)
 
-    f = quadratic_2d((largest_eigenvalue / condition, largest_eigenvalue), angle)
-    root = np.sqrt(np.diag(f.Q))
-    f_tilde = Quadratic2D(diagonal_preconditioner(f.Q))
+    runs = preconditioning_runs(condition, angle, lr_times_lambda_max, steps=steps,
+                                largest_eigenvalue=largest_eigenvalue, start=start)
+    f, f_tilde = runs["f"], runs["f_tilde"]
+    plain, rescaled, mapped_back = runs["plain"], runs["rescaled"], runs["mapped_back"]
     kappa, kappa_tilde = condition_number(f.Q), condition_number(f_tilde.Q)
-
-    plain = train_2d(gd_2d(lr_times_lambda_max / f.eigenvalues[0]), steps, f.grad, start, verbose=False)
-    y_start = (float(root[0] * start[0]), float(root[1] * start[1]))
-    rescaled = train_2d(gd_2d(lr_times_lambda_max / f_tilde.eigenvalues[0]), steps, f_tilde.grad,
-                        y_start, verbose=False)
-    mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
 
     fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(
         left=0.07, right=0.98, bottom=0.2, top=0.8, wspace=0.25))
@@ -129,10 +160,10 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
                     f"{_progress(f_tilde, rescaled)}", fontsize="medium")
     for ax in (left, right):
         ax.set_aspect("equal", adjustable="box")
-        for line in ax.get_lines():  # keep the colours of the paths equal in both panels
-            if line.get_label() == "preconditioned GD":
-                line.set_color("C2")
-            elif line.get_label() == "minimum":
+        _recolour(ax, {"gradient descent": OPTIMIZER_COLOURS["gd"],
+                       "preconditioned GD": OPTIMIZER_COLOURS["preconditioned"]})
+        for line in ax.get_lines():
+            if line.get_label() == "minimum":
                 line.set(color="black", marker="*", markersize=9)
     stable = lr_times_lambda_max < 2
     verdict = ("stable, as η·λ_max < 2" if stable
@@ -154,6 +185,8 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
     fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6), margins=dict(
         left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
     show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10)
+    for line in ax_path.get_lines():
+        line.set_color(OPTIMIZER_COLOURS["adagrad"])
     end = history.points[-1]
     ax_path.set(xlabel=_COORDINATE[0], ylabel=_COORDINATE[1])
     ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at ({end[0]:.3g}, {end[1]:.3g})",
@@ -195,6 +228,8 @@ def scratch_lr_figure(lr: float = 0.1, *, X: torch.Tensor | None = None,
                          margins=dict(left=0.17, right=0.97, bottom=0.19, top=0.9))
     plot_loss_curves(curves, len(X), ax=ax, floor=floor, initial_loss=initial_loss,
                      yscale="log")
+    _recolour(ax, {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "minibatch SGD": OPTIMIZER_COLOURS["sgd"]})
+    ax.legend(fontsize="small")  # again, with the new colours
     ax.set_title(f"lr = {lr:.3g}, final loss: " + ", ".join(finals), fontsize="medium")
     return fig
 
@@ -218,12 +253,16 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     paths = {f"Adagrad, η = {lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
              f"GD, η = {lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
     show_trace_2d(q, {**paths, "optimum": [(0.0, 0.0)]}, ax=left, grid_points=60)
+    colours = {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "GD": OPTIMIZER_COLOURS["gd"],
+               "optimum": "black"}
+    _recolour(left, colours)
+    left.legend(fontsize="small")  # again, with the new colours
     left.set_title(f"problem turned by {angle:.0f} degrees", fontsize="medium")
-    right.plot(sweep["angle"], sweep["adagrad"], "-", color="C1", label="Adagrad")
-    right.plot(sweep["angle"], sweep["gd"], "--", color="C2", label="gradient descent")
+    right.plot(sweep["angle"], sweep["adagrad"], "-", color=colours["Adagrad"], label="Adagrad")
+    right.plot(sweep["angle"], sweep["gd"], "--", color=colours["GD"], label="gradient descent")
     right.axvline(angle, color="0.4", linewidth=1, linestyle=":")
-    for i, points in enumerate(paths.values()):
-        right.plot([angle], [math.hypot(*points[-1])], "o", color=f"C{i + 1}")
+    for colour, points in zip((colours["Adagrad"], colours["GD"]), paths.values()):
+        right.plot([angle], [math.hypot(*points[-1])], "o", color=colour)
     right.set(xlabel="rotation angle (degrees)", ylabel=f"distance after {steps} steps",
               xlim=(0, 90), ylim=(0, None))
     right.set_title("only Adagrad depends on the angle", fontsize="medium")

@@ -11,10 +11,10 @@ The 2-D explorers run their iterations in JavaScript (``d2lite/web/quadratic.js`
 d2lite's arithmetic, checked equal by ``tests/e2e/test_parity.py``); the training explorers
 get their whole slider grid from Python (:mod:`d2lite.page_grids`) and only select and draw.
 
->>> explorer = algorithm_explorer()
->>> [slider.name for slider in explorer.sliders]
-['eta', 'eps', 'steps', 'x1', 'x2']
->>> 'data-kind="algorithm"' in explorer.html()
+>>> made = algorithm_explorer()
+>>> [slider.name for slider in made.sliders]
+['lr', 'eps', 'steps', 'x1', 'x2']
+>>> 'data-kind="algorithm"' in made.html()
 True
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from ._checks import check_float, check_int
 from .plotting import figure_to_png
 
-__all__ = ["Slider", "linear_slider", "log_slider", "PageExplorer", "bundle",
+__all__ = ["Slider", "linear_slider", "log_slider", "PageExplorer", "bundle", "explorer",
            "algorithm_explorer", "preconditioning_explorer", "rotation_explorer"]
 
 WEB = Path(__file__).with_name("web")
@@ -186,44 +186,57 @@ def _still(fig: Figure) -> bytes:
     return figure_to_png(fig, dpi=80)
 
 
-def algorithm_explorer(eta: float = 0.4, eps: float = 1e-6, steps: int = 20,
+def explorer(kind: str, sliders: list[Slider], still: Figure, settings: dict | None = None,
+             data: Any = None) -> PageExplorer:
+    """A :class:`PageExplorer` whose still image is the matplotlib figure ``still`` and whose
+    page draws with the collection's colours (:data:`d2lite.plotting.OPTIMIZER_COLOURS`)."""
+    from .plotting import OPTIMIZER_COLOURS
+
+    return PageExplorer(kind, sliders, _still(still),
+                        settings={**(settings or {}), "colours": OPTIMIZER_COLOURS}, data=data)
+
+
+def algorithm_explorer(lr: float = 0.4, eps: float = 1e-6, steps: int = 20,
                        start: tuple[float, float] = (-5.0, -2.0)) -> PageExplorer:
     r"""Notebook 03: Adagrad on :math:`0.1x_1^2 + 2x_2^2` with sliders for :math:`\eta`
-    (0.01 to 10, log), :math:`\epsilon` (1e-8 to 1, log), the steps (1 to 200) and the start
-    (each coordinate -10 to 10; the start can also be dragged), next to the effective rates."""
-    from .explorers import draw_algorithm
+    (``lr``, 0.01 to 10, log), :math:`\epsilon` (1e-8 to 1, log), the steps (1 to 200) and the
+    start (each coordinate -10 to 10; it can also be dragged), next to the effective rates.
+    The still is :func:`d2lite.figures.algorithm_figure`."""
+    from .figures import algorithm_figure
 
-    sliders = [log_slider("eta", "learning rate η", eta, 0.01, 10.0),
+    sliders = [log_slider("lr", "learning rate η", lr, 0.01, 10.0),
                log_slider("eps", "ε (in the root)", eps, 1e-8, 1.0, per_decade=2, format="exp"),
                linear_slider("steps", "steps", steps, 1, 200, 1, format="int"),
                linear_slider("x1", "start x₁", start[0], -10.0, 10.0, 0.5),
                linear_slider("x2", "start x₂", start[1], -10.0, 10.0, 0.5)]
-    still = _still(draw_algorithm(eta, eps, steps, *start))
-    return PageExplorer("algorithm", sliders, still)
+    return explorer("algorithm", sliders, algorithm_figure(lr, eps, steps, *start))
 
 
 def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
-                             scaled_rate: float = 1.0) -> PageExplorer:
+                             lr_times_lambda_max: float = 1.0) -> PageExplorer:
     r"""Notebook 02: gradient descent before and after diagonal preconditioning, with sliders
     for the condition number (1 to 1000, log), the angle of the axes (0 to 90 degrees) and the
-    step size as a multiple of :math:`1/\lambda_{\max}` (0.1 to 2.1; from 2 on it diverges)."""
-    from .preconditioning import draw_preconditioning
+    step size as a multiple of :math:`1/\lambda_{\max}` (0.1 to 2.1; from 2 on it diverges).
+    The still is :func:`d2lite.figures.preconditioning_figure`; the paths are
+    :func:`d2lite.figures.preconditioning_runs`."""
+    from .figures import preconditioning_figure
 
     sliders = [log_slider("condition", "condition κ", condition, 1.0, 1000.0),
                linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0),
-               linear_slider("scaled_rate", "η × λ_max", scaled_rate, 0.1, 2.1, 0.1)]
-    still = _still(draw_preconditioning(condition, angle, scaled_rate, steps=30))
-    return PageExplorer("preconditioning", sliders, still)
+               linear_slider("lr_times_lambda_max", "η × λ_max", lr_times_lambda_max, 0.1, 2.1, 0.1)]
+    figure = preconditioning_figure(condition, angle, lr_times_lambda_max, steps=30)
+    return explorer("preconditioning", sliders, figure, {"steps": 30})
 
 
-def rotation_explorer(eta: float = 0.4, steps: int = 20, angle: float = 45.0) -> PageExplorer:
+def rotation_explorer(lr: float = 0.4, steps: int = 20, angle: float = 45.0) -> PageExplorer:
     """Notebook 06, exercise 2: the chapter's problem turned by an angle (0 to 90 degrees);
     Adagrad's and gradient descent's paths, and the distance after ``steps`` steps against the
-    angle for both."""
-    from .exercises import rotation_explorer as widget_explorer
+    angle for both (:func:`d2lite.quadratic.rotation_sweep`).  The still is
+    :func:`d2lite.figures.rotation_figure`."""
+    from .figures import rotation_figure
 
-    eta = check_float("eta", eta, strict=True)
+    lr = check_float("lr", lr, strict=True)
     steps = check_int("steps", steps)
     sliders = [linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0)]
-    still = widget_explorer(eta, steps, angle).png()
-    return PageExplorer("rotation", sliders, still, settings={"eta": eta, "steps": steps})
+    return explorer("rotation", sliders, rotation_figure(angle, lr, steps),
+                    {"lr": lr, "steps": steps})

@@ -7,7 +7,8 @@ and ships the results; the page's JavaScript (``d2lite/web/grid.js``) only selec
   vectorised pass of :func:`d2lite.train_side_by_side` that trains the three rate rules at
   every base rate of the slider (the same function the notebook's own experiments use).
 * :func:`lr_grid` (notebook 04): the from-scratch Adagrad and minibatch SGD trained by the one
-  loop, :func:`d2lite.train_scratch`, once per learning rate of the slider (82 short runs).
+  loop, :func:`d2lite.train_scratch`, once per learning rate of the slider (82 short runs, a few
+  seconds: the loop itself, so the grid cannot drift from what the notebook trains).
 
 Positive results (losses, errors) travel as 16-bit codes of their logarithm
 (:func:`encode_log`), to 0.07 % relative precision, which is finer than a pixel of the figure
@@ -21,15 +22,18 @@ from __future__ import annotations
 
 import base64
 import math
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from ._checks import check_float, check_int
-from .page import PageExplorer, linear_slider, log_slider
+from .page import PageExplorer, explorer, linear_slider, log_slider
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["encode_log", "decode_log", "sparse_grid", "sparse_explorer", "lr_grid",
-           "lr_explorer"]
+           "scratch_lr_explorer"]
 
 LOG_RANGE = (-12.0, 6.0)  # decades covered by the 16-bit codes
 NOT_FINITE = 65535
@@ -63,25 +67,26 @@ def _base64(codes: np.ndarray) -> str:
 SPARSE_RULES = ("global", "count", "adagrad")
 
 
-def sparse_grid(exponents: Sequence[float], base_rates: Sequence[float], *,
+def sparse_grid(exponents: Sequence[float], lrs: Sequence[float], *,
                 num_features: int = 300, num_examples: int = 1500, offset: float = 10.0,
                 num_bins: int = 8, num_records: int = 15, seed: int = 0) -> dict[str, Any]:
-    """Loss curves and median errors by frequency for every (exponent, base rate, rule).
+    r"""Loss curves and median errors by frequency for every (exponent, base rate, rule).
 
     For each exponent: the stream ``make_sparse_regression(num_features, num_examples,
     zipf_exponent=exponent, num_test=300, seed=seed)`` and one call of
-    :func:`d2lite.train_side_by_side` for the three rules at all ``base_rates`` (both clocks with
+    :func:`d2lite.sparse.train_side_by_side` for the three rules at all base rates ``lrs``
+    (:math:`\eta_0`; both clocks with
     constant ``offset``).  Returns arrays indexed ``[exponent, rule, rate, ...]``:
     ``test_loss`` (records), ``diverged``, ``centres`` and ``medians`` (per frequency bin, as
-    :func:`d2lite.binned_median` computes them; NaN pads missing bins and diverged runs).
+    :func:`d2lite.sparse.binned_median` computes them; NaN pads missing bins and diverged runs).
     """
-    from .sparse import RATE_RULES, binned_median, make_sparse_regression, train_side_by_side, \
-        weight_errors
+    from .sparse import (RATE_RULES, binned_median, make_sparse_regression, train_side_by_side,
+                         weight_errors)
 
     check_int("num_bins", num_bins)
     offset = check_float("offset", offset)
-    base_rates = np.asarray(base_rates, dtype=float)
-    shape = (len(exponents), len(SPARSE_RULES), len(base_rates))
+    lrs = np.asarray(lrs, dtype=float)
+    shape = (len(exponents), len(SPARSE_RULES), len(lrs))
     test_loss: list[list[np.ndarray]] = []
     diverged = np.zeros(shape, dtype=bool)
     centres = np.full((len(exponents), num_bins), np.nan)
@@ -89,7 +94,7 @@ def sparse_grid(exponents: Sequence[float], base_rates: Sequence[float], *,
     for e, exponent in enumerate(exponents):
         data = make_sparse_regression(num_features, num_examples, zipf_exponent=float(exponent),
                                       num_test=300, seed=seed)
-        runs = train_side_by_side(data, RATE_RULES, base_rates,
+        runs = train_side_by_side(data, RATE_RULES, lrs,
                                   {"global": offset, "count": offset}, num_records=num_records)
         frequencies = data.frequencies()
         test_loss.append([runs[name].test_loss for name in SPARSE_RULES])
@@ -100,97 +105,96 @@ def sparse_grid(exponents: Sequence[float], base_rates: Sequence[float], *,
                 c, m = binned_median(frequencies, weight_errors(run.weights[k], data), num_bins)
                 centres[e, :len(c)] = c
                 medians[e, r, k, :len(m)] = m
-    return {"exponents": np.asarray(exponents, dtype=float), "base_rates": base_rates,
+    return {"exponents": np.asarray(exponents, dtype=float), "lrs": lrs,
             "steps": runs[SPARSE_RULES[0]].steps, "test_loss": np.array(test_loss), "diverged": diverged, "centres": centres,
             "medians": medians, "rule_names": [RATE_RULES[n].name for n in SPARSE_RULES]}
 
 
-def sparse_explorer(zipf_exponent: float = 1.1, base_rate: float = 1.0, *,
+def sparse_explorer(zipf_exponent: float = 1.1, lr: float = 1.0, *,
                     num_features: int = 300, num_examples: int = 1500,
                     offset: float = 10.0, seed: int = 0) -> PageExplorer:
     r"""Notebook 01: sliders for the Zipf exponent (0 to 2) and the base rate :math:`\eta_0`
     (0.01 to 10, log), shared by the global clock, the count clock and Adagrad.
 
     The whole grid (21 exponents x 31 rates x 3 rules) is trained when this runs
-    (:func:`sparse_grid`), about a second and a half; the still is
-    :func:`d2lite.draw_sparse_comparison` at the default setting.
+    (:func:`sparse_grid`, a second or two); the still is
+    :func:`d2lite.figures.sparse_comparison_figure` at the default setting.
     """
+    from .figures import sparse_comparison_figure
     from .sparse import RATE_RULES, make_sparse_regression, train_side_by_side
-    from .sparse_plots import draw_sparse_comparison
 
     exponent_slider = linear_slider("zipf_exponent", "Zipf exponent a", zipf_exponent, 0.0, 2.0, 0.1)
-    rate_slider = log_slider("base_rate", "base rate η₀", base_rate, 0.01, 10.0)
+    rate_slider = log_slider("lr", "base rate η₀", lr, 0.01, 10.0)
     exponents = [round(v, 6) for v in exponent_slider.positions]
     grid = sparse_grid(exponents, rate_slider.positions, num_features=num_features,
                        num_examples=num_examples, offset=offset, seed=seed)
     data = make_sparse_regression(num_features, num_examples, zipf_exponent=zipf_exponent,
                                   num_test=300, seed=seed)
-    still_runs = train_side_by_side(data, RATE_RULES, [base_rate],
+    still_runs = train_side_by_side(data, RATE_RULES, [lr],
                                     {"global": offset, "count": offset}, num_records=15)
-    still = draw_sparse_comparison(data, still_runs)
-    payload = {"exponents": grid["exponents"].tolist(), "rates": grid["base_rates"].tolist(),
+    payload = {"exponents": grid["exponents"].tolist(), "rates": grid["lrs"].tolist(),
                "steps": grid["steps"].tolist(), "rules": grid["rule_names"],
                "records": grid["test_loss"].shape[-1], "bins": grid["medians"].shape[-1],
                "diverged": grid["diverged"].astype(int).ravel().tolist(),
                "test_loss": _base64(encode_log(grid["test_loss"]).ravel()),
                "centres": _base64(encode_log(grid["centres"]).ravel()),
                "medians": _base64(encode_log(np.maximum(grid["medians"], 1e-6)).ravel())}
-    from .page import _still
-    return PageExplorer("sparse", [exponent_slider, rate_slider], _still(still), data=payload)
+    return explorer("sparse", [exponent_slider, rate_slider],
+                    sparse_comparison_figure(data, still_runs), data=payload)
 
 
 # --------------------------------------------------------------------------------------------
 # Notebook 04: the learning rate of training from scratch
 # --------------------------------------------------------------------------------------------
 
-def lr_grid(learning_rates: Sequence[float], X, y, *, num_epochs: int = 2, batch_size: int = 10,
+def lr_grid(learning_rates: Sequence[float], X: "torch.Tensor", y: "torch.Tensor", *, num_epochs: int = 2, batch_size: int = 10,
             seed: int = 0) -> dict[str, Any]:
     """The losses of from-scratch Adagrad and minibatch SGD at every learning rate.
 
-    Each run is :func:`d2lite.train_scratch` itself (through :func:`d2lite.train_quietly`), on a
-    loader rebuilt from ``seed``: exactly the runs the notebook's one-off calls make.  Returns
-    ``{"lr": ..., "Adagrad": (rates, evaluations), "minibatch SGD": (rates, evaluations)}``.
+    Each run is :func:`d2lite.train_scratch` itself, on a loader rebuilt from ``seed``: exactly
+    the run the notebook's one-off calls make.  Returns ``{"lr": rates, "Adagrad": losses,
+    "minibatch SGD": losses}``, the losses one row per rate, one column per evaluation.
     """
     from .data import make_loader
-    from .explorers import train_quietly
     from .scratch import adagrad, init_adagrad_states, sgd
+    from .training import train_scratch
 
     num_epochs = check_int("num_epochs", num_epochs)
-    learning_rates = [check_float("learning_rates[i]", v, strict=True) for v in learning_rates]
+    learning_rates = [check_float(f"learning_rates[{i}]", v, strict=True)
+                      for i, v in enumerate(learning_rates)]
     feature_dim = X.shape[1]
     losses: dict[str, list[list[float]]] = {"Adagrad": [], "minibatch SGD": []}
     for lr in learning_rates:
         for name, trainer_fn, states in (("Adagrad", adagrad, init_adagrad_states(feature_dim)),
                                          ("minibatch SGD", sgd, None)):
-            loader = make_loader(X, y, batch_size, seed)
-            _, run, _ = train_quietly(trainer_fn, states, {"lr": lr}, loader, feature_dim,
-                                      num_epochs=num_epochs, seed=seed)
-            losses[name].append([float(v) for v in run])
+            history = train_scratch(trainer_fn, states, {"lr": lr}, make_loader(X, y, batch_size, seed),
+                                    feature_dim, num_epochs=num_epochs, seed=seed)
+            losses[name].append([float(v) for v in history.losses])
     return {"lr": np.asarray(learning_rates),
             **{name: np.asarray(values) for name, values in losses.items()}}
 
 
-def lr_explorer(lr: float = 0.1, *, num_examples: int = 500, noise: float = 0.7,
-                num_epochs: int = 2, seed: int = 0) -> PageExplorer:
+def scratch_lr_explorer(lr: float = 0.1, *, num_examples: int = 500, noise: float = 0.7,
+                        num_epochs: int = 2, seed: int = 0) -> PageExplorer:
     """Notebook 04: a learning-rate slider (0.001 to 10, log) over the loss curves of Adagrad
     and minibatch SGD trained from scratch on the first ``num_examples`` examples.
 
     Every position is trained when this runs (:func:`lr_grid`); the still is
-    :func:`d2lite.draw_scratch_lr` at the default rate.
+    :func:`d2lite.figures.scratch_lr_figure` at the default rate.
     """
-    from .explorers import draw_scratch_lr, initial_linreg_loss, least_squares_floor, \
-        lr_explorer_data
-    from .page import _still
-    from .training import EVAL_EVERY
+    from .data import lr_explorer_data
+    from .figures import scratch_lr_figure
+    from .training import EVAL_EVERY, initial_linreg_loss, least_squares_floor
 
     slider = log_slider("lr", "learning rate", lr, 0.001, 10.0)
     X, y = lr_explorer_data(num_examples, noise, seed)
     floor, initial = least_squares_floor(X, y), initial_linreg_loss(X, y, seed)
     grid = lr_grid(slider.positions, X, y, num_epochs=num_epochs, seed=seed)
-    finite = lambda a: [[v if math.isfinite(v) else None for v in row] for row in a]  # noqa: E731
     payload = {"rates": grid["lr"].tolist(), "floor": floor, "initial": initial,
                "epochs": [EVAL_EVERY * (k + 1) / len(X) for k in range(grid["Adagrad"].shape[1])],
-               "curves": {name: finite(grid[name]) for name in ("Adagrad", "minibatch SGD")}}
-    still = draw_scratch_lr(lr, X=X, y=y, floor=floor, initial_loss=initial,
-                            num_epochs=num_epochs, seed=seed)
-    return PageExplorer("lr", [slider], _still(still), data=payload)
+               "curves": {name: [[v if math.isfinite(v) else None for v in row]
+                                 for row in grid[name].tolist()]
+                          for name in ("Adagrad", "minibatch SGD")}}
+    figure = scratch_lr_figure(lr, X=X, y=y, floor=floor, initial_loss=initial,
+                               num_epochs=num_epochs, seed=seed)
+    return explorer("lr", [slider], figure, data=payload)

@@ -18,8 +18,15 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ._checks import check_float
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "plain_log_axes",
-           "Animator"]
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines",
+           "plain_log_axes", "Animator", "OPTIMIZER_COLOURS"]
+
+#: One colour per optimizer in the explorers' figures, the same in their still images and in the
+#: page (``d2lite.page`` hands it to the JavaScript); the sparse figures' clocks match it
+#: (``d2lite.sparse.RULE_COLOURS``: global blue, count orange, Adagrad green).  ``x1`` and
+#: ``x2`` colour Adagrad's two coordinates in the effective-rate panel.
+OPTIMIZER_COLOURS = {"adagrad": "#2ca02c", "gd": "#1f77b4", "sgd": "#1f77b4",
+                     "preconditioned": "#9467bd", "x1": "#2ca02c", "x2": "#8c564b"}
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
@@ -57,6 +64,24 @@ def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def nonfinite_lines(fig: Figure) -> list:
+    """The lines of ``fig`` whose data hold inf or NaN (a figure should draw none: it should cut
+    a diverged curve at its last finite point and say so).
+
+    >>> fig, ax = new_figure()
+    >>> _ = ax.plot([0, 1], [0, float("nan")])
+    >>> len(nonfinite_lines(fig))
+    1
+    """
+    found = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if not (np.isfinite(x).all() and np.isfinite(y).all()):
+                found.append(line)
+    return found
 
 
 def note_nonfinite(ax: Axes, message: str) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_float, check_int
-from .plotting import new_figure, note_nonfinite, plain_log_axes
+from .plotting import OPTIMIZER_COLOURS, new_figure, note_nonfinite, plain_log_axes
 from .trace2d import f_2d_grad
 from .optim import Adagrad
 
@@ -131,7 +131,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     shown = np.unique(np.rint(np.geomspace(1, len(t), 400)).astype(int)) - 1 if len(t) > 800 else \
         np.arange(len(t))
     marker = "o" if len(t) <= 200 else ""
-    for i, color in enumerate(("C1", "C2")):
+    for i, color in enumerate((OPTIMIZER_COLOURS["x1"], OPTIMIZER_COLOURS["x2"])):
         rates = history.effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)
         try:

@@ -1,16 +1,16 @@
-"""Tests of the effective rates (notebook 03), the from-scratch training helpers (04) and their
-explorers.
+"""Tests of the effective rates (notebook 03), the from-scratch training helpers (04) and the
+figures their explorers show.
 
 Oracles: the chapter's printed reference run, a NumPy recomputation of the Adagrad recursion
 from the recorded path, closed-form power laws, numpy/torch least squares, and the slider
-ranges each explorer documents.
+ranges each explorer documents.  (The explorers' HTML and grids: tests/test_page.py; their
+JavaScript against this Python: tests/e2e/test_parity.py.)
 """
 from __future__ import annotations
 
 import doctest
 import math
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 import d2lite
 from d2lite import explorers
-from d2lite.widgets import nonfinite_lines
+from d2lite.plotting import nonfinite_lines
 
 
 def test_docstring_examples_run():
@@ -146,32 +146,34 @@ def test_effective_rate_plot_rejects_other_objects():
 
 # ---------------------------------------------------------------- the algorithm explorer
 
-def _slider_ends(slider):
-    if isinstance(slider, widgets.FloatLogSlider):
-        return slider.base ** slider.min, slider.base ** slider.max
-    return slider.min, slider.max
+def _ends(explorer) -> dict:
+    return {slider.name: (slider.positions[0], slider.positions[-1]) for slider in explorer.sliders}
 
 
-def test_algorithm_explorer_sliders_are_bounded_and_report_on_release():
+def _extreme_settings(explorer) -> list[dict]:
+    """Each slider at each end of its range, the others at their defaults."""
+    defaults = {slider.name: slider.value for slider in explorer.sliders}
+    return [{**defaults, name: end} for name, ends in _ends(explorer).items() for end in ends]
+
+
+def test_algorithm_explorer_sliders_are_bounded():
     explorer = d2lite.explorers.algorithm_explorer()
-    assert set(explorer.sliders) == {"lr", "eps", "steps", "x1", "x2"}
-    assert isinstance(explorer.sliders["lr"], widgets.FloatLogSlider)
-    assert isinstance(explorer.sliders["eps"], widgets.FloatLogSlider)
     expected = {"lr": (0.01, 10.0), "eps": (1e-8, 1.0), "steps": (1, 200), "x1": (-10, 10),
                 "x2": (-10, 10)}
-    for name, slider in explorer.sliders.items():
-        assert slider.continuous_update is False
-        np.testing.assert_allclose(_slider_ends(slider), expected[name], rtol=1e-9)
-    assert explorer.values() == pytest.approx({"lr": 0.4, "eps": 1e-6, "steps": 20,
-                                               "x1": -5.0, "x2": -2.0})
+    ends = _ends(explorer)
+    assert set(ends) == set(expected)
+    for name, (low, high) in expected.items():
+        assert ends[name] == pytest.approx((low, high), rel=1e-9), name
+    assert {s.name: s.value for s in explorer.sliders} == pytest.approx(
+        {"lr": 0.4, "eps": 1e-6, "steps": 20, "x1": -5.0, "x2": -2.0})
+    assert {s.name for s in explorer.sliders if s.per_decade} == {"lr", "eps"}
 
 
-def test_algorithm_explorer_draws_at_both_ends_of_every_slider():
-    explorer = d2lite.explorers.algorithm_explorer()
-    settings_ = explorer.extreme_settings()
+def test_algorithm_figure_draws_at_both_ends_of_every_slider():
+    settings_ = _extreme_settings(d2lite.explorers.algorithm_explorer())
     assert len(settings_) == 10
     for setting in settings_:
-        fig = explorer.figure(**setting)
+        fig = d2lite.figures.algorithm_figure(**setting)
         assert isinstance(fig, Figure) and len(fig.axes) == 2
         assert not nonfinite_lines(fig), setting
         path = fig.axes[0].get_lines()[0].get_data()
@@ -243,38 +245,33 @@ def test_loss_curves_without_trouble_carry_no_warning():
 
 # ---------------------------------------------------------------- the learning-rate explorer
 
-@pytest.fixture(scope="module")
-def lr_explorer():
-    return d2lite.explorers.scratch_lr_explorer()
+def test_lr_explorer_slider_is_a_bounded_log_slider():
+    # the explorer trains its whole grid when made (a few seconds): the slider is read from the
+    # function's defaults instead, and tests/test_page.py builds the explorer itself
+    slider = d2lite.page.log_slider("lr", "learning rate", 0.1, 0.001, 10.0)
+    assert slider.per_decade and (slider.positions[0], slider.positions[-1]) == pytest.approx((0.001, 10.0))
 
 
-def test_lr_explorer_slider_is_a_bounded_log_slider(lr_explorer):
-    slider = lr_explorer.sliders["lr"]
-    assert isinstance(slider, widgets.FloatLogSlider) and slider.continuous_update is False
-    np.testing.assert_allclose(_slider_ends(slider), (0.001, 10.0), rtol=1e-9)
+@pytest.mark.parametrize("lr", [0.001, 10.0])
+def test_scratch_lr_figure_draws_at_both_ends_and_labels_divergence(lr, capsys):
+    fig = d2lite.figures.scratch_lr_figure(lr)
+    assert capsys.readouterr().out == ""  # training prints nothing
+    assert not nonfinite_lines(fig)
+    adagrad, sgd = fig.axes[0].get_lines()[:2]
+    if lr == 0.001:  # both runs stay finite and improve on the start, no warning
+        for line in (adagrad, sgd):
+            assert len(line.get_ydata()) == 6 and line.get_ydata()[-1] < line.get_ydata()[0]
+        assert not fig.axes[0].texts
+    else:  # SGD's loss blows up (10 is far past 2 / the largest curvature), and it says so
+        assert "minibatch SGD diverged" in fig.axes[0].get_title()
+        assert any("minibatch SGD" in t.get_text() and "inf or NaN" in t.get_text()
+                   for t in fig.axes[0].texts)
+        assert np.isfinite(adagrad.get_ydata()).all() and len(adagrad.get_ydata()) == 6
 
 
-def test_lr_explorer_draws_at_both_ends_and_labels_divergence(lr_explorer, capsys):
-    low, high = lr_explorer.extreme_settings()
-    fig_low, fig_high = lr_explorer.figure(**low), lr_explorer.figure(**high)
-    assert capsys.readouterr().out == ""  # retraining prints nothing
-    for fig in (fig_low, fig_high):
-        assert not nonfinite_lines(fig)
-    # lr = 0.001: both runs stay finite and improve on the start, no warning.
-    adagrad_low, sgd_low = fig_low.axes[0].get_lines()[:2]
-    for line in (adagrad_low, sgd_low):
-        assert len(line.get_ydata()) == 6 and line.get_ydata()[-1] < line.get_ydata()[0]
-    assert not fig_low.axes[0].texts
-    # lr = 10: SGD's loss blows up (10 is far past 2 / the largest curvature), and it says so.
-    assert "minibatch SGD diverged" in fig_high.axes[0].get_title()
-    assert any("minibatch SGD" in t.get_text() and "inf or NaN" in t.get_text()
-               for t in fig_high.axes[0].texts)
-    adagrad_high = fig_high.axes[0].get_lines()[0].get_ydata()
-    assert np.isfinite(adagrad_high).all() and len(adagrad_high) == 6
-
-
-def test_lr_explorer_is_deterministic(lr_explorer):
-    assert lr_explorer.png(lr=0.1) == lr_explorer.png(lr=0.1)
+def test_scratch_lr_figure_is_deterministic():
+    png = d2lite.plotting.figure_to_png
+    assert png(d2lite.figures.scratch_lr_figure(0.1)) == png(d2lite.figures.scratch_lr_figure(0.1))
 
 
 def test_lr_explorer_data_is_the_start_of_the_notebook_data_set():
@@ -318,14 +315,3 @@ def test_long_runs_are_drawn_thinned_but_fitted_on_every_step():
     np.testing.assert_allclose(rates, history.effective_rates[np.asarray(t) - 1, 0])
     slope = round(d2lite.rates.loglog_slope(history.effective_rates[:, 0], first_step=100), 2) + 0.0
     assert f"slope {slope:+.2f}" in ax.get_legend().get_texts()[0].get_text()
-
-
-@pytest.mark.parametrize("make, name, value", [(d2lite.explorers.algorithm_explorer, "lr", 2.0),
-                                               (d2lite.explorers.algorithm_explorer, "steps", 5),
-                                               (d2lite.explorers.scratch_lr_explorer, "lr", 1.0)])
-def test_moving_a_slider_redraws_for_the_new_value(make, name, value):
-    explorer = make()
-    default = explorer.last_png
-    explorer.sliders[name].value = value          # what releasing the slider does
-    assert explorer.last_png != default
-    assert explorer.last_png == explorer.png(**{name: explorer.sliders[name].value})

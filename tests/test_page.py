@@ -15,7 +15,7 @@ import pytest
 
 from d2lite import page, page_grids
 from d2lite.data import make_loader
-from d2lite.explorers import lr_explorer_data
+from d2lite.data import lr_explorer_data
 from d2lite.scratch import adagrad, init_adagrad_states, sgd
 from d2lite.sparse import RATE_RULES, make_sparse_regression, train_sparse_sgd
 from d2lite.training import train_scratch
@@ -91,13 +91,15 @@ def test_lr_grid_is_exactly_the_training_loop_run_once_per_rate(capsys):
     for i, lr in enumerate(rates):
         for name, fn, states in (("Adagrad", adagrad, init_adagrad_states(X.shape[1])),
                                  ("minibatch SGD", sgd, None)):
-            _, losses = train_scratch(fn, states, {"lr": lr}, make_loader(X, y, 10, 1),
-                                      X.shape[1], num_epochs=2, animate=False, seed=1)
-            np.testing.assert_array_equal(grid[name][i], losses)
+            history = train_scratch(fn, states, {"lr": lr}, make_loader(X, y, 10, 1),
+                                    X.shape[1], num_epochs=2, seed=1)
+            np.testing.assert_array_equal(grid[name][i], history.losses)
     assert not np.isfinite(grid["minibatch SGD"][2]).all()  # SGD at rate 8 blows up
 
 
 def test_sparse_grid_holds_each_rules_own_run_at_each_rate():
+    # train_side_by_side is proven equal to train_sparse_sgd in test_sparse; here: the grid puts
+    # every run where the page looks for it
     exponents, rates = [0.0, 1.5], [0.05, 3.0]
     grid = page_grids.sparse_grid(exponents, rates, num_features=60, num_examples=300)
     assert grid["test_loss"].shape == (2, 3, 2, len(grid["steps"]))
@@ -113,7 +115,7 @@ def test_sparse_grid_holds_each_rules_own_run_at_each_rate():
 @pytest.mark.slow
 @pytest.mark.parametrize("make", [page.algorithm_explorer, page.preconditioning_explorer,
                                   page.rotation_explorer, page_grids.sparse_explorer,
-                                  page_grids.lr_explorer])
+                                  page_grids.scratch_lr_explorer])
 def test_every_explorer_stays_under_its_size_budget(make):
     html = make().html()
     assert len(html.encode()) <= MAX_BYTES, f"{make.__name__}: {len(html) / 1e3:.0f} kB"

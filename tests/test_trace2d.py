@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import d2lite
-from d2lite.widgets import nonfinite_lines
+from d2lite.plotting import nonfinite_lines
 
 
 def test_reference_line_of_the_chapter(capsys):

@@ -96,13 +96,13 @@ export const algorithm = {
   initialStart: (values) => [values.x1, values.x2],
   startFromSliders: true,
   compute(values, ctx) {
-    return adagradRun(CHAPTER, values.eta, values.eps, ctx.start, values.steps);
+    return adagradRun(CHAPTER, values.lr, values.eps, ctx.start, values.steps);
   },
   render(run, values, ctx) {
     const n = run.points.length - 1, t = Math.min(ctx.step, n);
     const at = run.points[Math.min(t, shownCount(run.points) - 1)];
-    const title = t === n ? `η = ${fmt(values.eta)}: after ${n} step${n === 1 ? "" : "s"} at (${fmt(at[0])}, ${fmt(at[1])})`
-      : `η = ${fmt(values.eta)}: step ${t} of ${n}, at (${fmt(at[0])}, ${fmt(at[1])})`;
+    const title = t === n ? `η = ${fmt(values.lr)}: after ${n} step${n === 1 ? "" : "s"} at (${fmt(at[0])}, ${fmt(at[1])})`
+      : `η = ${fmt(values.lr)}: step ${t} of ${n}, at (${fmt(at[0])}, ${fmt(at[1])})`;
     const left = contourPanel(LEFT, CHAPTER, [{ points: run.points, colour: COLOURS.adagrad }],
       ctx, "path", { title, handle: ctx.start });
     const note = divergenceNote("Adagrad", run.points);
@@ -115,12 +115,13 @@ export const algorithm = {
 /** Notebook 02: gradient descent before and after diagonal preconditioning. */
 export const preconditioning = {
   size: [880, 380],
-  steps: () => 30,
+  steps: (values, config) => config.steps,
   initialStart: () => [-5, -2],
-  compute(values, ctx) {
-    return preconditioningRuns(values.condition, values.angle, values.scaled_rate, ctx.start, 30);
+  compute(values, ctx, config) {
+    return preconditioningRuns(values.condition, values.angle, values.lr_times_lambda_max, ctx.start,
+      config.steps);
   },
-  render(run, values, ctx) {
+  render(run, values, ctx, config) {
     const box = (b) => ({ ...b, y: 78, h: 240 });
     const progress = (q, pts) => {
       const ratio = value(q, ...pts[pts.length - 1]) / value(q, ...pts[0]);
@@ -137,10 +138,10 @@ export const preconditioning = {
       title: `preconditioned: κ = ${fmt(run.kappaTilde)}\n${progress(run.qt, run.rescaled)}` });
     const notes = [divergenceNote("gradient descent", run.plain),
       divergenceNote("preconditioned GD", run.rescaled)].filter(Boolean);
-    const stable = values.scaled_rate < 2;
+    const stable = values.lr_times_lambda_max < 2;
     const verdict = stable ? "stable, as η·λ_max < 2" : "η·λ_max ≥ 2: the steep direction diverges";
     let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
-      : COLOURS.note}">30 steps of size η = ${fmt(values.scaled_rate)} / λ_max (${verdict})</text>`;
+      : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
     svg += left.svg + right.svg + noteText(left.panel, notes);
     [["gradient descent", COLOURS.gd], ["preconditioned GD", COLOURS.preconditioned]]
       .forEach(([label, colour], i) => {
@@ -167,13 +168,13 @@ export const rotation = {
   compute(values, ctx, config) {
     const key = `${ctx.start[0]},${ctx.start[1]}`;
     if (ctx.sweepKey !== key) {  // the sweep changes only when the start point does
-      ctx.sweep = rotationSweep(SWEEP_ANGLES, config.eta, config.steps, ctx.start);
+      ctx.sweep = rotationSweep(SWEEP_ANGLES, config.lr, config.steps, ctx.start);
       ctx.sweepKey = key;
     }
-    return { ...rotationRuns(values.angle, config.eta, config.steps, ctx.start), sweep: ctx.sweep };
+    return { ...rotationRuns(values.angle, config.lr, config.steps, ctx.start), sweep: ctx.sweep };
   },
   render(run, values, ctx, config) {
-    const eta = fmt(config.eta);
+    const eta = fmt(config.lr);
     const left = contourPanel(LEFT, run.q, [
       { points: run.adagrad, colour: COLOURS.adagrad },
       { points: run.gd, colour: COLOURS.gd, dash: "5 3" }], ctx, "turned",

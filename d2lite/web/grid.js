@@ -50,7 +50,7 @@ export const sparse = {
     }
     const e = d.exponents.findIndex((a) => Math.abs(a - values.zipf_exponent) < 1e-6);
     if (e < 0) throw new Error(`no trained runs for exponent ${values.zipf_exponent}`);
-    const r = nearest(d.rates, values.base_rate), nr = d.rates.length, nRules = d.rules.length;
+    const r = nearest(d.rates, values.lr), nr = d.rates.length, nRules = d.rules.length;
     const runs = d.rules.map((name, k) => {
       const row = (e * nRules + k) * nr + r;
       return { name, colour: RULE_COLOURS[k], diverged: d.diverged[row] === 1,

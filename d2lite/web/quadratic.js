@@ -7,7 +7,11 @@
 //   rotatedQuadratic  <- d2lite.quadratic.quadratic_2d
 //   eigenvalues       <- Quadratic2D.eigenvalues (numpy.linalg.eigvalsh: LAPACK dsterf/dlae2)
 //   preconditioned    <- d2lite.preconditioning.diagonal_preconditioner
-//   adagradRun/gdRun  <- d2lite.trace2d.train_2d with adagrad_2d / gd_2d
+//   adagradRun        <- d2lite.optim.Adagrad (the book's settings), as d2lite.rates and
+//                        d2lite.variants.run_2d run it; the same as train_2d with adagrad_2d
+//   gdRun             <- d2lite.trace2d.train_2d with gd_2d
+//   preconditioningRuns, rotationRuns, rotationSweep <- d2lite.figures.preconditioning_runs,
+//                        d2lite.quadratic.rotated_problem and rotation_sweep
 // Plain functions on plain numbers and arrays: nothing here touches the page.
 
 /** Points farther than this from the origin count as diverged (d2lite.trace2d.OFF_CHART). */
@@ -77,40 +81,38 @@ export function rotatePoint(x1, x2, angle) {
 }
 
 /**
- * Adagrad from `start` for `steps` steps:
- *   s_i <- s_i + g_i^2,   x_i <- x_i - eta / sqrt(s_i + eps) * g_i.
+ * Adagrad from `start` for `steps` steps, as d2lite.optim.Adagrad with the book's settings:
+ *   s_i <- s_i + g_i^2,   x_i <- x_i - (lr / sqrt(s_i + eps)) g_i.
  * Returns {points: [[x1, x2], ...] (steps + 1 of them), states: [[s1, s2], ...] (steps),
- * rates: [[eta / sqrt(s1 + eps), ...], ...] (steps)}.
+ * rates: [[lr / sqrt(s1 + eps), ...], ...] (steps)}.
  */
-export function adagradRun(q, eta, eps, start, steps) {
+export function adagradRun(q, lr, eps, start, steps) {
   let [x1, x2] = start, s1 = 0, s2 = 0;
   const points = [[x1, x2]], states = [], rates = [];
+  // d2lite.optim.Adagrad.effective_rate: lr / sqrt(s + eps), and 0 where that root is not > 0
+  const rate = (s) => { const d = Math.sqrt(s + eps); return d > 0 ? lr / d : 0; };
   for (let t = 0; t < steps; t++) {
     const [g1, g2] = gradient(q, x1, x2);
-    const n1 = s1 + g1 * g1, n2 = s2 + g2 * g2;
-    if (Math.sqrt(n1 + eps) === 0 || Math.sqrt(n2 + eps) === 0) {
-      x1 = x2 = NaN;  // Python raises ZeroDivisionError here and train_2d records NaN
-      states.push([NaN, NaN]);
-    } else {
-      s1 = n1; s2 = n2;
-      x1 = x1 - eta / Math.sqrt(s1 + eps) * g1;
-      x2 = x2 - eta / Math.sqrt(s2 + eps) * g2;
-      states.push([s1, s2]);
-    }
+    s1 = s1 + g1 * g1;
+    s2 = s2 + g2 * g2;
+    const r1 = rate(s1), r2 = rate(s2);
+    x1 = x1 - r1 * g1;
+    x2 = x2 - r2 * g2;
+    states.push([s1, s2]);
+    rates.push([r1, r2]);
     points.push([x1, x2]);
   }
-  for (const [a, b] of states) rates.push([eta / Math.sqrt(a + eps), eta / Math.sqrt(b + eps)]);
   return { points, states, rates };
 }
 
-/** Gradient descent x <- x - eta * grad f(x): the steps + 1 points visited. */
-export function gdRun(q, eta, start, steps) {
+/** Gradient descent x <- x - lr * grad f(x): the steps + 1 points visited. */
+export function gdRun(q, lr, start, steps) {
   let [x1, x2] = start;
   const points = [[x1, x2]];
   for (let t = 0; t < steps; t++) {
     const [g1, g2] = gradient(q, x1, x2);
-    x1 = x1 - eta * g1;
-    x2 = x2 - eta * g2;
+    x1 = x1 - lr * g1;
+    x2 = x2 - lr * g2;
     points.push([x1, x2]);
   }
   return points;
@@ -148,19 +150,19 @@ export function preconditioningRuns(condition, angle, scaledRate, start, steps,
     mappedBack };
 }
 
-/** The explorer "rotation": Adagrad and GD at rate eta on the problem turned by `angle`. */
-export function rotationRuns(angle, eta, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
+/** The explorer "rotation": Adagrad and GD at rate lr on the problem turned by `angle`. */
+export function rotationRuns(angle, lr, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
   const q = rotatedQuadratic(eigs[0], eigs[1], angle);
   const turned = rotatePoint(start[0], start[1], angle);
-  return { q, start: turned, adagrad: adagradRun(q, eta, 1e-6, turned, steps).points,
-    gd: gdRun(q, eta, turned, steps) };
+  return { q, start: turned, adagrad: adagradRun(q, lr, 1e-6, turned, steps).points,
+    gd: gdRun(q, lr, turned, steps) };
 }
 
 /** Distance to the optimum after `steps` steps against the angle, for both methods. */
-export function rotationSweep(angles, eta, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
+export function rotationSweep(angles, lr, steps, start = [-5, -2], eigs = [0.2, 4.0]) {
   const adagrad = [], gd = [];
   for (const angle of angles) {
-    const run = rotationRuns(angle, eta, steps, start, eigs);
+    const run = rotationRuns(angle, lr, steps, start, eigs);
     adagrad.push(Math.hypot(...run.adagrad[steps]));
     gd.push(Math.hypot(...run.gd[steps]));
   }

@@ -3,8 +3,10 @@
 ``d2lite/web/quadratic.js`` is loaded into a blank page (no server: ``page.set_content`` with the
 inline bundle of :func:`d2lite.page.bundle`), run on random settings of the three 2-D explorers
 (every slider's two ends among them, plus start points as a drag would give), and compared with
-d2lite's own functions: the points of every path, Adagrad's effective rates, the preconditioning
-explorer's three paths and the rotation explorer's sweep.  The largest relative difference is
+d2lite's own functions (the ones the still images draw): the points of every path, Adagrad's
+effective rates (``d2lite.rates.adagrad_2d_history``), the preconditioning explorer's three
+paths (``d2lite.figures.preconditioning_runs``), the rotation explorer's paths and sweep
+(``d2lite.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
 printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
 """
 from __future__ import annotations
@@ -18,11 +20,11 @@ import numpy as np
 import pytest
 
 from d2lite import page
-from d2lite.exercises import rotated_problem, rotation_sweep
-from d2lite.explorers import adagrad_2d_history
-from d2lite.preconditioning import diagonal_preconditioner
-from d2lite.quadratic import Quadratic2D, quadratic_2d
-from d2lite.trace2d import OFF_CHART, adagrad_2d, gd_2d, train_2d
+from d2lite.figures import preconditioning_runs
+from d2lite.quadratic import quadratic_2d, rotated_problem, rotation_sweep
+from d2lite.rates import adagrad_2d_history
+from d2lite.trace2d import OFF_CHART, gd_2d, train_2d
+from d2lite.variants import book_adagrad, run_2d
 
 pytestmark = pytest.mark.e2e
 
@@ -108,13 +110,13 @@ def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
     for s in settings[len(settings) // 2:]:
         s["x1"], s["x2"] = (float(v) for v in rng.uniform(-12, 12, 2))
     script = """(settings) => settings.map(s => {
-        const run = core.adagradRun(core.CHAPTER, s.eta, s.eps, [s.x1, s.x2], Math.round(s.steps));
+        const run = core.adagradRun(core.CHAPTER, s.lr, s.eps, [s.x1, s.x2], Math.round(s.steps));
         return {points: run.points.map(p => p.map(String)), rates: run.rates.map(p => p.map(String))};
     })"""
     results = core_page.evaluate(script, settings)
     worst, diverged = Worst(), 0
     for s, js in zip(settings, results):
-        history = adagrad_2d_history(s["eta"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
+        history = adagrad_2d_history(s["lr"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
         where = json.dumps(s)
         worst.compare(js_points(js["points"]), history.points, "points " + where)
         worst.compare(js_points(js["rates"]), history.effective_rates, "rates " + where)
@@ -124,42 +126,30 @@ def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
     assert worst.value <= TOLERANCE, worst.where
 
 
-def preconditioning_paths(condition: float, angle: float, scaled_rate: float,
-                          start: tuple[float, float], steps: int = 30) -> dict[str, np.ndarray]:
-    """The three paths of d2lite.preconditioning.draw_preconditioning, computed as it does."""
-    f = quadratic_2d((4.0 / condition, 4.0), angle)
-    root = np.sqrt(np.diag(f.Q))
-    f_tilde = Quadratic2D(diagonal_preconditioner(f.Q))
-    plain = train_2d(gd_2d(scaled_rate / f.eigenvalues[0]), steps, f.grad, start, verbose=False)
-    y_start = (float(root[0] * start[0]), float(root[1] * start[1]))
-    rescaled = train_2d(gd_2d(scaled_rate / f_tilde.eigenvalues[0]), steps, f_tilde.grad,
-                        y_start, verbose=False)
-    mapped_back = [(y1 / root[0], y2 / root[1]) for y1, y2 in rescaled]
-    return {"plain": np.array(plain), "rescaled": np.array(rescaled),
-            "mappedBack": np.array(mapped_back)}
-
-
 def test_preconditioning_explorer_matches_python(core_page):
     rng = np.random.default_rng(7)
     settings = slider_values(page.preconditioning_explorer(), rng, SETTINGS_PER_KIND)
     for i, s in enumerate(settings):
         s["start"] = [-5.0, -2.0] if i % 2 == 0 else [float(v) for v in rng.uniform(-8, 8, 2)]
     script = """(settings) => settings.map(s => {
-        const run = core.preconditioningRuns(s.condition, s.angle, s.scaled_rate, s.start, 30);
+        const run = core.preconditioningRuns(s.condition, s.angle, s.lr_times_lambda_max, s.start, 30);
         const str = (pts) => pts.map(p => p.map(String));
         return {plain: str(run.plain), rescaled: str(run.rescaled), mappedBack: str(run.mappedBack)};
     })"""
     results = core_page.evaluate(script, settings)
     worst, unstable = Worst(), 0
     for s, js in zip(settings, results):
-        py = preconditioning_paths(s["condition"], s["angle"], s["scaled_rate"], tuple(s["start"]))
+        runs = preconditioning_runs(s["condition"], s["angle"], s["lr_times_lambda_max"],
+                                    steps=30, start=tuple(s["start"]))
+        py = {name: np.array(runs[key]) for name, key in
+              (("plain", "plain"), ("rescaled", "rescaled"), ("mappedBack", "mapped_back"))}
         for name, points in py.items():
             worst.compare(js_points(js[name]), points, f"{name} {json.dumps(s)}")
             assert shown(js_points(js[name])) == shown(points), f"{name} {s}: last drawn step"
-        unstable += s["scaled_rate"] >= 2
+        unstable += s["lr_times_lambda_max"] >= 2
     print(f"\npreconditioning: {len(settings)} settings, {worst.count} numbers, largest "
           f"relative difference {worst.value:.3g} ({worst.where}); {unstable} unstable")
-    assert unstable > 0, "the settings should include unstable rates (scaled_rate >= 2)"
+    assert unstable > 0, "the settings should include unstable rates (lr_times_lambda_max >= 2)"
     assert worst.value <= TOLERANCE, worst.where
 
 
@@ -184,7 +174,7 @@ def test_rotation_explorer_matches_rotated_problem(core_page):
         q, start = rotated_problem(s["angle"], start=tuple(s["start"]))
         where = json.dumps(s)
         worst.compare([float(v) for v in js["start"]], start, "start " + where)
-        adagrad = train_2d(adagrad_2d(0.4), 20, q.grad, start, verbose=False)
+        adagrad = run_2d(book_adagrad(0.4), q.grad, 20, start)[0]  # as rotation_figure runs it
         gd = train_2d(gd_2d(0.4), 20, q.grad, start, verbose=False)
         worst.compare(js_points(js["adagrad"]), adagrad, "adagrad " + where)
         worst.compare(js_points(js["gd"]), gd, "gd " + where)

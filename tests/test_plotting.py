@@ -1,0 +1,67 @@
+"""The plotting utilities and the Timer."""
+import time
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+
+import d2lite
+from d2lite.plotting import nonfinite_lines
+
+
+def test_helpers_leave_pyplot_alone():
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    d2lite.show_trace_2d(d2lite.f_2d, d2lite.train_2d(d2lite.adagrad_2d(0.4), verbose=False))
+    d2lite.figures.algorithm_figure()
+    assert plt.get_fignums() == []
+
+
+def test_set_figsize_changes_the_default_and_checks_input():
+    old = mpl.rcParams["figure.figsize"]
+    try:
+        d2lite.set_figsize((4.0, 3.0))
+        assert tuple(mpl.rcParams["figure.figsize"]) == (4.0, 3.0)
+        with pytest.raises(ValueError, match="figsize"):
+            d2lite.set_figsize((0, 3))
+    finally:
+        mpl.rcParams["figure.figsize"] = old
+
+
+def test_figure_to_png_is_deterministic():
+    fig, ax = d2lite.plotting.new_figure()
+    ax.plot([1, 2, 3])
+    assert d2lite.plotting.figure_to_png(fig) == d2lite.plotting.figure_to_png(fig)
+
+
+def test_animator_records_and_draws_outside_jupyter():
+    animator = d2lite.Animator(xlabel="epoch", ylabel="loss", legend=["a", "b"])
+    assert animator.live is False
+    animator.add(1, [0.5, 0.7])
+    animator.add(2, [0.4, float("nan")])
+    assert animator.X == [[1, 2], [1, 2]] and animator.Y[0] == [0.5, 0.4]
+    ax = animator.draw()
+    assert len(ax.get_lines()) == 2 and ax.get_legend() is not None
+    assert any("NaN" in t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="y"):
+        animator.add(3, [1.0])
+
+
+def test_timer_measures_and_accumulates():
+    timer = d2lite.Timer()
+    time.sleep(0.01)
+    first = timer.stop()
+    timer.start()
+    second = timer.stop()
+    assert first >= 0.009 and timer.sum() == pytest.approx(first + second)
+    assert timer.cumsum() == pytest.approx([first, first + second])
+    assert timer.avg() == pytest.approx((first + second) / 2)
+    with pytest.raises(RuntimeError, match="start"):
+        timer.stop()
+
+
+def test_nonfinite_lines_finds_only_lines_with_inf_or_nan():
+    fig, ax = d2lite.plotting.new_figure()
+    ax.plot([0, 1], [0, 1])
+    bad = ax.plot([0, 1], [np.inf, 1])[0]
+    assert nonfinite_lines(fig) == [bad]
