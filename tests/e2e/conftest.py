@@ -30,21 +30,25 @@ def chapter_notebooks() -> list[Path]:
     return sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
 
 
+def _stored_containers(path: Path) -> list:
+    """The explorer containers (``div.d2lite-explorer``) in the stored HTML outputs of ``path``,
+    found by parsing the HTML (the inlined script mentions the class too, in its comments)."""
+    from bs4 import BeautifulSoup
+
+    nb = nbformat.read(path, as_version=4)
+    return [div for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+            if EXPLORER_CLASS in str(out.get("data", {}).get("text/html", ""))
+            for div in BeautifulSoup(str(out["data"]["text/html"]), "html.parser").select("div.d2lite-explorer")]
+
+
 def stored_explorers(path: Path) -> int:
     """How many in-page explorers the stored outputs of the notebook at ``path`` hold."""
-    nb = nbformat.read(path, as_version=4)
-    return sum(str(out.get("data", {}).get("text/html", "")).count(EXPLORER_CLASS)
-               for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+    return len(_stored_containers(path))
 
 
 def stored_kinds(path: Path) -> set[str]:
     """The ``data-kind`` of every in-page explorer in the stored outputs of ``path``."""
-    import re
-
-    nb = nbformat.read(path, as_version=4)
-    return {kind for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-            for kind in re.findall(r'class="d2lite-explorer[^"]*" data-kind="([^"]+)"',
-                                   str(out.get("data", {}).get("text/html", "")))}
+    return {div.get("data-kind") for div in _stored_containers(path)}
 
 
 def explorer_notebooks() -> list[Path]:
