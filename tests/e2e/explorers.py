@@ -16,7 +16,8 @@ static site, or a fixture page.  Per explorer, ``exercise`` does:
    each must change what is drawn.
 
 The page's own ``workMs`` (compute and draw per input event, on ``performance.now()``) is read at
-the end; ``records.Work`` summarises it.
+the end; ``records.Work`` summarises it.  ``probe.py`` reads the explorer, ``gestures.py`` holds
+the mouse and keyboard moves.
 """
 from __future__ import annotations
 
@@ -24,63 +25,13 @@ import math
 
 from playwright.sync_api import Page
 
+from .gestures import (DRAG_STEPS, click_control, drag_slider, drag_start_point, press_arrow,
+                       step_through)
+from .probe import (assert_changed, assert_no_errors, check_shown, explorers_on,  # noqa: F401
+                    set_slider, snapshot)
 from .records import BUDGET_MS, PageErrors, Work, assert_within_frame  # noqa: F401 (re-exported)
 
 FRACTIONS = (0.2, 0.4, 0.6, 0.8)  # intermediate positions of each slider, then max, then min
-DRAG_STEPS = 8  # mouse moves per half of a slider drag
-
-# Installed once per page: helpers the checks below call as window.__e2e.*.
-HELPERS_JS = r"""
-() => {
-  if (window.__e2e) return;
-  const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return (h >>> 0).toString(16) + ':' + s.length; };
-  const live = () => (window.d2liteExplorers || []).filter(e => e.root && e.root.isConnected);
-  const figure = (ex) => {
-    const fig = ex.root.querySelector('[data-role="figure"]');
-    if (!fig) return null;
-    const parts = [];
-    const all = [fig, ...fig.querySelectorAll('canvas, svg')];
-    for (const el of all) {
-      if (el.tagName === 'CANVAS') parts.push(el.toDataURL());
-      else if (el.tagName.toLowerCase() === 'svg' && (el === fig || !el.closest('svg:not(:scope)')))
-        parts.push(el.outerHTML);
-    }
-    if (!parts.length) parts.push(fig.innerHTML);
-    return hash(parts.join('|'));
-  };
-  const nonfinite = (value, where, out) => {
-    if (typeof value === 'number' && !Number.isFinite(value)) out.push(where);
-    else if (typeof value === 'string' && /^(NaN|-?Infinity)$/.test(value)) out.push(where);
-    else if (Array.isArray(value)) value.forEach((v, i) => nonfinite(v, `${where}[${i}]`, out));
-    else if (value && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) nonfinite(v, `${where}.${k}`, out);
-    return out;
-  };
-  const visible = (el) => !!el && el.getClientRects().length > 0
-      && getComputedStyle(el).visibility !== 'hidden';
-  const snapshot = (i) => {
-    const ex = live()[i];
-    const state = ex.state();
-    const notes = Array.from(ex.root.querySelectorAll('[data-role="note"]'))
-      .filter(n => visible(n) && n.textContent.trim()).map(n => n.textContent.trim());
-    let text = ex.root.innerText || '';  // what is shown, minus the notes (on the figure too)
-    for (const n of ex.root.querySelectorAll('[data-role|="note"]'))
-      if (n.textContent.trim()) text = text.split(n.textContent.trim()).join('');
-    return {figure: figure(ex), state: hash(JSON.stringify(state)), nonfinite: nonfinite(state, 'state', []),
-            diverged: !!(state && state.diverged), notes,
-            shownNaN: (text.match(/\b(NaN|-?Infinity|-?inf)\b/i) || [null])[0],
-            work: ex.workMs.length};
-  };
-  window.__e2e = {live, figure, snapshot, visible};
-}
-"""
-
-LIST_JS = """() => window.__e2e.live().map(ex => ({kind: ex.kind, sliders: ex.sliders,
-    status: ex.root.dataset.status,
-    hasStep: !!ex.root.querySelector('[data-role="step"], [data-role="stepper"]'),
-    hasStart: !!ex.root.querySelector('[data-role="start"]') || typeof ex.startPixel === 'function',
-    hasPlay: !!ex.root.querySelector('[data-role="play"]')}))"""
 
 
 def positions(spec: dict) -> list[float]:
@@ -108,156 +59,18 @@ def positions(spec: dict) -> list[float]:
     return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
 
 
-def explorers_on(page: Page) -> list[dict]:
-    """The mounted explorers of the page (kind, sliders, status, controls), in page order."""
-    page.evaluate(HELPERS_JS)
-    return page.evaluate(LIST_JS)
-
-
-def _snapshot(page: Page, index: int) -> dict:
-    return page.evaluate("(i) => window.__e2e.snapshot(i)", index)
-
-
-def _check(snap: dict, where: str) -> None:
-    if (snap["nonfinite"] or snap["diverged"]) and not snap["notes"]:
-        what = ", ".join(snap["nonfinite"][:5]) or "diverged: true"
-        raise AssertionError(f"{where}: the state holds non-finite values or a divergence "
-                             f"({what}) but no visible data-role=\"note\" says so")
-    if snap["shownNaN"]:
-        raise AssertionError(f"{where}: the explorer shows {snap['shownNaN']!r} outside a note")
-
-
-def _assert_changed(before: dict, after: dict, where: str) -> None:
-    if before["figure"] == after["figure"] and before["state"] == after["state"]:
-        raise AssertionError(f"{where}: neither the figure nor state() changed")
-
-
-def _assert_no_errors(errors: PageErrors, start: int, where: str) -> None:
-    new = errors.since(start)
-    if new:
-        raise AssertionError(f"{where}: errors in the page: " + "; ".join(new[:5]))
-
-
-def set_slider(page: Page, index: int, name: str, value: float) -> None:
-    page.evaluate("([i, n, v]) => window.__e2e.live()[i].set(n, v)", [index, name, value])
-
-
-def _center(page: Page, index: int, selector: str) -> dict:
-    box = page.evaluate("""async ([i, sel]) => { const el = window.__e2e.live()[i].root.querySelector(sel);
-        el.scrollIntoView({block: 'center'});
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const r = el.getBoundingClientRect();
-        return {x: r.left, y: r.top, width: r.width, height: r.height}; }""", [index, selector])
-    return box
-
-
-def drag_slider(page: Page, index: int, name: str, errors: PageErrors, where: str) -> int:
-    """Drag the range input ``name`` with the mouse to its top end, then to its bottom end.
-
-    Returns how many times the figure changed while the button was down (before release).
-    """
-    box = _center(page, index, f'input[type="range"][data-name="{name}"]')
-    spec = page.evaluate("""([i, n]) => { const el = window.__e2e.live()[i].root.querySelector(
-        `input[type="range"][data-name="${n}"]`); return {min: +el.min, max: +el.max, value: +el.value}; }""",
-                         [index, name])
-    inset = 8  # half a thumb: the thumb's centre travels between these two x positions
-    span = box["width"] - 2 * inset
-    frac = (spec["value"] - spec["min"]) / (spec["max"] - spec["min"])
-    x0, y = box["x"] + inset + frac * span, box["y"] + box["height"] / 2
-    page.mouse.move(x0, y)
-    page.mouse.down()
-    seen, changes = _snapshot(page, index), 0
-    targets = [x0 + (box["x"] + box["width"] + 20 - x0) * k / DRAG_STEPS for k in range(1, DRAG_STEPS + 1)]
-    targets += [box["x"] + box["width"] + 20 - (box["width"] + 40) * k / DRAG_STEPS
-                for k in range(1, DRAG_STEPS + 1)]
-    for x in targets:
-        page.mouse.move(x, y)
-        now = _snapshot(page, index)
-        _check(now, f"{where}, dragging {name}")
-        if now["figure"] != seen["figure"] or now["state"] != seen["state"]:
-            changes += 1
-        seen = now
-    page.mouse.up()
-    final = page.evaluate("""([i, n]) => +window.__e2e.live()[i].root.querySelector(
-        `input[type="range"][data-name="${n}"]`).value""", [index, name])
-    if final != spec["min"]:
-        raise AssertionError(f"{where}: dragging {name} past its bottom end left it at {final}, "
-                             f"not {spec['min']}")
-    return changes
-
-
-def drag_start_point(page: Page, index: int, where: str) -> int:
-    """Drag the start point on the plot a little way; return how often the drawing changed."""
-    point = page.evaluate("""async (i) => { const ex = window.__e2e.live()[i];
-        const fig = ex.root.querySelector('[data-role="figure"]'); fig.scrollIntoView({block: 'center'});
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        if (typeof ex.startPixel === 'function') return ex.startPixel();
-        const handle = ex.root.querySelector('[data-role="start"]');
-        const r = (handle || fig).getBoundingClientRect();
-        return {x: r.left + r.width / 2, y: r.top + r.height / 2}; }""", index)
-    page.mouse.move(point["x"], point["y"])
-    page.mouse.down()
-    seen, changes = _snapshot(page, index), 0
-    for k in range(1, 6):
-        page.mouse.move(point["x"] - 6 * k, point["y"] + 4 * k)
-        now = _snapshot(page, index)
-        _check(now, f"{where}, dragging the start point")
-        changes += now["figure"] != seen["figure"] or now["state"] != seen["state"]
-        seen = now
-    page.mouse.up()
-    return changes
-
-
-def click_control(page: Page, index: int, role: str, at: float = 0.5) -> None:
-    """Click the control ``[data-role=role]`` at the fraction ``at`` of its width."""
-    box = _center(page, index, f'[data-role="{role}"]')
-    page.mouse.click(box["x"] + box["width"] * at, box["y"] + box["height"] / 2)
-
-
-def step_through(page: Page, index: int, where: str) -> None:
-    """Step through the iterations: a step button clicked twice, or a step slider clicked at a
-    quarter and then at three fifths of its track; each click must change the drawing."""
-    has_button = page.evaluate("""(i) => !!window.__e2e.live()[i].root.querySelector(
-        '[data-role="step"]')""", index)
-    for k in range(2):
-        before = _snapshot(page, index)
-        if has_button:
-            click_control(page, index, "step")
-        else:
-            click_control(page, index, "stepper", at=(0.25, 0.6)[k])
-        after = _snapshot(page, index)
-        _check(after, f"{where}, stepping")
-        _assert_changed(before, after, f"{where}, step {k + 1} through the iterations")
-
-
-def press_arrow(page: Page, index: int, name: str, where: str) -> None:
-    """Focus the range input ``name`` (no click) and press the right arrow (the left one at the
-    top end): its value and the drawing must change, as for a keyboard user."""
-    value, at_max = page.evaluate("""([i, n]) => { const el = window.__e2e.live()[i].root.querySelector(
-        `input[type="range"][data-name="${n}"]`); el.scrollIntoView({block: 'center'}); el.focus();
-        return [el.value, +el.value >= +el.max]; }""", [index, name])
-    before = _snapshot(page, index)
-    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-    after = _snapshot(page, index)
-    now = page.evaluate("""([i, n]) => window.__e2e.live()[i].root.querySelector(
-        `input[type="range"][data-name="${n}"]`).value""", [index, name])
-    if now == value:
-        raise AssertionError(f"{where}: an arrow key on the focused slider {name} did not move it")
-    _check(after, f"{where}, arrow key on {name}")
-    _assert_changed(before, after, f"{where}, arrow key on {name}")
-
-
 def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: str,
              mouse: bool = True, keyboard: bool = True) -> Work:
     """Run every check of the module docstring on the ``index``-th live explorer of ``page``."""
     info = explorers_on(page)[index]
+    first_event = page.evaluate("(i) => window.__e2e.live()[i].workMs.length", index)
     page_name = where
     where = f"{where}, explorer {index} ({info['kind']})"
     start = len(errors.messages)
     if not info["sliders"]:
         raise AssertionError(f"{where}: the explorer lists no sliders")
-    before = _snapshot(page, index)
-    _check(before, f"{where}, as mounted")
+    before = snapshot(page, index)
+    check_shown(before, f"{where}, as mounted")
     for name, spec in info["sliders"].items():
         current = float(spec["value"])
         for value in positions(spec):
@@ -266,10 +79,10 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
             current = value
             label = f"{where}, set({name!r}, {value:g})"
             set_slider(page, index, name, value)
-            after = _snapshot(page, index)
-            _assert_no_errors(errors, start, label)
-            _check(after, label)
-            _assert_changed(before, after, label)
+            after = snapshot(page, index)
+            assert_no_errors(errors, start, label)
+            check_shown(after, label)
+            assert_changed(before, after, label)
             if after["work"] <= before["work"]:
                 raise AssertionError(f"{label}: workMs got no new entry")
             before = after
@@ -280,7 +93,7 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
         for name, spec in info["sliders"].items():
             changes = drag_slider(page, index, name, errors, where)
             set_slider(page, index, name, spec["value"])  # the next drag starts from the default
-            _assert_no_errors(errors, start, f"{where}, dragging {name}")
+            assert_no_errors(errors, start, f"{where}, dragging {name}")
             if changes < DRAG_STEPS // 2:
                 raise AssertionError(f"{where}: dragging {name} with the mouse changed the figure "
                                      f"only {changes} times in {2 * DRAG_STEPS} moves before release")
@@ -292,12 +105,30 @@ def exercise(page: Page, index: int, errors: PageErrors, setting: str, where: st
         if info["hasStep"]:
             step_through(page, index, where)
         if info["hasPlay"]:
-            before = _snapshot(page, index)
+            before = snapshot(page, index)
             click_control(page, index, "play")
             page.wait_for_timeout(300)
-            _assert_changed(before, _snapshot(page, index), f"{where}, 300 ms after play")
-        _assert_no_errors(errors, start, where)
-    ms = page.evaluate("(i) => Array.from(window.__e2e.live()[i].workMs)", index)
+            assert_changed(before, snapshot(page, index), f"{where}, 300 ms after play")
+        assert_no_errors(errors, start, where)
+    ms = page.evaluate("([i, n]) => Array.from(window.__e2e.live()[i].workMs).slice(n)",
+                       [index, first_event])
     if not ms or not all(isinstance(v, (int, float)) and math.isfinite(v) and v >= 0 for v in ms):
         raise AssertionError(f"{where}: workMs is empty or not a list of finite times: {ms[:10]}")
     return Work(setting, where, info["kind"], [float(v) for v in ms], page_name, index)
+
+
+def exercise_within_frame(page: Page, index: int, errors: PageErrors, setting: str, where: str,
+                          record, mouse: bool = True, keyboard: bool = True) -> None:
+    """``exercise`` the explorer and hold its p95 to one frame; ``record`` gets every ``Work``.
+
+    The machine is shared, so a burst of other work can slow a few events: when the p95 misses,
+    the whole exercise runs once more and the explorer fails only if it misses again.
+    """
+    work = exercise(page, index, errors, setting, where, mouse=mouse, keyboard=keyboard)
+    record(work)
+    if work.p95 <= BUDGET_MS:
+        return
+    again = exercise(page, index, errors, f"{setting} again", where, mouse=mouse, keyboard=keyboard)
+    record(again)
+    if again.p95 > BUDGET_MS:
+        assert_within_frame(work)

@@ -23,7 +23,7 @@ from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks,
                        page_explorer_factories, record, stored_explorers,
                        stored_kinds)
 from .driver import notebook_errors, open_notebook, run_all, screenshot_notebook, shut_down_kernel
-from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
+from .explorers import PageErrors, exercise_within_frame, explorers_on
 from .lab import private_env
 from .server_env import KERNEL_ONLY, importable
 from .stills import assert_still, containers, wait_images
@@ -84,6 +84,10 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
             names = {s["kernel"]["name"] for s in server.api("GET", "/api/sessions")
                      if s.get("path") == relpath and s.get("kernel")}
             assert names == {kernel}, f"{relpath}: runs in kernel {names}, not {kernel!r}"
+        if expected:  # Lab renders a long notebook's cells a few at a time
+            page.wait_for_function("""(n) => document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .d2lite-explorer').length >= n""",
+                                   arg=expected, timeout=30_000)
         wait_images(page)
         first = containers(page)
         assert len(first) == expected, f"{relpath}: {len(first)} explorers shown on opening, stored {expected}"
@@ -104,10 +108,8 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
         shut_down_kernel(page)
         assert not server.api("GET", "/api/kernels"), f"{relpath}: a kernel still runs"
         for i in range(expected):
-            work = exercise(page, i, errors, server.setting, f"{relpath} (kernel shut down)",
-                            keyboard=keyboard)
-            record(work)
-            assert_within_frame(work)
+            exercise_within_frame(page, i, errors, server.setting, f"{relpath} (kernel shut down)",
+                                  record, keyboard=keyboard)
         screenshot_notebook(page, shot.with_name(shot.name + "-moved.png"))
         problems = notebook_errors(page)
         assert not problems, f"{relpath}: errors after moving the sliders:\n" + "\n".join(problems)
@@ -175,7 +177,8 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
         assert [b["status"] for b in containers(page)] == ["live"] * expected
         shut_down_kernel(page)
         for i in range(expected):
-            assert_within_frame(exercise(page, i, errors, "1 trusted", relpath, mouse=False))
+            exercise_within_frame(page, i, errors, "1 trusted", relpath, record, mouse=False,
+                                  keyboard=False)
         assert not errors.messages, f"{relpath}: errors in the page: {errors.messages}"
     finally:
         context.close()

@@ -22,7 +22,7 @@ import pytest
 
 from .conftest import (REPO, explorer_notebooks, make_page_explorer, page_explorer_factories, record,
                        stored_explorers)
-from .explorers import PageErrors, assert_within_frame, exercise, explorers_on
+from .explorers import PageErrors, exercise_within_frame, explorers_on
 from .standin import standin_html
 from .stills import assert_still, containers, wait_images
 
@@ -118,9 +118,7 @@ def test_setting3_static_site_from_file_moves(which, name, expected, browser, re
         assert statuses == ["live"] * expected, f"{name}: explorer statuses {statuses}"
         assert len(explorers_on(page)) == expected
         for i in range(expected):
-            work = exercise(page, i, errors, "3 file://", name)
-            record(work)
-            assert_within_frame(work)
+            exercise_within_frame(page, i, errors, "3 file://", name, record)
         page.screenshot(path=str(REPO / "build" / "e2e" / f"3-{Path(name).stem}.png"), full_page=True)
         assert not errors.messages, f"{name}: errors in the page: {errors.messages}"
         assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted}"
