@@ -82,10 +82,12 @@ bench: $(STAMP)
 NB ?=
 execute: $(STAMP)
 	$(PY) tools/nav.py
+	$(PY) tools/solutions_last.py
 	$(PY) tools/execute.py $(or $(NB),notebooks/[0-9]*.ipynb)
 
 nav: $(STAMP)
 	$(PY) tools/nav.py
+	$(PY) tools/solutions_last.py
 
 clean:
 	rm -rf $(VENV) .venv-oldest .venv-newest build .pytest_cache .hypothesis *.egg-info  # never my-notebooks/: a learner's work

@@ -12,6 +12,7 @@ module                   what it measures
 ``sparse_embedding``     3. sparse against dense embedding gradients, V = 10^4 .. 10^6
 ``update_bandwidth``     4. one update on 1M-50M parameters against the copy bandwidth
 ``explorer_latency``     5. each slider explorer's update against one bare redraw
+``full_matrix``          6. full-matrix against diagonal Adagrad as d grows
 ``report``               RESULTS.md, results.json and the plots
 ``run``                  the command line
 =======================  ===================================================================

@@ -24,6 +24,7 @@ class Config:
     work_per_timing: int              # items 3, 4: about this many floats touched per timing
     explorer_repeats: int             # item 5: end-to-end sweeps of every slider
     explorer_extremes: bool           # item 5: also drag the start point and the step slider
+    full_matrix_dims: tuple[int, ...] = (8, 16, 32, 64, 128, 256, 512, 1024)  # item 6: d
 
 
 FULL = Config(name="full", repeats=9, warmup=1, linreg_examples=1500, epochs=2, lenet_iterations=40,
@@ -35,4 +36,4 @@ FULL = Config(name="full", repeats=9, warmup=1, linreg_examples=1500, epochs=2, 
 QUICK = Config(name="quick", repeats=2, warmup=0, linreg_examples=100, epochs=1, lenet_iterations=2,
                vocab_sizes=(1000, 3000), embedding_dim=8, rows_per_batch=50,
                update_sizes=(10_000, 50_000), update_repeats=2, work_per_timing=100_000,
-               explorer_repeats=1, explorer_extremes=False)
+               explorer_repeats=1, explorer_extremes=False, full_matrix_dims=(4, 8, 16))

@@ -4,6 +4,7 @@
     python -m benchmarks.run --quick --out /tmp/bench   # tiny sizes: the smoke test
     python -m benchmarks.run --only 1 4      # some items only (the others are not written)
     python -m benchmarks.run --replot        # rewrite RESULTS.md and plots from results.json
+    python -m benchmarks.run --only 6 --merge   # run item 6, keep the other stored items
 
 Torch runs on one thread by default (``--threads``): the machine has two cores shared with other
 work, and one thread keeps the torch paths comparable with the single-threaded NumPy reference.
@@ -25,7 +26,7 @@ from .harness import machine_description
 from .report import write_report
 
 ITEMS = {1: "epoch_time", 2: "step_share", 3: "sparse_embedding", 4: "update_bandwidth",
-         5: "explorer_latency"}
+         5: "explorer_latency", 6: "full_matrix"}
 HERE = Path(__file__).resolve().parent
 
 
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--replot", action="store_true",
                         help="measure nothing: rewrite the report and plots from results.json in --out")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the items of results.json in --out that this run does not measure")
     parser.add_argument("--note", default="", help="a line for RESULTS.md, e.g. which branches")
     args = parser.parse_args(argv)
     if args.threads < 1:
@@ -71,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_item(number, config))
         print(f"  done in {results[-1]['seconds_to_run']:.1f} s", file=sys.stderr, flush=True)
     machine["load_average_at_end"] = machine_description()["load_average_1_5_15_min"]
+    if args.merge and (args.out / "results.json").exists():
+        stored = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        fresh = {result["item"] for result in results}
+        results = sorted([r for r in stored["results"] if r["item"] not in fresh] + results,
+                         key=lambda result: result["item"])
+        machine = {**stored["machine"], "merged": f"items {sorted(fresh)} measured "
+                   f"{machine['date_utc']} (load {machine['load_average_1_5_15_min']}, code "
+                   f"{machine['code']})"}
     path = write_report(results, machine, config, args.out)
     print(f"wrote {path}", file=sys.stderr)
     return 1 if any("error" in r for r in results) else 0

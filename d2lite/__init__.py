@@ -14,10 +14,12 @@ module                 what it holds
 ``data``               ``synthetic_linreg``, ``load_airfoil``, ``make_loader``
 ``training``           ``train_scratch``, ``train_concise`` (return a ``TrainingHistory``)
 ``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
+``colours``            one colour per optimizer, the same in every figure and explorer
 *the one Adagrad*
 ``optim``              ``Adagrad``: init/update with explicit state, every variant's setting
 ``presets``            each framework's defaults (``Adagrad.preset("torch")``)
 ``variants``           RMSProp, power, AdaGrad-Norm, row-wise (all ``Adagrad``), ``Adam``
+``fullmatrix``         full-matrix Adagrad, :math:`(G + \epsilon I)^{-1/2}`: rotation invariant
 ``torch_variants``     the power and norm variants as torch optimizers
 ``frameworks``         the real MXNet, TensorFlow, Keras and Optax runs, replayed by the presets
 *maths by subject*
@@ -26,6 +28,7 @@ module                 what it holds
 ``gershgorin``         Gershgorin's discs and the preconditioned interval
 ``rates``              the effective learning rate along a 2-D run
 ``sparse``             Zipf sparse features, three learning-rate clocks, their figures
+``embeddings``         embedding tables at scale: row-wise against element-wise Adagrad
 ``vision``, ``classifier``  image data sets; LeNet and its training loop
 *figures, sliders, exercises*
 ``figures``            the explorers' whole figures (``*_figure``)
@@ -45,9 +48,9 @@ Functions return their results and print only when asked (``verbose=True``).
 >>> state.sum_of_squares, state.count
 (array([0., 0.]), 0)
 """
-from . import (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim,
-               plotting, preconditioning, presets, quadratic, rates, scratch, sparse, timer, torch_variants,
-               trace2d, training, variants, vision, page, page_grids)
+from . import (classifier, colours, data, embeddings, exercises, explorers, figures, frameworks,
+               fullmatrix, gershgorin, optim, plotting, preconditioning, presets, quadratic, rates,
+               scratch, sparse, timer, torch_variants, trace2d, training, variants, vision, page, page_grids)
 from .data import load_airfoil, make_loader, synthetic_linreg
 from .optim import Adagrad, AdagradState, adagrad_path
 from .plotting import Animator, set_figsize
@@ -74,7 +77,7 @@ __all__ = [
 ]
 
 #: Every module of the package, for the tests that check each public name is documented.
-MODULES = (classifier, data, exercises, explorers, figures, frameworks, gershgorin, optim, plotting,
-           preconditioning, presets, quadratic, rates, scratch, sparse, sparse.data, sparse.rules,
-           sparse.results, sparse.plots, timer, torch_variants, trace2d, training, variants,
-           vision, page, page_grids)
+MODULES = (classifier, colours, data, embeddings, exercises, explorers, figures, frameworks,
+           fullmatrix, gershgorin, optim, plotting, preconditioning, presets, quadratic, rates,
+           scratch, sparse, sparse.data, sparse.rules, sparse.results, sparse.plots, timer,
+           torch_variants, trace2d, training, variants, vision, page, page_grids)

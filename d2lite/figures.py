@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 
 from ._checks import check_float, check_int
 from .data import lr_explorer_data, make_loader
-from .plotting import OPTIMIZER_COLOURS, new_figure
+from .colours import colour_of
+from .plotting import label_colour, new_figure
 from .preconditioning import condition_number, diagonal_preconditioner
 from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
 from .rates import adagrad_2d_history, plot_effective_rates
@@ -37,6 +38,8 @@ __all__ = ["sparse_comparison_figure", "preconditioning_runs", "preconditioning_
 # Plain Unicode instead of mathtext ($x_1$) in labels: parsing mathtext is a large share of the
 # time a redraw takes, and a slider redraw should stay fast.
 _COORDINATE = ("x₁", "x₂")
+# Preconditioned gradient descent is no optimizer of the collection's colour table: dark teal.
+PRECONDITIONED = "#00695c"
 
 
 
@@ -146,13 +149,12 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
 
     fig, (left, right) = new_figure(1, 2, figsize=figsize, margins=dict(
         left=0.07, right=0.98, bottom=0.2, top=0.8, wspace=0.25))
-    minimum = [(0.0, 0.0)]
-    show_trace_2d(f, {"gradient descent": plain, "preconditioned GD": mapped_back,
-                      "minimum": minimum}, ax=left, grid_points=60)
+    show_trace_2d(f, {"gradient descent": plain, "preconditioned GD": mapped_back}, ax=left,
+                  grid_points=60, colors={"preconditioned GD": PRECONDITIONED})
     left.set_title(f"original: κ = {kappa:.3g}, axes turned {angle:g}°\n"
                    f"GD: {_progress(f, plain)}", fontsize="medium")
-    show_trace_2d(f_tilde, {"preconditioned GD": rescaled, "minimum": minimum}, ax=right,
-                  grid_points=60)
+    show_trace_2d(f_tilde, {"preconditioned GD": rescaled}, ax=right, grid_points=60,
+                  colors=PRECONDITIONED)
     # plain-text labels: mathtext would be parsed again on every redraw
     left.set(xlabel="x₁", ylabel="x₂")
     right.set(xlabel="y₁ = √Q₁₁ · x₁", ylabel="y₂ = √Q₂₂ · x₂")
@@ -160,11 +162,6 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
                     f"{_progress(f_tilde, rescaled)}", fontsize="medium")
     for ax in (left, right):
         ax.set_aspect("equal", adjustable="box")
-        _recolour(ax, {"gradient descent": OPTIMIZER_COLOURS["gd"],
-                       "preconditioned GD": OPTIMIZER_COLOURS["preconditioned"]})
-        for line in ax.get_lines():
-            if line.get_label() == "minimum":
-                line.set(color="black", marker="*", markersize=9)
     stable = lr_times_lambda_max < 2
     verdict = ("stable, as η·λ_max < 2" if stable
                else "η·λ_max ≥ 2: the steep direction diverges")
@@ -184,9 +181,8 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
     history = adagrad_2d_history(lr, eps, steps, start=(x1, x2))
     fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6), margins=dict(
         left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
-    show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10)
-    for line in ax_path.get_lines():
-        line.set_color(OPTIMIZER_COLOURS["adagrad"])
+    show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10,
+                  colors=colour_of("Adagrad"))
     end = history.points[-1]
     ax_path.set(xlabel=_COORDINATE[0], ylabel=_COORDINATE[1])
     ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at ({end[0]:.3g}, {end[1]:.3g})",
@@ -228,7 +224,7 @@ def scratch_lr_figure(lr: float = 0.1, *, X: torch.Tensor | None = None,
                          margins=dict(left=0.17, right=0.97, bottom=0.19, top=0.9))
     plot_loss_curves(curves, len(X), ax=ax, floor=floor, initial_loss=initial_loss,
                      yscale="log")
-    _recolour(ax, {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "minibatch SGD": OPTIMIZER_COLOURS["sgd"]})
+    _recolour(ax, {"Adagrad": colour_of("Adagrad"), "minibatch SGD": colour_of("SGD")})
     ax.legend(fontsize="small")  # again, with the new colours
     ax.set_title(f"lr = {lr:.3g}, final loss: " + ", ".join(finals), fontsize="medium")
     return fig
@@ -252,17 +248,14 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     q, start = rotated_problem(angle)
     paths = {f"Adagrad, η = {lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
              f"GD, η = {lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
-    show_trace_2d(q, {**paths, "optimum": [(0.0, 0.0)]}, ax=left, grid_points=60)
-    colours = {"Adagrad": OPTIMIZER_COLOURS["adagrad"], "GD": OPTIMIZER_COLOURS["gd"],
-               "optimum": "black"}
-    _recolour(left, colours)
-    left.legend(fontsize="small")  # again, with the new colours
+    show_trace_2d(q, paths, ax=left, grid_points=60)
     left.set_title(f"problem turned by {angle:.0f} degrees", fontsize="medium")
-    right.plot(sweep["angle"], sweep["adagrad"], "-", color=colours["Adagrad"], label="Adagrad")
-    right.plot(sweep["angle"], sweep["gd"], "--", color=colours["GD"], label="gradient descent")
+    right.plot(sweep["angle"], sweep["adagrad"], "-", color=colour_of("Adagrad"), label="Adagrad")
+    right.plot(sweep["angle"], sweep["gd"], "--", color=colour_of("gradient descent"),
+               label="gradient descent")
     right.axvline(angle, color="0.4", linewidth=1, linestyle=":")
-    for colour, points in zip((colours["Adagrad"], colours["GD"]), paths.values()):
-        right.plot([angle], [math.hypot(*points[-1])], "o", color=colour)
+    for label, points in paths.items():
+        right.plot([angle], [math.hypot(*points[-1])], "o", color=label_colour(label))
     right.set(xlabel="rotation angle (degrees)", ylabel=f"distance after {steps} steps",
               xlim=(0, 90), ylim=(0, None))
     right.set_title("only Adagrad depends on the angle", fontsize="medium")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
 
@@ -86,18 +87,22 @@ def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     """Draw the Gershgorin discs of ``M`` in the complex plane with its eigenvalues; return the Axes.
 
     ``M`` is checked as in :func:`gershgorin_discs` (square, real, finite), so the eigenvalues
-    drawn are finite.  Each disc gets its own colour and a ``+`` at its centre; the eigenvalues are
-    black crosses.
+    drawn are finite.  Each disc gets its own colour, a ``+`` at its centre and (up to six discs)
+    its own legend entry, whose swatch is the disc's own face; the eigenvalues are black crosses.
+    The axes have equal aspect, so a disc looks round.
     """
     centres, radii = gershgorin_discs(M)
     eigenvalues = np.linalg.eigvals(np.asarray(M, dtype=float))
     if ax is None:
         _, ax = new_figure()
+    palette = colormaps["Dark2"].colors  # no optimizer's colour: discs are not optimizers
     for j, (c, r) in enumerate(zip(centres, radii)):
-        ax.add_patch(Circle((c, 0.0), r, facecolor=f"C{j % 10}", alpha=0.18,
-                            edgecolor=f"C{j % 10}", linewidth=1.2,
-                            label="Gershgorin discs" if j == 0 else None))
-        ax.plot([c], [0.0], "+", color=f"C{j % 10}", markersize=8)
+        colour = palette[j % len(palette)]
+        # the legend swatch is the disc itself (same face, alpha and edge), one entry per disc
+        ax.add_patch(Circle((c, 0.0), r, facecolor=colour, alpha=0.18, edgecolor=colour,
+                            linewidth=1.2, label=f"disc {j + 1}: centre {c:.3g}, radius {r:.3g}"
+                            if len(centres) <= 6 else ("Gershgorin discs" if j == 0 else None)))
+        ax.plot([c], [0.0], "+", color=colour, markersize=8)
     ax.plot(eigenvalues.real, eigenvalues.imag, "kx", markersize=8, markeredgewidth=2,
             label="eigenvalues")
     low, high = float((centres - radii).min()), float((centres + radii).max())

@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from ._checks import check_float, check_int
 from .plotting import figure_to_png
 
-__all__ = ["Slider", "linear_slider", "log_slider", "PageExplorer", "bundle", "explorer",
+__all__ = ["Slider", "linear_slider", "log_slider", "PageExplorer", "bundle", "palette", "explorer",
            "algorithm_explorer", "preconditioning_explorer", "rotation_explorer"]
 
 WEB = Path(__file__).with_name("web")
@@ -186,14 +186,30 @@ def _still(fig: Figure) -> bytes:
     return figure_to_png(fig, dpi=80)
 
 
+def palette() -> dict[str, str]:
+    """The colours the page draws with, by role, from :mod:`d2lite.colours` (so the live figure
+    and its still image agree).
+
+    >>> from d2lite.colours import colour_of
+    >>> palette()["adagrad"] == colour_of("Adagrad")
+    True
+    """
+    from .colours import colour_of
+    from .figures import PRECONDITIONED
+    from .rates import COORDINATE_COLOURS
+
+    gd = colour_of("gradient descent")
+    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, "preconditioned": PRECONDITIONED,
+            "global": colour_of("global clock"), "count": colour_of("count clock"),
+            "x1": COORDINATE_COLOURS[0], "x2": COORDINATE_COLOURS[1]}
+
+
 def explorer(kind: str, sliders: list[Slider], still: Figure, settings: dict | None = None,
              data: Any = None) -> PageExplorer:
     """A :class:`PageExplorer` whose still image is the matplotlib figure ``still`` and whose
-    page draws with the collection's colours (:data:`d2lite.plotting.OPTIMIZER_COLOURS`)."""
-    from .plotting import OPTIMIZER_COLOURS
-
+    page draws with the collection's colours (:func:`palette`)."""
     return PageExplorer(kind, sliders, _still(still),
-                        settings={**(settings or {}), "colours": OPTIMIZER_COLOURS}, data=data)
+                        settings={**(settings or {}), "colours": palette()}, data=data)
 
 
 def algorithm_explorer(lr: float = 0.4, eps: float = 1e-6, steps: int = 20,

@@ -17,16 +17,37 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ._checks import check_float
+from .colours import OPTIMIZER_COLOURS, colour_of
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines",
-           "plain_log_axes", "Animator", "OPTIMIZER_COLOURS"]
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines", "plain_log_axes",
+           "label_colour", "Animator"]
 
-#: One colour per optimizer in the explorers' figures, the same in their still images and in the
-#: page (``d2lite.page`` hands it to the JavaScript); the sparse figures' clocks match it
-#: (``d2lite.sparse.RULE_COLOURS``: global blue, count orange, Adagrad green).  ``x1`` and
-#: ``x2`` colour Adagrad's two coordinates in the effective-rate panel.
-OPTIMIZER_COLOURS = {"adagrad": "#2ca02c", "gd": "#1f77b4", "sgd": "#1f77b4",
-                     "preconditioned": "#9467bd", "x1": "#2ca02c", "x2": "#8c564b"}
+# Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").
+_NAMES = sorted([*OPTIMIZER_COLOURS, "minibatch SGD", "SGD", "GD", "torch.optim.Adagrad"],
+                key=len, reverse=True)
+
+
+def label_colour(label: str | None, default: str | None = None) -> str | None:
+    """The collection's colour (:mod:`d2lite.colours`) of the optimizer a figure label names.
+
+    The label may go on after the name ("Adagrad, eta=0.4", "SGD (lr=0.1)"); a label naming no
+    optimizer gets ``default``.
+
+    >>> label_colour("Adagrad, eta=0.4") == colour_of("Adagrad")
+    True
+    >>> label_colour("AdaGrad-Norm") == colour_of("AdaGrad-Norm")
+    True
+    >>> label_colour("the other two rules", default="grey")
+    'grey'
+    """
+    if label is None:
+        return default
+    text = str(label).strip().lower()
+    for name in _NAMES:
+        if text.startswith(name.lower()) and (len(text) == len(name)
+                                              or not text[len(name)].isalnum()):
+            return colour_of("Adagrad" if name == "torch.optim.Adagrad" else name)
+    return default
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
@@ -146,7 +167,8 @@ class Animator:
     """A loss curve that redraws itself in Jupyter as points arrive.
 
     Outside a Jupyter kernel (scripts, tests) it only records the points in ``X`` and ``Y``, so
-    it costs next to nothing there.
+    it costs next to nothing there.  Its last frame stays in the notebook as the run's figure,
+    drawn at ``figsize`` (5 x 3.2 inches) and 100 dpi.
 
     >>> animator = Animator(xlabel="epoch", legend=["train"])
     >>> animator.add(1, 0.5)
@@ -158,7 +180,7 @@ class Animator:
                  legend: Sequence[str] | None = None, xlim: tuple[float, float] | None = None,
                  ylim: tuple[float, float] | None = None, xscale: str = "linear",
                  yscale: str = "linear", fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
-                 figsize: tuple[float, float] = (3.5, 2.5), live: bool | None = None) -> None:
+                 figsize: tuple[float, float] = (5.0, 3.2), live: bool | None = None) -> None:
         self.xlabel, self.ylabel, self.legend = xlabel, ylabel, list(legend or [])
         self.xlim, self.ylim, self.xscale, self.yscale = xlim, ylim, xscale, yscale
         self.fmts, self.figsize = tuple(fmts), figsize
@@ -208,7 +230,8 @@ class Animator:
         from IPython.display import Image, display
 
         ax = self.draw()
-        image = Image(data=figure_to_png(ax.figure))
+        # The last frame stays in the notebook as the figure of the run: full size, 100 dpi.
+        image = Image(data=figure_to_png(ax.figure, dpi=100))
         if self._handle is None:
             self._handle = display(image, display_id=True)
         else:

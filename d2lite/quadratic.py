@@ -60,6 +60,11 @@ class Quadratic2D:
         return a * x1 + b * x2, b * x1 + d * x2
 
     @property
+    def minimum(self) -> tuple[float, float]:
+        """Where f is smallest: the origin (``Q`` is positive definite in every use here)."""
+        return (0.0, 0.0)
+
+    @property
     def eigenvalues(self) -> np.ndarray:
         """Eigenvalues of Q, largest first."""
         return np.linalg.eigvalsh(self.Q)[::-1]

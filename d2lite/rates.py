@@ -18,11 +18,15 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_float, check_int
-from .plotting import OPTIMIZER_COLOURS, new_figure, note_nonfinite, plain_log_axes
+from .colours import colour_of
+from .plotting import new_figure, note_nonfinite, plain_log_axes
 from .trace2d import f_2d_grad
 from .optim import Adagrad
 
 __all__ = ["AdagradHistory", "adagrad_2d_history", "loglog_slope", "plot_effective_rates"]
+
+#: Adagrad's two coordinates in the effective-rate panel: two shades of Adagrad's blue.
+COORDINATE_COLOURS = ("#08306b", "#6baed6")
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,9 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     shown = np.unique(np.rint(np.geomspace(1, len(t), 400)).astype(int)) - 1 if len(t) > 800 else \
         np.arange(len(t))
     marker = "o" if len(t) <= 200 else ""
-    for i, color in enumerate((OPTIMIZER_COLOURS["x1"], OPTIMIZER_COLOURS["x2"])):
+    # Two shades of Adagrad's blue (d2lite.colours): the rates of one optimizer, coordinate by
+    # coordinate, not two optimizers.
+    for i, color in enumerate(COORDINATE_COLOURS):
         rates = history.effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)
         try:

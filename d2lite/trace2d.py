@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int
-from .plotting import new_figure, note_nonfinite
+from .plotting import label_colour, new_figure, note_nonfinite
 
 __all__ = ["f_2d", "f_2d_grad", "adagrad_2d", "gd_2d", "train_2d", "show_trace_2d"]
 
@@ -33,6 +33,10 @@ GradFn = Callable[[float, float], tuple[float, float]]
 def f_2d(x1: ArrayOrFloat, x2: ArrayOrFloat) -> ArrayOrFloat:
     r"""The chapter's objective :math:`f(\mathbf{x}) = 0.1 x_1^2 + 2 x_2^2` (works on arrays)."""
     return 0.1 * x1 * x1 + 2 * x2 * x2
+
+
+#: Where :func:`f_2d` is smallest; :func:`show_trace_2d` marks it and keeps it in the window.
+f_2d.minimum = (0.0, 0.0)
 
 
 def f_2d_grad(x1: ArrayOrFloat, x2: ArrayOrFloat) -> tuple[ArrayOrFloat, ArrayOrFloat]:
@@ -126,8 +130,10 @@ def _shown(points: np.ndarray) -> np.ndarray:
     return points[:len(points) if ok.all() else int(np.argmin(ok))]
 
 
-def _window(traces: Mapping[str | None, np.ndarray], margin: float) -> tuple[np.ndarray, np.ndarray]:
-    finite = np.concatenate([_shown(p) for p in traces.values()])
+def _window(traces: Mapping[str | None, np.ndarray], margin: float,
+            extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    finite = np.concatenate([_shown(p) for p in traces.values()] +
+                            ([extra.reshape(-1, 2)] if extra is not None else []))
     if len(finite) == 0:
         finite = np.zeros((1, 2))
     low, high = finite.min(axis=0), finite.max(axis=0)
@@ -138,23 +144,43 @@ def _window(traces: Mapping[str | None, np.ndarray], margin: float) -> tuple[np.
 
 def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[Point]],
                   ax: Axes | None = None, *, margin: float = 0.15, levels: int = 12,
-                  grid_points: int = 120) -> Axes:
+                  grid_points: int = 120, minimum: Point | None = None,
+                  colors: str | Mapping[str, str] | None = None) -> Axes:
     """Draw the contour lines of ``f`` and the path(s) in ``results``; return the Axes.
 
     ``results`` is the list that :func:`train_2d` returns, or a mapping ``{label: points}`` to
     compare several paths (a legend is added).  The window covers every finite point of every
-    path plus a ``margin`` (a fraction of the span).  A path that diverged (a coordinate inf,
-    NaN or beyond ``OFF_CHART`` = 1e8) is drawn up to its last point before that, and the plot
-    says so.  ``f`` must accept NumPy arrays.
+    path and the minimum, plus a ``margin`` (a fraction of the span).  The minimum, a black
+    star, is ``minimum`` or, when that is None, ``f.minimum`` if ``f`` has one (:func:`f_2d`
+    and every :class:`~d2lite.quadratic.Quadratic2D` do).  A path that diverged (a coordinate
+    inf, NaN or beyond ``OFF_CHART`` = 1e8) is drawn up to its last point before that, and the
+    plot says so.  ``f`` must accept NumPy arrays.
+
+    Each path's colour is ``colors`` (one colour for a single path, or ``{label: colour}``), or
+    else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
+    Adagrad's blue, see :mod:`d2lite.colours`), or else the next of matplotlib's colours.
+
+    >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d(0.4), verbose=False)})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['Adagrad', 'minimum']
     """
     check_callable("f", f)
     margin = check_float("margin", margin)
     levels = check_int("levels", levels)
     grid_points = check_int("grid_points", grid_points, minimum=10)
     traces = _as_traces(results)
+    if minimum is None:
+        minimum = getattr(f, "minimum", None)
+    if minimum is not None:
+        if len(minimum) != 2 or not np.all(np.isfinite(np.asarray(minimum, dtype=float))):
+            raise ValueError(f"minimum must be a finite point (x1, x2), got {minimum!r}")
+        minimum = np.asarray(minimum, dtype=float)
+    if colors is not None and not isinstance(colors, (str, Mapping)):
+        raise TypeError(f"colors must be a colour, a {{label: colour}} mapping or None, "
+                        f"got {type(colors).__name__}")
     if ax is None:
         _, ax = new_figure()
-    low, high = _window(traces, margin)
+    low, high = _window(traces, margin, minimum)
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], grid_points),
                          np.linspace(low[1], high[1], grid_points))
     with np.errstate(all="ignore"):
@@ -166,12 +192,21 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     for i, (label, points) in enumerate(traces.items()):
         shown = _shown(points)
         last = len(shown)
+        if isinstance(colors, str):
+            colour = colors
+        elif colors is not None and label in colors:
+            colour = colors[label]
+        else:
+            colour = label_colour(label, default=f"C{i + 1}")
         ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, linewidth=1.2, label=label,
-                        color=f"C{i + 1}")
+                color=colour)
         if last < len(points):
             name = "the path" if label is None else label
             warnings.append(f"{name} diverged at step {last}\n(inf, NaN or beyond 1e8;"
                             f" drawn up to there)")
+    if minimum is not None:
+        ax.plot(minimum[0], minimum[1], "*", color="black", markersize=11, zorder=3,
+                label="minimum")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(low[0], high[0]), ylim=(low[1], high[1]))
     if any(label is not None for label in traces):
         ax.legend(fontsize="small")

@@ -22,7 +22,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int
-from .plotting import Animator, new_figure, note_nonfinite, plain_log_axes
+from .plotting import Animator, label_colour, new_figure, note_nonfinite, plain_log_axes
 from .timer import Timer
 
 __all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "TrainingHistory",
@@ -98,8 +98,8 @@ def _check_loader(data_iter) -> DataLoader:
 def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: DataLoader,
          num_epochs: int, animate: bool, verbose: bool) -> TrainingHistory:
     """The loop both trainers share: step on each minibatch, evaluate every 200 examples."""
-    animator = Animator(xlabel="epoch", ylabel="loss", xlim=(0, num_epochs), ylim=(0.0, None),
-                        live=None if animate else False)
+    animator = Animator(xlabel="epoch", ylabel="loss on the whole data set (half MSE)",
+                        xlim=(0, num_epochs), ylim=(0.0, None), live=None if animate else False)
     n, timer, times, losses, seen = 0, Timer(), [], [], []
     batches_per_epoch = len(data_iter)
     for _ in range(num_epochs):
@@ -234,7 +234,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
     ``floor``, when given, is drawn as a dotted line (e.g. :func:`least_squares_floor`);
     ``initial_loss``, the loss before training (the same for every curve trained from the same
     seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there
-    and the plot says so.
+    and the plot says so.  A label naming an optimizer ("Adagrad", "minibatch SGD") gets its
+    colour in the collection (:mod:`d2lite.colours`).
     """
     num_examples = check_int("num_examples", num_examples)
     if not curves:
@@ -250,7 +251,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
             epochs = np.concatenate([[0.0], epochs])
         finite = np.isfinite(losses)
         last = len(losses) if finite.all() else int(np.argmin(finite))
-        ax.plot(epochs[:last], losses[:last], "-o", markersize=3, color=f"C{i}", label=label)
+        ax.plot(epochs[:last], losses[:last], "-o", markersize=3, label=label,
+                color=label_colour(label, default=f"C{i}"))
         if last < len(losses):
             broken.append(f"{label}: the loss became inf or NaN at epoch {epochs[last]:.2g}")
     if floor is not None:

@@ -51,6 +51,7 @@ def test_expected_rows_are_present(quick_results):
     assert any("from scratch / fused" in f for f in figures[4])
     assert any("spelled-out" in f for f in figures[1] + figures[2])
     assert any("spelled out" in f for f in figures[4])
+    assert any("full-matrix / diagonal, state bytes" in f for f in figures[6])
     item2 = next(r for r in payload["results"] if r["item"] == 2)
     if not item2.get("skipped"):  # the LeNet figures need d2lite.vision
         assert any("Adagrad step / whole iteration" in f for f in figures[2])
@@ -64,6 +65,26 @@ def test_report_and_plots_are_written(quick_results):
         for r in result["rows"]:
             assert r["figure"] in text
         assert (out / f"item{result['item']}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_full_matrix_item_counts_state_bytes_exactly(quick_results):
+    """Item 6: d^2 against d float64 numbers of state, whatever the timings say."""
+    _, _, payload = quick_results
+    per_d = next(r for r in payload["results"] if r["item"] == 6)["data"]["per_d"]
+    for d, entry in per_d.items():
+        assert entry["state_bytes"] == {"diagonal": 8 * int(d), "full matrix": 8 * int(d) ** 2}
+
+
+def test_merge_keeps_the_items_not_measured(tmp_path):
+    """--merge runs some items and keeps the others of the stored results.json."""
+    assert bench_run.main(["--quick", "--only", "6", "--out", str(tmp_path)]) == 0
+    stored = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    stored["results"].insert(0, {"item": 1, "title": "kept", "rows": [], "seconds_to_run": 0.0})
+    (tmp_path / "results.json").write_text(json.dumps(stored), encoding="utf-8")
+    assert bench_run.main(["--quick", "--only", "6", "--merge", "--out", str(tmp_path)]) == 0
+    merged = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert [r["item"] for r in merged["results"]] == [1, 6]
+    assert merged["results"][0]["title"] == "kept" and "merged" in merged["machine"]
 
 
 def test_interleaved_rotates_order_and_paired_ratio_pairs_rounds():

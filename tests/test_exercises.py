@@ -206,6 +206,19 @@ def test_plot_gershgorin_draws_discs_and_eigenvalues():
     eigenvalues = np.linalg.eigvals(M)
     np.testing.assert_allclose(sorted(marker.get_ydata()), sorted(eigenvalues.imag))
     assert ax.get_xlabel() == "real part" and ax.get_title() == "t"
+    assert ax.get_aspect() == 1.0  # equal aspect: discs look round
+
+
+def test_plot_gershgorin_legend_swatches_are_the_discs_colours():
+    M = np.array([[4.0, 1.0, 0.5], [1.0, 2.0, -0.5], [0.5, -0.5, -1.0]])
+    ax = gershgorin.plot_gershgorin(M)
+    legend = ax.get_legend()
+    entries = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles))
+    for j, disc in enumerate(ax.patches):
+        label = disc.get_label()
+        assert label.startswith(f"disc {j + 1}:") and label in entries
+        assert entries[label].get_facecolor() == disc.get_facecolor()
+    assert len({disc.get_facecolor() for disc in ax.patches}) == 3
 
 
 # ---------------------------------------------------------------- exercise 4

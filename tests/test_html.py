@@ -74,6 +74,13 @@ def hidden_source_cell_ids(path: Path) -> list[str]:
     return [c.id for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
 
 
+def hidden_output_cell_ids(path: Path) -> list[str]:
+    """Ids of the code cells whose outputs JupyterLab hides (the exercises' solutions)."""
+    nb = nbformat.read(path, as_version=4)
+    return [c.id for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("jupyter", {}).get("outputs_hidden")]
+
+
 def broken_links(page: Path) -> list[str]:
     """Relative links and image sources of ``page`` that point to no file (or no anchor)."""
     soup = parse(page)
@@ -125,7 +132,8 @@ def check_site(notebook_dir: Path, site: Path) -> None:
         for details in soup.find_all("details"):
             summary = details.find("summary")
             folded = details.get_text(" ", strip=True)[len(summary.get_text(" ", strip=True)) if summary else 0:]
-            assert folded.strip(), f"{page.name}: a <details> block folds nothing (its content fell out)"
+            assert folded.strip() or details.find(["img", "svg"]) is not None, \
+                f"{page.name}: a <details> block folds nothing (its content fell out)"
     for notebook, page in zip(notebooks, pages):
         soup = parse(page)
         for cell_id in hidden_source_cell_ids(notebook):
@@ -133,6 +141,12 @@ def check_site(notebook_dir: Path, site: Path) -> None:
             assert cell is not None, f"{page.name}: hidden-source cell {cell_id} is missing"
             folded = cell.find_parent("details") or cell.select_one("details .jp-InputArea")
             assert folded is not None, f"{page.name}: cell {cell_id} (a solution?) is not folded"
+        for cell_id in hidden_output_cell_ids(notebook):
+            cell = soup.find(id=f"cell-id={cell_id}")
+            assert cell is not None, f"{page.name}: hidden-output cell {cell_id} is missing"
+            for area in cell.select(".jp-OutputArea"):
+                assert area.find_parent("details") is not None, \
+                    f"{page.name}: the outputs of cell {cell_id} (a solution?) are not folded"
         for cell_id in slider_cell_ids(notebook):
             cell = soup.find(id=f"cell-id={cell_id}")
             assert cell is not None, f"{page.name}: slider cell {cell_id} is missing"
@@ -183,9 +197,10 @@ def fixture_site(tmp_path_factory):
             "\\epsilon}} \\odot \\mathbf{g}_t.$$\n\nSee [the first section](#A-section) and "
             f"[the other page]({names[1 - i]}#{'In-page-explorers' if i else 'Two-explorers:-log,-integer-and-float-sliders'}).")
         bottom = nbformat.from_dict(top)  # a copy, so that each cell keeps its own id
-        hidden = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
+        hidden = {"jupyter": {"source_hidden": True, "outputs_hidden": True}, "tags": ["solution"]}
+        printed = nbformat.v4.new_output("stream", name="stdout", text="42\n")
         solution = [nbformat.v4.new_markdown_cell("The answer is 42.", metadata={"jupyter": {"source_hidden": True}}),
-                    nbformat.v4.new_code_cell("answer = 42", metadata=hidden)]
+                    nbformat.v4.new_code_cell("answer = 42\nprint(answer)", metadata=hidden, outputs=[printed])]
         question = nbformat.v4.new_markdown_cell(
             "**1.** A question?\n\n<details><summary>Answer</summary>\n\nThe *answer*, "
             "$\\sqrt{s_t}$.\n\n</details>\n\n**2.** Another question?")

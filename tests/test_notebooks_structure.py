@@ -142,3 +142,69 @@ def test_stored_outputs_hold_no_live_timing(path):
             for text in text_outputs(cell):
                 assert not WALL_CLOCK.search(text), \
                     f"{path.name}: a stored output shows a live timing: {text[:300]!r}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_live_timing_cells_store_no_output_and_are_not_compared(path):
+    """A cell that times the reader's machine runs under nbval but keeps no stored output."""
+    for cell in load(path).cells:
+        tags = cell.metadata.get("tags", [])
+        if "live-timing" in tags:
+            assert cell.outputs == [], f"{path.name}: a live-timing cell stores its output"
+            assert "nbval-ignore-output" in tags, f"{path.name}: nbval would compare a timing"
+        elif cell.cell_type == "code" and ("perf_counter" in cell.source or "process_time" in cell.source):
+            assert "print" not in cell.source, \
+                f"{path.name}: a cell prints a live timing without the live-timing tag"
+
+EXERCISES = ROOT / "notebooks" / "06-exercises.ipynb"
+
+
+def test_worked_solutions_come_after_every_try_and_are_folded_everywhere():
+    """Try first, in every front end: no answer shows before the learner has tried.
+
+    GitHub's renderer folds nothing, so every solution cell sits after every exercise's try and
+    check cells; JupyterLab, Notebook 7, classic Notebook and Colab fold what their metadata say.
+    """
+    nb = load(EXERCISES)
+    cells = nb.cells
+    part = [i for i, c in enumerate(cells) if c.cell_type == "markdown"
+            and c.source.startswith("## Worked solutions")]
+    assert len(part) == 1, "06 needs one '## Worked solutions' part"
+    start = part[0]
+    end = next(i for i in range(start + 1, len(cells)) if cells[i].cell_type == "markdown"
+               and cells[i].source.startswith("## "))
+    exercises = [i for i, c in enumerate(cells) if re.match(r"## Exercise \d+", c.source)]
+    checks = [i for i, c in enumerate(cells) if c.cell_type == "code"
+              and "d2lite.exercises.check_" in c.source and not c.metadata.get("jupyter")]
+    assert len(exercises) == 6 and len(checks) == 6 and max(exercises + checks) < start
+    for i, cell in enumerate(cells):
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden")
+        if hidden or "solution" in cell.metadata.get("tags", []):
+            assert start < i < end, f"06 cell {i} is a solution outside the worked-solutions part"
+    solution_cells = [c for c in cells[start + 1:end] if not c.source.startswith("### Solution")]
+    assert len(solution_cells) > 20
+    for cell in solution_cells:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, cell.source[:60]
+        if cell.cell_type == "code":
+            assert cell.metadata["jupyter"].get("outputs_hidden") is True, cell.source[:60]
+            assert cell.metadata.get("collapsed") is True, cell.source[:60]  # classic Notebook
+    heading = cells[start]
+    assert heading.metadata.get("jp-MarkdownHeadingCollapsed") is True  # JupyterLab, Notebook 7
+    assert heading.metadata.get("id") in nb.metadata["colab"]["collapsed_sections"]  # Colab
+    numbers = [int(n) for n in re.findall(r"### Solution (\d+)", "".join(
+        c.source for c in cells[start:end] if c.cell_type == "markdown"))]
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', "\n".join(c.source for c in cells)))
+    for link in re.findall(r"\]\(#([^)]+)\)", "\n".join(c.source for c in cells)):
+        assert link in anchors, f"06 links to a missing anchor #{link}"
+    assert {f"solution-{n}" for n in range(1, 7)} <= anchors
+    assert {f"exercise-{n}" for n in range(1, 7)} <= anchors
+
+
+def test_exercises_notebook_is_arranged_as_tools_solutions_last_writes():
+    nb = load(EXERCISES)
+    arranged = load(EXERCISES)
+    _tool("solutions_last").arrange(arranged)
+    assert [(c.id, c.source, dict(c.metadata)) for c in arranged.cells] == \
+        [(c.id, c.source, dict(c.metadata)) for c in nb.cells], \
+        "06 is not arranged as tools/solutions_last.py writes it; run it, then re-execute"

@@ -65,3 +65,24 @@ def test_nonfinite_lines_finds_only_lines_with_inf_or_nan():
     ax.plot([0, 1], [0, 1])
     bad = ax.plot([0, 1], [np.inf, 1])[0]
     assert nonfinite_lines(fig) == [bad]
+
+
+def test_figure_labels_get_their_optimizers_colour_everywhere():
+    from d2lite.colours import colour_of
+    from d2lite.plotting import label_colour
+    assert label_colour("Adagrad (lr=0.03)") == colour_of("Adagrad")
+    assert label_colour("AdaGrad-Norm (lr=1)") == colour_of("AdaGrad-Norm")  # not Adagrad's blue
+    assert label_colour("minibatch SGD") == label_colour("GD, η = 0.4") == colour_of("SGD")
+    assert label_colour("Adamant") is None and label_colour(None, default="k") == "k"
+    ax = d2lite.training.plot_loss_curves({"minibatch SGD": [0.5, 0.4], "Adagrad": [0.6, 0.3],
+                                           "other": [0.7, 0.2]}, num_examples=400)
+    colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colours["minibatch SGD"] == colour_of("SGD") and colours["Adagrad"] == colour_of("Adagrad")
+    assert colours["other"] == "C2"  # no optimizer named: matplotlib's next colour
+
+
+def test_animator_last_frame_is_a_full_figure():
+    animator = d2lite.Animator(xlabel="epoch", live=False)
+    animator.add(1, 0.5)
+    fig = animator.draw().figure
+    assert tuple(fig.get_size_inches()) == (5.0, 3.2)

@@ -14,6 +14,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
+import d2lite
 import d2lite.sparse as sparse
 from d2lite.explorers import sparse_explorer
 from d2lite.page_grids import decode_log
@@ -22,8 +23,8 @@ from d2lite.plotting import figure_to_png, new_figure, plain_log_axes
 from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
                            comparison_table, decile_errors, grid_search, make_sparse_regression,
                            train_side_by_side, train_sparse_sgd, weight_errors, zipf_probabilities)
-from d2lite.sparse import (plot_error_vs_frequency, plot_median_errors, plot_rate_grid,
-                           plot_sparse_loss_curves)
+from d2lite.sparse import (RULE_COLOURS, plot_error_vs_frequency, plot_median_errors,
+                           plot_rate_grid, plot_sparse_loss_curves)
 from d2lite.plotting import nonfinite_lines
 
 
@@ -286,6 +287,29 @@ def test_plot_helpers_draw_on_the_given_axes():
     assert plot_rate_grid(run, ax=axes[2]) is axes[2]
     assert plot_median_errors(data, [(run, 1), (run, 2)], ax=axes[3]) is axes[3]
     assert nonfinite_lines(fig) == []
+
+
+def test_rate_grid_colours_offsets_on_a_colour_bar_and_marks_losses_above_the_chart():
+    data = make_sparse_regression(num_features=60, num_examples=600, seed=0)
+    lrs = [0.01, 0.1, 1.0]
+    run = train_sparse_sgd(data, GLOBAL_CLOCK, lrs * 3, offsets=[1.0] * 3 + [10.0] * 3 + [100.0] * 3)
+    final = run.final_test_loss()
+    finite = final[np.isfinite(final)]
+    top = float(np.median(finite))  # some losses lie above this top edge, some below
+    fig, ax = new_figure()
+    plot_rate_grid(run, ax=ax, ylim=(finite.min() / 2, top))
+    assert ax.get_legend() is None and len(fig.axes) == 2, "a colour bar, no legend"
+    colours = {tuple(line.get_color()) for line in ax.get_lines() if line.get_marker() == "o"
+               and line.get_linestyle() == "-"}
+    assert len(colours) == 3, "one colour per offset"
+    triangles = [line for line in ax.get_lines() if line.get_marker() == "^"]
+    above = sum(len(line.get_xdata()) for line in triangles)
+    assert above == int((finite > top).sum()) > 0
+    assert all(np.all(line.get_ydata() == top) for line in triangles if len(line.get_xdata()))
+    assert "above the chart" in " ".join(t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="ylim"):
+        plot_rate_grid(run, ylim=(1.0, 0.5))
+    assert RULE_COLOURS["adagrad"] == d2lite.colours.colour_of("Adagrad")
 
 
 def test_plain_log_axes_label_ticks_as_plain_numbers():

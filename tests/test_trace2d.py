@@ -94,7 +94,40 @@ def test_show_trace_2d_draws_diverged_runs_up_to_the_last_finite_point_and_says_
 def test_show_trace_2d_several_labelled_paths_get_a_legend():
     runs = {f"eta={eta}": d2lite.train_2d(d2lite.adagrad_2d(eta), verbose=False) for eta in (0.4, 2)}
     ax = d2lite.show_trace_2d(d2lite.f_2d, runs)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(runs)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [*runs, "minimum"]
+
+
+def test_show_trace_2d_marks_the_minimum_and_keeps_it_in_the_window():
+    q, start = d2lite.quadratic.rotated_problem(30, start=(40.0, 30.0))
+    points = d2lite.train_2d(d2lite.gd_2d(0.01), steps=3, f_grad=q.grad, start=start, verbose=False)
+    assert min(np.hypot(*p) for p in points) > 30  # the path alone stays far from the minimum
+    for f, minimum in ((q, None), (d2lite.f_2d, (0.0, 0.0)), (lambda a, b: a * a + b * b, (1.0, -2.0))):
+        ax = d2lite.show_trace_2d(f, points, minimum=minimum)
+        stars = [line for line in ax.get_lines() if line.get_label() == "minimum"]
+        assert len(stars) == 1 and stars[0].get_marker() == "*"
+        x, y = (float(v[0]) for v in stars[0].get_data())
+        assert (x, y) == (minimum or (0.0, 0.0))
+        (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+        assert xmin < x < xmax and ymin < y < ymax
+    ax = d2lite.show_trace_2d(lambda a, b: a * a + b * b, points)  # no minimum known: none drawn
+    assert "minimum" not in [line.get_label() for line in ax.get_lines()]
+    with pytest.raises(ValueError, match="minimum"):
+        d2lite.show_trace_2d(d2lite.f_2d, points, minimum=(0.0, np.nan))
+
+
+def test_show_trace_2d_colours_each_optimizer_as_the_whole_collection_does():
+    runs = {"Adagrad, eta=0.4": d2lite.train_2d(d2lite.adagrad_2d(0.4), verbose=False),
+            "gradient descent": d2lite.train_2d(d2lite.gd_2d(0.4), verbose=False),
+            "something else": [(1.0, 1.0), (0.5, 0.5)]}
+    ax = d2lite.show_trace_2d(d2lite.f_2d, runs, colors={"something else": "#123456"})
+    colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colours["Adagrad, eta=0.4"] == d2lite.colours.colour_of("Adagrad")
+    assert colours["gradient descent"] == d2lite.colours.colour_of("SGD")
+    assert colours["something else"] == "#123456"
+    ax = d2lite.show_trace_2d(d2lite.f_2d, runs["gradient descent"], colors="#abcdef")
+    assert ax.get_lines()[0].get_color() == "#abcdef"
+    with pytest.raises(TypeError, match="colors"):
+        d2lite.show_trace_2d(d2lite.f_2d, runs, colors=3)
 
 
 def test_show_trace_2d_uses_the_given_axes_and_rejects_bad_results():

@@ -4,7 +4,9 @@
 
 Cells run top to bottom with the notebook's folder as the working directory; widget state is
 stored so the sliders' last state survives; volatile metadata (timings) is dropped so a re-run
-gives the same file.  Prints each notebook's run time.
+gives the same file.  A cell tagged ``live-timing`` measures the reader's own machine: it runs,
+but its output is not stored (a stored timing would change on every run).  Prints each
+notebook's run time.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+LIVE_TIMING = "live-timing"
 
 
 def execute(path: Path, timeout: int = 600) -> float:
@@ -27,7 +30,12 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
+            # a folded solution keeps ``collapsed``: classic Notebook folds its outputs by it
+            if key == "collapsed" and cell.metadata.get("jupyter", {}).get("outputs_hidden"):
+                continue
             cell.metadata.pop(key, None)
+        if LIVE_TIMING in cell.metadata.get("tags", []):
+            cell.outputs = []
     nb.metadata.setdefault("kernelspec", {"display_name": "Python 3 (ipykernel)",
                                           "language": "python", "name": "python3"})
     nbformat.write(nb, path)

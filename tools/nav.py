@@ -90,7 +90,9 @@ Run the notebooks beforehand, so that every figure is on screen, then show:
    table of learning rates (SGD diverges at 2; Adagrad does not blow up at 10 but ends worse than
    it started).
 5. **Limits and what came next** (5 min): [06](06-exercises.ipynb), exercise 2's sweep over the
-   rotation angle, and exercise 6's noisy-gradient rates, which lead to RMSProp and Adam."""
+   rotation angle and its answer, the flat line of full-matrix Adagrad in
+   [08](08-full-matrix.ipynb) (section 2); then exercise 6's noisy-gradient
+   rates, which lead to RMSProp and Adam: the two panels of [09](09-successors.ipynb), section 3."""
 
 REFERENCES = """## References
 

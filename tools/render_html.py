@@ -12,8 +12,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
   description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
   The notebook's widget state goes too.
-* Cells whose source JupyterLab hides (``metadata.jupyter.source_hidden``: the exercises'
-  solutions) are folded in a ``<details>`` element the reader opens, as in JupyterLab.
+* Sources and outputs JupyterLab hides (``metadata.jupyter.source_hidden``, ``outputs_hidden``:
+  the exercises' solutions) are folded in ``<details>`` elements the reader opens, as in JupyterLab.
 * A ``<details>`` block written in Markdown (the folded answers of the quick questions) keeps
   its Markdown content inside it, folded, as in JupyterLab.
 * Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
@@ -84,7 +84,7 @@ Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidd
 {%- endif -%}
 {%- endblock input_group -%}
 {%- block output_group -%}
-{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') -%}
+{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') and cell.outputs -%}
 <details class="d2lite-folded"><summary>{{ fold_label(cell, 'output') }}</summary>
 {{ super() }}
 </details>

@@ -10,8 +10,12 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import BoundaryNorm, ListedColormap
 
+from ..colours import colour_of
 from ..plotting import new_figure, note_nonfinite, plain_log_axes
 from .data import SparseRegression
 from .results import binned_median, weight_errors
@@ -20,7 +24,9 @@ from .rules import RATE_RULES, RateRule, SparseRun
 __all__ = ["RULE_COLOURS", "plot_error_vs_frequency", "plot_sparse_loss_curves",
            "plot_rate_grid", "plot_median_errors"]
 
-RULE_COLOURS = {"global": "tab:blue", "count": "tab:orange", "adagrad": "tab:green"}
+#: Each rule's colour, from the collection's table (:mod:`d2lite.colours`).
+RULE_COLOURS = {"global": colour_of("global clock"), "count": colour_of("count clock"),
+                "adagrad": colour_of("Adagrad")}
 
 
 def _colour(rule: RateRule) -> str | None:
@@ -79,29 +85,58 @@ def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axe
     return ax
 
 
-def plot_rate_grid(run: SparseRun, ax: Axes | None = None) -> Axes:
+def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
+                   ylim: tuple[float, float] | None = None) -> Axes:
     """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
 
-    Diverged runs are left out of their line; the best run is circled.
+    With several offsets each line's colour is its :math:`c` on a colour map, read on a colour
+    bar (no legend over the curves); with one, the line has the rule's colour.  Diverged runs
+    are left out of their line; the best run is circled and named in the title.  ``ylim``
+    fixes the loss axis: a loss above its top is not cut off silently but drawn as an open
+    triangle on the top edge, and a note says "above the chart".
     """
     if ax is None:
         _, ax = new_figure(figsize=(4.5, 3))
+    if ylim is not None:
+        if len(ylim) != 2 or not 0 < ylim[0] < ylim[1] < np.inf:
+            raise ValueError(f"ylim must be (bottom, top) with 0 < bottom < top, got {ylim!r}")
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
-    shades = np.linspace(0.45, 1.0, len(offsets)) if len(offsets) > 1 else [1.0]
-    for shade, offset in zip(shades, offsets):
+    several = len(offsets) > 1
+    if several:  # one colour per offset, in order (viridis without its pale yellow end)
+        cmap = ListedColormap(colormaps["viridis"](np.linspace(0.0, 0.85, len(offsets))))
+        norm = BoundaryNorm(np.arange(len(offsets) + 1) - 0.5, len(offsets))
+    clipped = 0
+    for offset in offsets:
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.lrs[rows])]
-        label = f"c = {offset:g}" if len(offsets) > 1 else None
-        ax.plot(run.lrs[rows], final[rows], "-o", ms=2.5, label=label,
-                color=_colour(run.rule), alpha=float(shade))
+        colour = cmap(int(np.searchsorted(offsets, offset))) if several else _colour(run.rule)
+        ax.plot(run.lrs[rows], final[rows], "-o", ms=2.5, color=colour)
+        if ylim is not None:
+            above = rows[final[rows] > ylim[1]]
+            clipped += len(above)
+            if len(above):  # (an empty line drawn unclipped would upset the layout)
+                ax.plot(run.lrs[above], np.full(len(above), ylim[1]), "^", ms=6, mfc="white",
+                        color=colour, clip_on=False, zorder=4)
     best = run.best()
-    ax.plot(run.lrs[best], final[best], "o", ms=10, mfc="none", color="black",
-            label=f"best: η₀ = {run.lrs[best]:.3g}" +
-                  (f", c = {run.offsets[best]:g}" if len(offsets) > 1 else ""))
+    ax.plot(run.lrs[best], final[best], "o", ms=10, mfc="none", color="black")
     plain_log_axes(ax)
-    ax.set(xlabel="base rate η₀", ylabel="final excess test loss", title=run.rule.name)
-    ax.legend(fontsize="x-small")
+    chosen = f"η₀ = {run.lrs[best]:.3g}" + (f", c = {run.offsets[best]:g}" if several else "")
+    ax.set(xlabel="base rate η₀", ylabel="final excess test loss")
+    ax.set_title(f"{run.rule.name}\nchosen (circled): {chosen}", fontsize="medium")
+    if ylim is not None:
+        ax.set_ylim(ylim)
+        if clipped:
+            ax.text(0.03, 0.03, f"△ {clipped} above the chart\n(loss > {ylim[1]:g}, finite)",
+                    transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small",
+                    bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.6", alpha=0.9),
+                    in_layout=False)
+    if several:
+        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, location="bottom",
+                                 aspect=30, shrink=0.9)
+        bar.set_ticks(range(len(offsets)), labels=[f"{offset:g}" for offset in offsets])
+        bar.set_label("offset c", fontsize="small")
+        bar.ax.tick_params(labelsize="small")
     return ax
 
 

@@ -143,10 +143,10 @@ export const preconditioning = {
     let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
       : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
     svg += left.svg + right.svg + noteText(left.panel, notes);
-    [["gradient descent", COLOURS.gd], ["preconditioned GD", COLOURS.preconditioned]]
-      .forEach(([label, colour], i) => {
+    [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, ""]]
+      .forEach(([label, colour, dash], i) => {
         const x = 250 + 170 * i;
-        svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6"/>`
+        svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`
           + `<circle cx="${x + 11}" cy="362" r="2.6" fill="${colour}"/><text x="${x + 28}" y="362" dy="0.32em">${label}</text>`;
       });
     svg += minimumMark({ x: () => 595, y: () => 362 }) + `<text x="606" y="362" dy="0.32em">minimum</text>`;

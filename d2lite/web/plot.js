@@ -3,10 +3,10 @@
 // string; an explorer joins the strings of one redraw and writes them into its <svg> at once,
 // which is both the simplest and (for a few hundred elements) a fast way to redraw.
 
-/** The collection's colours: one per optimizer (as d2lite.sparse_plots.RULE_COLOURS). */
+/** The collection's colours (d2lite.colours); d2lite.page sends them with every explorer. */
 export const COLOURS = {
-  adagrad: "#2ca02c", gd: "#1f77b4", sgd: "#1f77b4", global: "#1f77b4", count: "#ff7f0e",
-  preconditioned: "#9467bd", x1: "#2ca02c", x2: "#8c564b", contour: "#8fa8c8",
+  adagrad: "#1f77b4", gd: "#ff7f0e", sgd: "#ff7f0e", preconditioned: "#00695c",
+  global: "#7f7f7f", count: "#bcbd22", x1: "#08306b", x2: "#6baed6", contour: "#8fa8c8",
   minimum: "#000000", note: "#b2182b", grid: "#e5e5e5",
 };
 

@@ -17,13 +17,16 @@
 /** Points farther than this from the origin count as diverged (d2lite.trace2d.OFF_CHART). */
 export const OFF_CHART = 1e8;
 
-/** cos and sin of `angle` degrees, as numpy's deg2rad then cos/sin. */
+/** cos and sin of `angle` degrees, as numpy's deg2rad then cos/sin.
+ * @param {number} angle  @returns {[number, number]} */
 export function cosSin(angle) {
   const t = angle * (Math.PI / 180);
   return [Math.cos(t), Math.sin(t)];
 }
 
-/** Q = R(angle) diag(l1, l2) R(angle)^T as {a: Q11, b: Q12, d: Q22}. */
+/** Q = R(angle) diag(l1, l2) R(angle)^T as {a: Q11, b: Q12, d: Q22}.
+ * @param {number} l1 @param {number} l2 @param {number} angle  degrees
+ * @returns {{a: number, b: number, d: number}} */
 export function rotatedQuadratic(l1, l2, angle) {
   const [c, s] = cosSin(angle);
   return { a: l1 * c * c + l2 * s * s, b: (l1 - l2) * c * s, d: l1 * s * s + l2 * c * c };
@@ -58,7 +61,8 @@ function dlae2(a, b, c) {
   return [rt1, (acmx / rt1) * acmn - (b / rt1) * b];
 }
 
-/** Eigenvalues of the symmetric [[a, b], [b, d]], largest first (as eigvalsh, reversed). */
+/** Eigenvalues of the symmetric [[a, b], [b, d]], largest first (as eigvalsh, reversed).
+ * @param {{a: number, b: number, d: number}} q  @returns {[number, number]} */
 export function eigenvalues(q) {
   const eps = 2 ** -53;
   // dsterf treats a negligible off-diagonal entry as zero: the diagonal is then the answer
@@ -85,6 +89,8 @@ export function rotatePoint(x1, x2, angle) {
  *   s_i <- s_i + g_i^2,   x_i <- x_i - (lr / sqrt(s_i + eps)) g_i.
  * Returns {points: [[x1, x2], ...] (steps + 1 of them), states: [[s1, s2], ...] (steps),
  * rates: [[lr / sqrt(s1 + eps), ...], ...] (steps)}.
+ * @param {{a: number, b: number, d: number}} q @param {number} lr @param {number} eps
+ * @param {[number, number]} start @param {number} steps
  */
 export function adagradRun(q, lr, eps, start, steps) {
   let [x1, x2] = start, s1 = 0, s2 = 0;
@@ -105,7 +111,9 @@ export function adagradRun(q, lr, eps, start, steps) {
   return { points, states, rates };
 }
 
-/** Gradient descent x <- x - lr * grad f(x): the steps + 1 points visited. */
+/** Gradient descent x <- x - lr * grad f(x): the steps + 1 points visited.
+ * @param {{a: number, b: number, d: number}} q @param {number} lr
+ * @param {[number, number]} start @param {number} steps  @returns {Array<[number, number]>} */
 export function gdRun(q, lr, start, steps) {
   let [x1, x2] = start;
   const points = [[x1, x2]];

@@ -8,9 +8,13 @@ effective rates (``d2lite.rates.adagrad_2d_history``), the preconditioning explo
 paths (``d2lite.figures.preconditioning_runs``), the rotation explorer's paths and sweep
 (``d2lite.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
 printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
+The training explorers compute nothing in the page: the last test checks that what they draw is
+the runs d2lite trained, at every position of the learning-rate slider and at the corners of the
+sparse explorer's grid.
 """
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -217,3 +221,51 @@ def test_diverging_runs_stop_at_the_same_step(core_page):
           f"{not_finite} reached inf/NaN; largest relative difference {worst.value:.3g}")
     assert stopped >= 100 and not_finite >= 20, "the settings should diverge, most of them"
     assert worst.value <= TOLERANCE, worst.where
+
+
+def test_training_explorers_draw_the_runs_python_trained(core_page):
+    """The page only selects among the runs d2lite trained: at every position of the learning-rate
+    slider and at every (exponent, rate) corner of the sparse explorer, the curves it draws are
+    the trained losses (the lr grid exactly; the sparse grid to its 16-bit codes, decoded the same
+    way in Python)."""
+    from d2lite.page_grids import decode_log, scratch_lr_explorer, sparse_explorer
+
+    lr_made, sparse_made = scratch_lr_explorer(), sparse_explorer()
+    core_page.set_content("<!doctype html><meta charset='utf-8'><body>" + lr_made.html()
+                          + sparse_made.html() + "</body>")
+    core_page.wait_for_function("(window.d2liteExplorers || []).length === 2", timeout=20_000)
+    lr_data = lr_made.data
+    shown = core_page.evaluate("""(rates) => rates.map(r => {
+        const h = window.d2liteExplorers[0]; h.set('lr', r); return h.state(); })""",
+                               lr_data["rates"])
+    for i, (rate, state) in enumerate(zip(lr_data["rates"], shown)):
+        assert state["rate"] == rate
+        runs = [lr_data["curves"][name][i] for name in ("Adagrad", "minibatch SGD")]
+        for run, drawn in zip(runs, state["curves"]):
+            losses = [lr_data["initial"], *run]
+            finite = next((k for k, v in enumerate(losses) if v is None), len(losses))
+            # JSON writes a float like 1.5e18 as an integer: compare as floats
+            assert [float(y) for _, y in drawn] == losses[:finite], rate
+        assert state["diverged"] == any(v is None for run in runs for v in run), rate
+    data = sparse_made.data
+    losses = decode_log(np.frombuffer(base64.b64decode(data["test_loss"]), "<u2"))
+    losses = losses.reshape(len(data["exponents"]), 3, len(data["rates"]), data["records"])
+    corners = [(e, r) for e in (0, len(data["exponents"]) // 2, len(data["exponents"]) - 1)
+               for r in (0, len(data["rates"]) // 2, len(data["rates"]) - 1)]
+    states = core_page.evaluate("""([corners, exps, rates]) => corners.map(([e, r]) => {
+        const h = window.d2liteExplorers[1]; h.set('zipf_exponent', exps[e]); h.set('lr', rates[r]);
+        return h.state(); })""", [corners, data["exponents"], data["rates"]])
+    worst = 0.0
+    for (e, r), state in zip(corners, states):
+        assert state["exponent"] == data["exponents"][e] and state["rate"] == data["rates"][r]
+        for k, curve in enumerate(state["curves"]):
+            expected = losses[e, k, r]
+            finite = int(np.argmin(np.isfinite(expected))) if not np.isfinite(expected).all() \
+                else len(expected)
+            drawn = np.array([float(y) for _, y in curve])
+            assert len(drawn) == finite, (e, k, r)
+            if finite:
+                worst = max(worst, float(np.max(np.abs(drawn / expected[:finite] - 1))))
+    print(f"\ntraining explorers: {len(lr_data['rates'])} lr positions exact; sparse corners "
+          f"within {worst:.1e} of Python's decoding")
+    assert worst <= TOLERANCE
