@@ -121,3 +121,15 @@ def shut_down_kernel(page: Page) -> None:
         const panel = window.jupyterapp.shell.currentWidget;
         return panel && panel.sessionContext && !panel.sessionContext.session?.kernel; }""",
                            timeout=30_000, polling=100)
+
+
+def expand_outputs(page: Page) -> None:
+    """Open every fold, as a learner opens a folded answer: the collapsed headings (a section of
+    worked solutions) and the hidden outputs (View > Expand All Outputs)."""
+    page.evaluate("""async () => {
+        await window.jupyterapp.commands.execute('notebook:expand-all-headings');
+        await window.jupyterapp.commands.execute('notebook:show-all-cell-outputs'); }""")
+    page.wait_for_function("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        return panel.content.widgets.every(c => !c.outputHidden && !c.isHidden); }""",
+                           timeout=10_000, polling=100)

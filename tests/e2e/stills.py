@@ -73,3 +73,13 @@ def assert_still(box: dict, where: str, failed: bool = False) -> None:
             raise AssertionError(f"{where}: no visible one-line reason for the failure: {reason}")
     elif box["status"] is not None:
         raise AssertionError(f"{where}: status is {box['status']!r}: the script ran")
+
+
+def open_folds(page: Page) -> int:
+    """Click the summary of every closed ``<details>`` that holds an explorer (a folded answer on
+    the static site), as a reader does; works without JavaScript. Returns how many were opened."""
+    folds = page.locator("details:not([open]):has(.d2lite-explorer) > summary")
+    count = folds.count()
+    for _ in range(count):
+        folds.first.click()  # each click removes that fold from the list
+    return count

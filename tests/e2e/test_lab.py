@@ -22,7 +22,8 @@ import pytest
 from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks,
                        page_explorer_factories, record, stored_explorers,
                        stored_kinds)
-from .driver import notebook_errors, open_notebook, run_all, screenshot_notebook, shut_down_kernel
+from .driver import (expand_outputs, notebook_errors, open_notebook, run_all, screenshot_notebook,
+                     shut_down_kernel)
 from .explorers import PageErrors, exercise_within_frame, explorers_on
 from .lab import private_env
 from .server_env import KERNEL_ONLY, importable
@@ -84,6 +85,7 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
             names = {s["kernel"]["name"] for s in server.api("GET", "/api/sessions")
                      if s.get("path") == relpath and s.get("kernel")}
             assert names == {kernel}, f"{relpath}: runs in kernel {names}, not {kernel!r}"
+        expand_outputs(page)  # an explorer may sit in a folded answer: open it
         if expected:  # Lab renders a long notebook's cells a few at a time
             page.wait_for_function("""(n) => document.querySelectorAll(
                 '.jp-NotebookPanel:not(.lm-mod-hidden) .d2lite-explorer').length >= n""",
@@ -98,6 +100,7 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
         problems = notebook_errors(page)
         assert not problems, f"{relpath}: errors after running every cell:\n" + "\n".join(problems)
         assert not not_run, f"{relpath}: code cells number {not_run} (counting from 0) did not run"
+        expand_outputs(page)  # the new outputs keep their cells' folds
         if expected:
             page.wait_for_function("(n) => (window.d2liteExplorers || []).filter("
                                    "e => e.root.isConnected).length >= n", arg=expected, timeout=30_000)
@@ -172,6 +175,7 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
     context, page, errors = new_page(browser, lab)
     try:
         open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
+        expand_outputs(page)
         page.wait_for_function("(n) => (window.d2liteExplorers || []).filter("
                                "e => e.root.isConnected).length >= n", arg=expected, timeout=30_000)
         assert [b["status"] for b in containers(page)] == ["live"] * expected

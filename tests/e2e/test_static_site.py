@@ -24,7 +24,7 @@ from .conftest import (REPO, explorer_notebooks, make_page_explorer, page_explor
                        stored_explorers)
 from .explorers import PageErrors, exercise_within_frame, explorers_on
 from .standin import standin_html
-from .stills import assert_still, containers, wait_images
+from .stills import assert_still, containers, open_folds, wait_images
 
 pytestmark = pytest.mark.e2e
 LOCAL = ("file:", "data:", "blob:", "about:")
@@ -112,6 +112,7 @@ def test_setting3_static_site_from_file_moves(which, name, expected, browser, re
     errors = PageErrors(page)
     try:
         page.goto(page_path.as_uri(), wait_until="load")
+        open_folds(page)
         page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]').length"
                                " >= n", arg=expected, timeout=15_000)
         statuses = [box["status"] for box in containers(page)]
@@ -133,6 +134,7 @@ def test_setting4_no_javascript_shows_stills(which, name, expected, browser, req
     context, page, attempted = offline_page(browser, javascript=False)
     try:
         page.goto(page_path.as_uri(), wait_until="load")
+        open_folds(page)
         wait_images(page)
         boxes = containers(page)
         assert len(boxes) == expected, f"{name}: {len(boxes)} explorers, stored {expected}"
