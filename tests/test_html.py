@@ -1,10 +1,13 @@
 """The static site (tools/render_html.py): pages, links, slider stills, nothing from the internet.
 
 Two sites are checked the same way: the one rendered from the stored notebooks of the collection
-and a small one built here from the browser test's fixture notebooks, with navigation cells and
-maths added, so the checks also run (and can fail) when no chapter notebook exists yet.
-Which cells are slider cells is read from the .ipynb files themselves (outputs carrying a widget
-view), never from the renderer.
+and a small one built here from a notebook of in-page explorers (the browser test's stand-in,
+``tests/e2e/standin.py``) and the ipywidgets fixture notebook, with navigation cells and maths
+added, so the checks also run (and can fail) when no chapter notebook exists yet.
+Which cells are explorer cells is read from the .ipynb files themselves (outputs carrying a widget
+view, or HTML holding a ``d2lite-explorer``), never from the renderer.  Whether the in-page
+explorers move on the site, or show their still without JavaScript, is the browser test's job
+(``tests/e2e/test_static_site.py``).
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+
+from tests.e2e.standin import standin_html
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -53,6 +58,14 @@ def parse(page: Path) -> BeautifulSoup:
     if key not in _PARSED:
         _PARSED[key] = BeautifulSoup(text, "html.parser")
     return _PARSED[key]
+
+
+def page_explorer_cell_ids(path: Path) -> list[str]:
+    """Ids of the cells whose stored HTML outputs hold an in-page explorer."""
+    nb = nbformat.read(path, as_version=4)
+    return [cell.id for cell in nb.cells if cell.cell_type == "code"
+            and any('class="d2lite-explorer' in str(out.get("data", {}).get("text/html", ""))
+                    for out in cell.outputs)]
 
 
 def hidden_source_cell_ids(path: Path) -> list[str]:
@@ -140,6 +153,17 @@ def check_site(notebook_dir: Path, site: Path) -> None:
             images = [img for img in cell.select(".jp-OutputArea img")
                       if img.get("src", "").startswith("data:image/png;base64,")]
             assert images, f"{page.name}: slider cell {cell_id} shows no still image"
+        for cell_id in page_explorer_cell_ids(notebook):
+            cell = soup.find(id=f"cell-id={cell_id}")
+            assert cell is not None, f"{page.name}: explorer cell {cell_id} is missing"
+            explorers = cell.select(".d2lite-explorer")
+            assert explorers, f"{page.name}: explorer cell {cell_id} lost its explorer"
+            for explorer in explorers:
+                stills = [img for img in explorer.find_all("img")
+                          if img.get("src", "").startswith("data:image/png;base64,")]
+                assert stills, f"{page.name}: an explorer of cell {cell_id} has no still image"
+                assert explorer.find("script", attrs={"type": "module"}), \
+                    f"{page.name}: an explorer of cell {cell_id} lost its script"
 
 
 def nav(prev: str | None, nxt: str | None) -> nbformat.NotebookNode:
@@ -154,9 +178,16 @@ def nav(prev: str | None, nxt: str | None) -> nbformat.NotebookNode:
 def fixture_site(tmp_path_factory):
     """A three-page collection made from the fixture notebooks, rendered by render_html."""
     source = tmp_path_factory.mktemp("notebooks")
-    names = ["01-floor.ipynb", "02-two-explorers.ipynb"]
-    for name, fixture in zip(names, ["floor.ipynb", "two_explorers.ipynb"]):
-        shutil.copy(FIXTURES / fixture, source / name)
+    names = ["01-page-explorers.ipynb", "02-two-explorers.ipynb"]
+    page_explorers = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# In-page explorers\n\nTwo stand-in explorers, stored as a run leaves them.")])
+    cell = nbformat.v4.new_code_cell("display(explorers)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": standin_html(kind),
+                                                                   "text/plain": "explorer"})
+                    for kind in ("standin1d", "standin2d")]
+    page_explorers.cells.append(cell)
+    nbformat.write(page_explorers, source / names[0])
+    shutil.copy(FIXTURES / "two_explorers.ipynb", source / names[1])
     for i, name in enumerate(names):
         nb = nbformat.read(source / name, as_version=4)
         top = nav(names[i - 1] if i else None, names[i + 1] if i + 1 < len(names) else None)
@@ -164,7 +195,7 @@ def fixture_site(tmp_path_factory):
             r"The update is $\mathbf{s}_t = \mathbf{s}_{t-1} + \mathbf{g}_t^2$ and"
             "\n\n$$\\mathbf{x}_t = \\mathbf{x}_{t-1} - \\frac{\\eta}{\\sqrt{\\mathbf{s}_t + "
             "\\epsilon}} \\odot \\mathbf{g}_t.$$\n\nSee [the first section](#A-section) and "
-            f"[the other page]({names[1 - i]}#{'Latency-floor:-one-line,-one-slider' if i else 'Two-explorers:-log,-integer-and-float-sliders'}).")
+            f"[the other page]({names[1 - i]}#{'In-page-explorers' if i else 'Two-explorers:-log,-integer-and-float-sliders'}).")
         bottom = nbformat.from_dict(top)  # a copy, so that each cell keeps its own id
         hidden = {"jupyter": {"source_hidden": True, "outputs_hidden": True}, "tags": ["solution"]}
         printed = nbformat.v4.new_output("stream", name="stdout", text="42\n")
@@ -192,13 +223,14 @@ def test_fixture_site_passes_every_check(fixture_site):
     check_site(source, site)
     assert (site / "index.html").read_text() == (site / "00-contents.html").read_text()
     assert len(slider_cell_ids(source / "02-two-explorers.ipynb")) == 2
+    assert len(page_explorer_cell_ids(source / "01-page-explorers.ipynb")) == 1
 
 
 def test_notebook_links_point_to_pages_and_maths_is_mathml(fixture_site):
     _, site = fixture_site
     soup = BeautifulSoup((site / "02-two-explorers.html").read_text(), "html.parser")
     hrefs = [a["href"] for a in soup.find_all("a", href=True)]
-    assert "01-floor.html" in hrefs and "00-contents.html" in hrefs
+    assert "01-page-explorers.html" in hrefs and "00-contents.html" in hrefs
     assert not [h for h in hrefs if ".ipynb" in h]
     if render_html.latex_to_mathml is not None:
         assert soup.find("math", attrs={"display": "block"}) is not None
@@ -207,7 +239,7 @@ def test_notebook_links_point_to_pages_and_maths_is_mathml(fixture_site):
 
 def test_folded_answers_keep_their_markdown_inside_details(fixture_site):
     _, site = fixture_site
-    soup = BeautifulSoup((site / "01-floor.html").read_text(), "html.parser")
+    soup = BeautifulSoup((site / "01-page-explorers.html").read_text(), "html.parser")
     answers = [d for d in soup.find_all("details") if d.find("summary").get_text() == "Answer"]
     assert len(answers) == 1
     assert answers[0].find("em").get_text() == "answer"
@@ -222,7 +254,7 @@ def test_checks_catch_broken_links_dead_widgets_and_missing_stills(fixture_site,
     shutil.copytree(site, bad)
     page = bad / "02-two-explorers.html"
     good = page.read_text()
-    page.write_text(good.replace('href="01-floor.html"', 'href="01-flor.html"', 1))
+    page.write_text(good.replace('href="01-page-explorers.html"', 'href="01-page-explorer.html"', 1))
     with pytest.raises(AssertionError, match="broken links"):
         check_site(source, bad)
     page.write_text(good.replace("data:image/png;base64,", "data:image/gif;base64,"))
@@ -236,6 +268,15 @@ def test_checks_catch_broken_links_dead_widgets_and_missing_stills(fixture_site,
         check_site(source, bad)
     page.write_text(good.replace('<details class="d2lite-folded">', "<div>").replace("</details>", "</div>"))
     with pytest.raises(AssertionError, match="not folded"):
+        check_site(source, bad)
+    page.write_text(good)
+    first = bad / "01-page-explorers.html"
+    explorers = first.read_text()
+    first.write_text(explorers.replace('type="module"', 'type="text/plain"'))
+    with pytest.raises(AssertionError, match="lost its script"):
+        check_site(source, bad)
+    first.write_text(explorers.replace('src="data:image/png;base64,', 'src="data:image/gif;base64,'))
+    with pytest.raises(AssertionError, match="has no still image"):
         check_site(source, bad)
 
 

@@ -1,34 +1,59 @@
-"""Fixtures for the browser test: Chromium, a private JupyterLab, and the latency report.
+"""Fixtures for the browser test: Chromium, private JupyterLabs, the static site, and the report.
 
-Without a Chromium binary the tests skip, unless ``D2LITE_REQUIRE_BROWSER=1`` (set by ``.ci/run``)
-turns the missing browser into a failure.
+Without a Chromium binary or the playwright package the tests skip, unless
+``D2LITE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns the missing browser into a failure.
+Every explorer's work per input event is collected in ``WORK`` and printed at the end of the run
+(``pytest_terminal_summary``), with a copy in ``build/e2e/latency.json``.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import statistics
-import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from .lab import REPO, HERE, make_lab_root, start_lab
+from .explorers import BUDGET_MS, Work
+from .lab import REPO, make_lab_root, start_lab, write_kernelspec
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-OUT = REPO / "build" / "e2e"  # screenshots and latency.json
-FIXTURES = sorted((HERE / "fixtures").glob("*.ipynb"))
-FLOOR = "e2e-fixtures/floor.ipynb"
-
-# Filled by the tests, printed by pytest_terminal_summary.
-RUNS: dict[str, object] = {}
+OUT = REPO / "build" / "e2e"  # screenshots, latency.json (and server-venv, kept between runs)
+EXPLORER_CLASS = 'class="d2lite-explorer'
+WORK: list[Work] = []  # filled by the tests, printed by pytest_terminal_summary
 
 
 def chapter_notebooks() -> list[Path]:
     """Every numbered notebook of the collection (found by glob, so new ones are covered)."""
     return sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def _stored_containers(path: Path) -> list:
+    """The explorer containers (``div.d2lite-explorer``) in the stored HTML outputs of ``path``,
+    found by parsing the HTML (the inlined script mentions the class too, in its comments)."""
+    from bs4 import BeautifulSoup
+
+    nb = nbformat.read(path, as_version=4)
+    return [div for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+            if EXPLORER_CLASS in str(out.get("data", {}).get("text/html", ""))
+            for div in BeautifulSoup(str(out["data"]["text/html"]), "html.parser").select("div.d2lite-explorer")]
+
+
+def stored_explorers(path: Path) -> int:
+    """How many in-page explorers the stored outputs of the notebook at ``path`` hold."""
+    return len(_stored_containers(path))
+
+
+def stored_kinds(path: Path) -> set[str]:
+    """The ``data-kind`` of every in-page explorer in the stored outputs of ``path``."""
+    return {div.get("data-kind") for div in _stored_containers(path)}
+
+
+def explorer_notebooks() -> list[Path]:
+    """The numbered notebooks whose stored outputs hold at least one explorer."""
+    return [p for p in chapter_notebooks() if stored_explorers(p)]
 
 
 def _browser_or_skip() -> str:
@@ -50,25 +75,17 @@ def _browser_or_skip() -> str:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    return _browser_or_skip()
+    path = _browser_or_skip()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUT.glob("*.png"), OUT / "latency.json"]:  # this run's screenshots only
+        old.unlink(missing_ok=True)
+    return path
 
 
-@pytest.fixture(scope="session")
-def lab(chromium_path, tmp_path_factory):
-    """A running private JupyterLab over copies of the notebooks and the fixtures."""
-    base = tmp_path_factory.mktemp("lab")
-    shutil.rmtree(OUT, ignore_errors=True)  # screenshots and timings of this run only
-    OUT.mkdir(parents=True)
-    root = make_lab_root(base, chapter_notebooks(), FIXTURES)
-    server = start_lab(base, root)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """Chromium, one per test module: a module that starts Playwright itself (test_parity.py)
+    then runs while no other Playwright instance is open in this thread."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -80,100 +97,133 @@ def browser(chromium_path):
             browser.close()
 
 
-@pytest.fixture(scope="session")
-def context(browser, lab):
-    """One browser context, logged in with the server's token."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
-    page.locator(".lm-MenuBar-itemLabel").first.wait_for(timeout=90_000)
-    page.close()
-    try:
-        yield context
-    finally:
-        context.close()
+def standin_notebook(folder: Path) -> Path:
+    """A notebook whose stored output holds both stand-in explorers (``standin.py``) and whose
+    code cell makes them again, so Lab can be tested before and without the real explorers."""
+    from .standin import standin_html
+
+    code = ("import sys\nsys.path.insert(0, '../..')  # the repository (lab.py links it there)\n"
+            "from IPython.display import HTML, display\nfrom tests.e2e.standin import standin_html\n\n"
+            "for kind in ('standin1d', 'standin2d'):\n    display(HTML(standin_html(kind)))")
+    cell = nbformat.v4.new_code_cell(code)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": standin_html(kind), "text/plain": "<IPython.core.display.HTML object>"})
+        for kind in ("standin1d", "standin2d")]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Stand-in explorers"), cell])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "standin.ipynb"
+    nbformat.write(nb, path)
+    return path
 
 
-@pytest.fixture
-def open_page(context, lab):
-    """A new page; on teardown it is closed and every kernel is shut down."""
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.page_errors = page_errors
-    try:
-        yield page
-    finally:
-        page.close()
-        lab.shutdown_kernels()
+PAGE_MODULES = ("d2lite.page", "d2lite.page_grids")  # where the in-page explorers are made
 
 
-def wait_kernel_idle(lab, relpath: str, timeout: float = 120.0) -> None:
-    """Wait until the server reports an idle kernel for the notebook at ``relpath``."""
-    deadline = time.monotonic() + timeout
-    state = "no session"
-    while time.monotonic() < deadline:
-        for session in lab.api("GET", "/api/sessions"):
-            if session.get("path") == relpath and session.get("kernel"):
-                state = session["kernel"].get("execution_state")
-                if state == "idle":
-                    return
-        time.sleep(0.25)
-    raise AssertionError(f"{relpath}: kernel not idle after {timeout:.0f} s (last state: {state})")
+def page_explorer_factories() -> list[str]:
+    """``module:function`` of every public ``*_explorer`` function of ``PAGE_MODULES``."""
+    import importlib
 
-
-def record(run) -> None:
-    RUNS[run.notebook] = run
-
-
-FLOOR_AGAIN = f"{FLOOR} (end of run)"
-
-
-def _floor_ms() -> float | None:
-    """The median of every floor move, at the start and (if measured) at the end of the run."""
-    moves = [m.ms for name in (FLOOR, FLOOR_AGAIN) if name in RUNS for m in RUNS[name].moves]
-    return statistics.median(moves) if moves else None
-
-
-def latency_rows() -> list[dict]:
-    floor = _floor_ms()
-    rows = []
-    for name, run in RUNS.items():
-        if not run.moves:
-            rows.append({"notebook": name, "moves": 0})
+    found = []
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
             continue
-        worst = run.worst
-        rows.append({"notebook": name, "moves": len(run.moves), "median_ms": run.median_ms,
-                     "worst_ms": worst.ms, "worst_move": f"cell {worst.cell} {worst.slider} {worst.end}",
-                     "ratio_to_floor": run.median_ms / floor if floor else None,
-                     "moves_detail": [m.__dict__ for m in run.moves]})
-    return rows
+        found += [f"{name}:{f}" for f in getattr(module, "__all__", []) if f.endswith("_explorer")]
+    return found
+
+
+def make_page_explorer(spec: str):
+    """The explorer ``module:function`` makes with its defaults."""
+    import importlib
+
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module), function)()
+
+
+def page_explorers_notebook(folder: Path) -> Path:
+    """A notebook showing every in-page explorer at its defaults, one cell each, with the stored
+    outputs a run gives: every kind is tested, in every setting, even before a chapter shows it.
+    A tall text cell before each explorer puts it off-screen when the notebook opens, as in a
+    chapter (JupyterLab does not render off-screen cells until they are scrolled to)."""
+    cells = [nbformat.v4.new_markdown_cell("# Every in-page explorer")]
+    for spec in page_explorer_factories():
+        module, function = spec.split(":")
+        filler = "\n\n".join(f"Paragraph {k} before `{function}`." for k in range(40))
+        cells.append(nbformat.v4.new_markdown_cell(filler))
+        cell = nbformat.v4.new_code_cell(f"from {module} import {function}\n\n{function}()")
+        cell.outputs = [nbformat.v4.new_output("execute_result", data=make_page_explorer(spec)._repr_mimebundle_(),
+                                               execution_count=None)]
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "page_explorers.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_notebooks(tmp_path_factory) -> list[Path]:
+    """The stand-in notebook and, when d2lite.page exists, the every-explorer notebook."""
+    folder = tmp_path_factory.mktemp("fixture-notebooks")
+    made = [standin_notebook(folder)]
+    if page_explorer_factories():
+        made.append(page_explorers_notebook(folder))
+    return made
+
+
+@pytest.fixture(scope="session")
+def lab(chromium_path, fixture_notebooks, tmp_path_factory):
+    """Setting 1: JupyterLab from the project's .venv, as ``make lab`` runs it."""
+    base = tmp_path_factory.mktemp("lab")
+    root = make_lab_root(base, chapter_notebooks(), fixture_notebooks)
+    server = start_lab(base, root)
+    server.setting = "1 lab"
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+KERNEL_NAME = "d2lite-venv"
+
+
+@pytest.fixture(scope="session")
+def split_lab(chromium_path, fixture_notebooks, tmp_path_factory):
+    """Setting 2: JupyterLab from a server-only environment, the kernel from the project's .venv
+    (a kernelspec in a temporary ``JUPYTER_PATH``; every notebook copy is set to that kernel)."""
+    from .server_env import server_python
+
+    python = server_python()
+    base = tmp_path_factory.mktemp("split-lab")
+    write_kernelspec(base / "kernel-path", KERNEL_NAME, str(Path(os.sys.executable)))
+    root = make_lab_root(base, explorer_notebooks(), fixture_notebooks, kernel=KERNEL_NAME)
+    server = start_lab(base, root, python=str(python), jupyter_path=base / "kernel-path")
+    server.setting = "2 split"
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def record(work: Work) -> None:
+    WORK.append(work)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not RUNS:
+    if not WORK:
         return
-    floor = _floor_ms()
     tr = terminalreporter
-    tr.section("slider latency in JupyterLab (release -> settled new figure)")
-    tr.write_line("goal: median within 1.5x of the floor, no move over 1 s; a move over 2 s fails")
-    tr.write_line(f"{'notebook':44} {'moves':>5} {'median':>9} {'worst':>9} {'x floor':>8}  worst move")
-    for row in latency_rows():
-        if not row["moves"]:
-            tr.write_line(f"{row['notebook']:44} {0:>5} {'-':>9} {'-':>9} {'-':>8}  (no sliders)")
-            continue
-        ratio = f"{row['ratio_to_floor']:.2f}" if row["ratio_to_floor"] else "-"
-        flags = []
-        if row["ratio_to_floor"] and row["ratio_to_floor"] > 1.5:
-            flags.append("MISSES 1.5x GOAL")
-        if row["worst_ms"] > 1000:
-            flags.append("MISSES 1 s GOAL")
-        tr.write_line(f"{row['notebook']:44} {row['moves']:>5} {row['median_ms']:>7.0f}ms "
-                      f"{row['worst_ms']:>7.0f}ms {ratio:>8}  {row['worst_move']}"
-                      + (f"  <- {', '.join(flags)}" if flags else ""))
-    if floor:
-        tr.write_line(f"floor ({FLOOR}, at the start and the end of the run): median {floor:.0f} ms")
+    tr.section("in-page explorers: the page's own work per input event (compute + draw)")
+    tr.write_line(f"goal: p95 <= {BUDGET_MS:.0f} ms (one frame) for every explorer in every setting; "
+                  "measured with performance.now() in Chromium on a shared machine (noisy)")
+    tr.write_line(f"{'setting':10} {'page':32} {'#':>2} {'explorer':16} {'events':>6} "
+                  f"{'p50':>7} {'p95':>7} {'max':>7}")
+    for w in WORK:
+        flag = "  <- OVER ONE FRAME" if w.p95 > BUDGET_MS else ""
+        name = Path(w.page.split(" ")[0]).name
+        tr.write_line(f"{w.setting:10} {name[:32]:32} {w.index:>2} {w.kind[:16]:16} {len(w.ms):>6} "
+                      f"{w.p50:>5.1f}ms {w.p95:>5.1f}ms {w.worst:>5.1f}ms{flag}")
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "latency.json").write_text(json.dumps(latency_rows(), indent=1))
-    tr.write_line(f"details: {OUT / 'latency.json'}; screenshots: {OUT}")
+    (OUT / "latency.json").write_text(json.dumps([w.row() | {"ms": w.ms} for w in WORK], indent=1))
+    tr.write_line(f"every event: {OUT / 'latency.json'}; screenshots: {OUT}")

@@ -1,27 +1,18 @@
-"""Drive one notebook in JupyterLab the way a learner does: open it, run every cell, move sliders.
+"""Drive one notebook in JupyterLab the way a learner does: open it, run every cell, stop the kernel.
 
-Every slider is a noUiSlider handle inside an ipywidgets ``.widget-slider``.  A move focuses the
-handle and presses End or Home (noUiSlider's keyboard support jumps to the end of the range and
-fires the same ``change`` event a mouse release does), or drags the handle past the end of its
-track with the mouse.  The page itself records the moment the key goes down (or the mouse button
-comes up) and the moment the cell's output last changed (including the new image's ``load``
-event), so the latency is measured on the browser's clock, not Playwright's.
+Everything goes through Lab's own menus; the run state is read from the notebook model, which
+``--LabApp.expose_app_in_browser`` makes reachable as ``window.jupyterapp``.
 """
 from __future__ import annotations
 
 import re
-import statistics
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Page
 
 RUN_ALL_TIMEOUT_MS = 240_000
-MOVE_TIMEOUT_MS = 15_000  # a move slower than 2 s fails anyway; waiting longer only explains why
-SETTLE_MS = 300  # the output counts as settled after this long without a change
+SETTLE_MS = 300  # late display messages arrive after the kernel reports idle
 ERROR_WORDS = ("Traceback", "Error displaying widget", "model not found")
-NONFINITE = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)
 
 # The text a reader sees in ``el``, rendered or not (textContent minus <style> and <script>).
 TEXT_JS = """
@@ -36,66 +27,6 @@ const textOf = (el) => {
 };
 """
 
-# Installed before each move: remembers the output's images, the key-down time and every change.
-ARM_MOVE_JS = """
-(cell) => {
-""" + TEXT_JS + """
-  const area = cell.querySelector('.jp-Cell-outputWrapper') || cell;
-  window.__e2eText = textOf;
-  const signature = () => Array.from(area.querySelectorAll('img')).map(i => i.src).join('|');
-  const rec = {t0: null, times: [], old: signature(), area: area, signature: signature};
-  const onKey = (e) => {
-    if ((e.key === 'End' || e.key === 'Home') && rec.t0 === null) rec.t0 = performance.now();
-  };
-  const onRelease = () => { if (rec.t0 === null) rec.t0 = performance.now(); };
-  document.addEventListener('keydown', onKey, true);
-  document.addEventListener('pointerup', onRelease, true);
-  const watch = () => {
-    for (const img of area.querySelectorAll('img')) {
-      if (!img.__e2eWatched) {
-        img.__e2eWatched = true;
-        if (!img.complete) img.addEventListener('load', () => rec.times.push(performance.now()));
-      }
-    }
-  };
-  watch();
-  const observer = new MutationObserver(() => { rec.times.push(performance.now()); watch(); });
-  observer.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
-  rec.stop = () => {
-    observer.disconnect();
-    document.removeEventListener('keydown', onKey, true);
-    document.removeEventListener('pointerup', onRelease, true);
-  };
-  window.__e2eMove = rec;
-}
-"""
-
-# True once the output shows a different, fully loaded image (or an error) and has been quiet.
-MOVE_SETTLED_JS = """
-(settleMs) => {
-  const rec = window.__e2eMove;
-  const area = rec.area;
-  const errored = area.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]') !== null
-    || /Traceback|Error displaying widget/.test(window.__e2eText(area));
-  const imgs = Array.from(area.querySelectorAll('img'));
-  const changed = imgs.length > 0 && rec.signature() !== rec.old
-    && imgs.every(i => i.complete && i.naturalWidth > 0);
-  const last = rec.times.length ? Math.max(...rec.times) : rec.t0;
-  return (changed || errored) && rec.t0 !== null && performance.now() - last >= settleMs;
-}
-"""
-
-FINISH_MOVE_JS = """
-() => {
-  const rec = window.__e2eMove;
-  rec.stop();
-  const last = rec.times.length ? Math.max(...rec.times) : rec.t0;
-  return {ms: last - rec.t0, changed: rec.signature() !== rec.old,
-          images: rec.area.querySelectorAll('img').length, text: window.__e2eText(rec.area),
-          stderr: rec.area.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length};
-}
-"""
-
 # The run state of the open notebook, read from its model (hidden-source cells have no visible
 # prompt): each code cell's execution count and state, and the kernel's status.
 RUN_STATE_JS = """
@@ -108,36 +39,6 @@ RUN_STATE_JS = """
           status: kernel ? kernel.status : null};
 }
 """
-
-
-@dataclass
-class Move:
-    """One slider release and what it took to see the new figure."""
-
-    notebook: str
-    cell: int
-    slider: str
-    end: str
-    ms: float
-    readout_before: str
-    readout_after: str
-
-
-@dataclass
-class NotebookRun:
-    """What happened to one notebook in the browser."""
-
-    notebook: str
-    moves: list[Move] = field(default_factory=list)
-    sliders: int = 0
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(m.ms for m in self.moves)
-
-    @property
-    def worst(self) -> Move:
-        return max(self.moves, key=lambda m: m.ms)
 
 
 def menu(page: Page, top: str, item: str) -> None:
@@ -213,79 +114,22 @@ def screenshot_notebook(page: Page, path: Path, max_height: int = 16_000) -> Non
     page.wait_for_timeout(200)
 
 
-def slider_cells(page: Page) -> list[tuple[int, Locator]]:
-    """(cell index, cell) for every notebook cell whose output holds at least one slider."""
-    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
-    found = []
-    for i in range(cells.count()):
-        cell = cells.nth(i)
-        if cell.locator(".jp-OutputArea .widget-slider .noUi-handle").count():
-            found.append((i, cell))
-    return found
+def shut_down_kernel(page: Page) -> None:
+    """Kernel > Shut Down Kernel, and wait until the notebook has no kernel any more."""
+    menu(page, "Kernel", "Shut Down Kernel")
+    page.wait_for_function("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        return panel && panel.sessionContext && !panel.sessionContext.session?.kernel; }""",
+                           timeout=30_000, polling=100)
 
 
-def drag_handle(page: Page, slider: Locator, handle: Locator, to_max: bool) -> None:
-    """Drag ``handle`` with the mouse past the end of its track and release it there."""
-    track = slider.locator(".noUi-target").first.bounding_box()
-    grip = handle.bounding_box()
-    y = grip["y"] + grip["height"] / 2
-    page.mouse.move(grip["x"] + grip["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(track["x"] + track["width"] + 30 if to_max else track["x"] - 30, y, steps=8)
-    page.mouse.up()
-
-
-def move_slider(page: Page, notebook: str, cell_index: int, cell: Locator, slider: Locator,
-                key: str, drag: bool = False, timeout_ms: float = MOVE_TIMEOUT_MS) -> Move:
-    """Move ``slider`` to the end ``key`` names (End: maximum, Home: minimum) and wait for the
-    cell's figure to change: with the keyboard, or with the mouse when ``drag`` is true."""
-    handle = slider.locator(".noUi-handle").first
-    slider.scroll_into_view_if_needed()  # off-screen cells are not rendered (content-visibility)
-    label = (slider.locator(".widget-label").first.text_content() or "").strip() or "(no label)"
-    readout = slider.locator(".widget-readout").first
-    before = (readout.text_content() or "").strip()
-    cell.evaluate(ARM_MOVE_JS)
-    if drag:
-        drag_handle(page, slider, handle, to_max=key == "End")
-    else:
-        handle.focus()
-        page.keyboard.press(key)
-    where = f"{notebook}, cell {cell_index}, slider {label!r} -> {key}{' (drag)' if drag else ''}"
-    try:
-        page.wait_for_function(MOVE_SETTLED_JS, arg=SETTLE_MS, timeout=timeout_ms, polling=50)
-    except PlaywrightTimeout:
-        raise AssertionError(f"{where}: no new figure within {timeout_ms / 1000:.0f} s "
-                             f"(readout {before} -> {(readout.text_content() or '').strip()})") from None
-    result = page.evaluate(FINISH_MOVE_JS)
-    after = (readout.text_content() or "").strip()
-    target = handle.get_attribute("aria-valuemax" if key == "End" else "aria-valuemin")
-    assert handle.get_attribute("aria-valuenow") == target, \
-        f"{where}: the handle did not reach the end of its range ({target})"
-    assert result["stderr"] == 0 and not any(w in result["text"] for w in ERROR_WORDS), \
-        f"{where}: an error appeared in the output:\n{result['text'][:1500]}"
-    assert result["changed"] and result["images"] > 0, \
-        f"{where}: the figure did not change (readout {before} -> {after})"
-    assert not NONFINITE.search(result["text"]), \
-        f"{where}: the output shows NaN or inf:\n{result['text'][:1500]}"
-    return Move(notebook, cell_index, label, f"{key} (drag)" if drag else key, result["ms"], before,
-                after)
-
-
-def exercise_sliders(page: Page, run: NotebookRun, rounds: int = 1, drag: bool = False) -> None:
-    """Move every slider of the open notebook to each end of its range (``rounds`` times),
-    with the keyboard, or by dragging with the mouse when ``drag`` is true."""
-    for cell_index, cell in slider_cells(page):
-        sliders = cell.locator(".jp-OutputArea .widget-slider")
-        for j in range(sliders.count()):
-            slider = sliders.nth(j)
-            handle = slider.locator(".noUi-handle").first
-            if handle.get_attribute("aria-valuemin") == handle.get_attribute("aria-valuemax"):
-                continue
-            run.sliders += 1
-            # Start with the end the handle is not at, so that every move changes the value.
-            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-            keys = ["Home", "End"] if at_max else ["End", "Home"]
-            for _ in range(rounds):
-                for key in keys:
-                    run.moves.append(move_slider(page, run.notebook, cell_index, cell, slider, key,
-                                                 drag=drag))
+def expand_outputs(page: Page) -> None:
+    """Open every fold, as a learner opens a folded answer: the collapsed headings (a section of
+    worked solutions) and the hidden outputs (View > Expand All Outputs)."""
+    page.evaluate("""async () => {
+        await window.jupyterapp.commands.execute('notebook:expand-all-headings');
+        await window.jupyterapp.commands.execute('notebook:show-all-cell-outputs'); }""")
+    page.wait_for_function("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        return panel.content.widgets.every(c => !c.outputHidden && !c.isHidden); }""",
+                           timeout=10_000, polling=100)

@@ -37,8 +37,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def private_env(base: Path) -> dict[str, str]:
-    """The environment for the server: every per-user Jupyter folder inside ``base``."""
+def private_env(base: Path, jupyter_path: Path | None = None) -> dict[str, str]:
+    """The environment for the server: every per-user Jupyter folder inside ``base``
+    (and ``JUPYTER_PATH``, where kernelspecs are also looked for, set to ``jupyter_path``)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("JUPYTER", "JPY_", "IPYTHON")) and k != "MPLCONFIGDIR"}
     folders = {
@@ -55,15 +56,20 @@ def private_env(base: Path) -> dict[str, str]:
         path = base / sub
         path.mkdir(parents=True, exist_ok=True)
         env[name] = str(path)
+    if jupyter_path is not None:
+        env["JUPYTER_PATH"] = str(jupyter_path)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def make_lab_root(base: Path, notebooks: list[Path], fixtures: list[Path]) -> Path:
+def make_lab_root(base: Path, notebooks: list[Path], fixtures: list[Path],
+                  kernel: str | None = None) -> Path:
     """A copy of the repository's layout under ``base/root`` that JupyterLab may freely change.
 
     ``notebooks/`` holds copies of ``notebooks``; ``notebooks/e2e-fixtures/`` holds ``fixtures``.
+    With ``kernel``, every copy's kernelspec is set to that kernel (as a learner who picks it in
+    Kernel > Change Kernel and saves would do).
     """
     root = base / "root"
     (root / "notebooks" / "e2e-fixtures").mkdir(parents=True, exist_ok=True)
@@ -75,11 +81,26 @@ def make_lab_root(base: Path, notebooks: list[Path], fixtures: list[Path]) -> Pa
         for entry in source_notebooks.iterdir():
             if entry.suffix != ".ipynb" and not entry.name.startswith("."):
                 (root / "notebooks" / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
-    for path in notebooks:
-        shutil.copy2(path, root / "notebooks" / path.name)
-    for path in fixtures:
-        shutil.copy2(path, root / "notebooks" / "e2e-fixtures" / path.name)
+    copies = [(path, root / "notebooks" / path.name) for path in notebooks]
+    copies += [(path, root / "notebooks" / "e2e-fixtures" / path.name) for path in fixtures]
+    for path, copy in copies:
+        shutil.copy2(path, copy)
+        if kernel is not None:
+            nb = json.loads(copy.read_text(encoding="utf-8"))
+            nb.setdefault("metadata", {})["kernelspec"] = {
+                "name": kernel, "display_name": kernel, "language": "python"}
+            copy.write_text(json.dumps(nb, indent=1), encoding="utf-8")
     return root
+
+
+def write_kernelspec(data_dir: Path, name: str, python: str) -> Path:
+    """A kernelspec ``name`` under ``data_dir/kernels`` that starts ipykernel in ``python``."""
+    folder = data_dir / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": name, "language": "python", "metadata": {"debugger": False}}
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    return folder
 
 
 @dataclass
@@ -90,6 +111,10 @@ class LabServer:
     token: str
     process: subprocess.Popen
     log_path: Path
+    base: Path  # the private folder (HOME, Jupyter folders, log)
+    root: Path  # the repository-like folder served (notebooks/ inside)
+    python: str  # the server's interpreter
+    setting: str = "lab"  # a label for reports
 
     def api(self, method: str, path: str, timeout: float = 10.0):
         """Call the server's REST API (token-authenticated) and return the decoded JSON or None."""
@@ -119,10 +144,11 @@ class LabServer:
                 self.process.wait(timeout=timeout)
 
 
-def lab_command(root: Path, port: int, token: str) -> list[str]:
-    """``make lab``'s command (``jupyter lab --notebook-dir=notebooks``) plus the test settings."""
+def lab_command(root: Path, port: int, token: str, python: str = sys.executable) -> list[str]:
+    """``make lab``'s command (``jupyter lab --notebook-dir=notebooks``) plus the test settings,
+    run by ``python`` (by default this interpreter: the project's .venv)."""
     return [
-        sys.executable, "-m", "jupyterlab", f"--notebook-dir={root / 'notebooks'}",
+        python, "-m", "jupyterlab", f"--notebook-dir={root / 'notebooks'}",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", "--ServerApp.password=",
@@ -135,16 +161,19 @@ def lab_command(root: Path, port: int, token: str) -> list[str]:
     ]
 
 
-def start_lab(base: Path, root: Path, timeout: float = 120.0) -> LabServer:
-    """Start JupyterLab serving ``root/notebooks`` and wait until its API answers."""
+def start_lab(base: Path, root: Path, timeout: float = 120.0, python: str = sys.executable,
+              jupyter_path: Path | None = None) -> LabServer:
+    """Start JupyterLab (run by ``python``) serving ``root/notebooks`` and wait until its API
+    answers; ``jupyter_path`` becomes the server's ``JUPYTER_PATH`` (extra kernelspecs)."""
     port, token = free_port(), secrets.token_hex(16)
     log_path = base / "jupyterlab.log"
     log = open(log_path, "wb")
-    process = subprocess.Popen(lab_command(root, port, token), cwd=root, env=private_env(base),
+    process = subprocess.Popen(lab_command(root, port, token, python), cwd=root,
+                               env=private_env(base, jupyter_path),
                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                start_new_session=True)
     log.close()
-    server = LabServer(f"http://127.0.0.1:{port}", token, process, log_path)
+    server = LabServer(f"http://127.0.0.1:{port}", token, process, log_path, base, root, python)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

@@ -1,0 +1,173 @@
+"""Settings 3 and 4: the static site of ``make html`` from ``file://``, with and without JavaScript.
+
+The site is rendered by ``tools/render_html.py`` (as ``make html`` does) into a temporary folder,
+from the collection's stored notebooks and from fixture notebooks (the stand-in explorers, and a
+page whose explorer config is broken).  Every request that is not ``file:`` is blocked and
+recorded; none may be attempted.
+
+* Setting 3 (scripts on): every explorer mounts (``data-status="live"``) and every slider moves
+  (``explorers.py``), with no server and no network.
+* Setting 4 (``java_script_enabled=False``): every explorer shows its still (visible, loaded,
+  non-zero size) and a one-line caption, never a blank.
+* A broken explorer shows its still and a one-line reason (``data-status="failed"``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import (REPO, explorer_notebooks, make_page_explorer, page_explorer_factories, record,
+                       stored_explorers)
+from .explorers import PageErrors, exercise_within_frame, explorers_on
+from .standin import standin_html
+from .stills import assert_still, containers, open_folds, wait_images
+
+pytestmark = pytest.mark.e2e
+LOCAL = ("file:", "data:", "blob:", "about:")
+
+
+def load_renderer():
+    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def broken_html() -> list[str]:
+    """Explorers that must not mount: the stand-in with a config that is not JSON, and (when
+    d2lite.page exists) a real explorer whose config names a kind that does not exist."""
+    made = [standin_html("standin2d", bug="config")]
+    if page_explorer_factories():
+        real = make_page_explorer(page_explorer_factories()[0]).html()
+        kind = real.split('data-kind="')[1].split('"')[0]
+        broken = real.replace(f'"kind":"{kind}"', '"kind":"no-such-kind"', 1)
+        assert broken != real, "could not plant the broken kind in the real explorer's config"
+        made.append(broken)
+    return made
+
+
+def broken_notebook(path: Path) -> Path:
+    """A notebook whose stored outputs are the deliberately broken explorers of ``broken_html``."""
+    cell = nbformat.v4.new_code_cell("# the stored outputs below are deliberately broken explorers")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "explorer"})
+                    for html in broken_html()]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"), cell]), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
+    source = tmp_path_factory.mktemp("fixture-site-notebooks")
+    for i, path in enumerate(fixture_notebooks):
+        shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
+    broken_notebook(source / "90-broken.ipynb")
+    site = tmp_path_factory.mktemp("fixture-site")
+    load_renderer().render_site(source, site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def collection_site(chromium_path, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    load_renderer().render_site(REPO / "notebooks", site)
+    return site
+
+
+def offline_page(browser, javascript: bool = True):
+    """A page that may load ``file:`` URLs only; every other request is aborted and recorded."""
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    attempted: list[str] = []
+
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
+                  else route.abort())
+    context.on("request", lambda r: None if r.url.startswith(LOCAL) else attempted.append(r.url))
+    page = context.new_page()
+    return context, page, attempted
+
+
+def pages() -> list:
+    cases = [pytest.param("fixture", "01-standin.html", 2, id="standin")]
+    if page_explorer_factories():
+        cases.append(pytest.param("fixture", "02-page_explorers.html", len(page_explorer_factories()),
+                                  id="every-kind"))
+    cases += [pytest.param("collection", f"{p.stem}.html", stored_explorers(p), id=p.stem)
+              for p in explorer_notebooks()]
+    return cases
+
+
+def site_for(which: str, request) -> Path:
+    return request.getfixturevalue(f"{which}_site")
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("which, name, expected", pages())
+def test_setting3_static_site_from_file_moves(which, name, expected, browser, request):
+    page_path = site_for(which, request) / name
+    context, page, attempted = offline_page(browser)
+    errors = PageErrors(page)
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        open_folds(page)
+        page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]').length"
+                               " >= n", arg=expected, timeout=15_000)
+        statuses = [box["status"] for box in containers(page)]
+        assert statuses == ["live"] * expected, f"{name}: explorer statuses {statuses}"
+        assert len(explorers_on(page)) == expected
+        for i in range(expected):
+            exercise_within_frame(page, i, errors, "3 file://", name, record)
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"3-{Path(name).stem}.png"), full_page=True)
+        assert not errors.messages, f"{name}: errors in the page: {errors.messages}"
+        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted}"
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("which, name, expected", pages())
+def test_setting4_no_javascript_shows_stills(which, name, expected, browser, request):
+    page_path = site_for(which, request) / name
+    context, page, attempted = offline_page(browser, javascript=False)
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        open_folds(page)
+        wait_images(page)
+        boxes = containers(page)
+        assert len(boxes) == expected, f"{name}: {len(boxes)} explorers, stored {expected}"
+        for i, box in enumerate(boxes):
+            assert_still(box, f"{name} without JavaScript, explorer {i}")
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"4-{Path(name).stem}.png"), full_page=True)
+        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted}"
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("javascript", [True, False], ids=["scripts", "no-scripts"])
+def test_broken_explorer_shows_still_and_reason(javascript, browser, fixture_site):
+    context, page, attempted = offline_page(browser, javascript=javascript)
+    errors = PageErrors(page)
+    try:
+        page.goto((fixture_site / "90-broken.html").as_uri(), wait_until="load")
+        wait_images(page)
+        expected = len(broken_html())
+        if javascript:
+            page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]')"
+                                   ".length >= n", arg=expected, timeout=15_000)
+        boxes = containers(page)
+        assert len(boxes) == expected
+        for i, box in enumerate(boxes):
+            assert_still(box, f"broken explorer {i}", failed=javascript)
+            with pytest.raises(AssertionError, match="not 'failed'|the script ran"):
+                assert_still(box, f"broken explorer {i}", failed=not javascript)
+        if javascript:
+            assert explorers_on(page) == []
+        page.screenshot(path=str(REPO / "build" / "e2e" / f"broken-{'js' if javascript else 'nojs'}.png"),
+                        full_page=True)
+        assert not attempted
+    finally:
+        context.close()
