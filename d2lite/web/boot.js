@@ -36,6 +36,9 @@ function sliderRow(spec, onInput) {
       + Number(input.min));
   };
   input.addEventListener("input", () => onInput(spec.name, read()));
+  // JupyterLab handles arrow keys that bubble up from an output (notebook navigation) and
+  // cancels them: keep them on the slider so a keyboard user can move it.
+  input.addEventListener("keydown", (event) => event.stopPropagation());
   return { row, input, shown, read, toInput };
 }
 
@@ -117,6 +120,7 @@ export function mount(root) {
       + `<span style="color:#666;margin-left:12px">drag the open circle to move the start</span>`;
     controls.append(row);
     stepper = row.querySelector("input");
+    stepper.addEventListener("keydown", (event) => event.stopPropagation());  // as for sliders
     stepLabel = row.querySelector("span");
     stepper.addEventListener("input", () => timed(() => {
       const n = kind.steps(values, config), t = Number(stepper.value);

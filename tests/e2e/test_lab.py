@@ -190,11 +190,6 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "JupyterLab handles the keydown of an arrow key bubbling up from an output and prevents its "
-    "default, so a focused range input in an explorer does not move; d2lite/web/boot.js can stop "
-    "the keydown's propagation on its range inputs (checked by hand: the keys then work). Remove "
-    "this mark when it does."))
 @pytest.mark.parametrize("relpath, expected", keyboard_case())
 def test_setting1_arrow_keys_move_sliders(relpath, expected, browser, lab):
     """A keyboard user: every slider, focused, moves with the arrow keys in JupyterLab."""
