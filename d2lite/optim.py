@@ -201,6 +201,9 @@ class Adagrad:
             denominator = _root(s + self.eps, self.power)
         else:
             denominator = _root(s, self.power) + self.eps
+        # At least float32: in float16, lr / eps (1e6 for a coordinate with no gradient yet) would
+        # overflow to inf, and inf times a zero gradient is NaN.
+        denominator = denominator.astype(np.result_type(denominator, np.float32), copy=False)
         return np.divide(lr, denominator, out=np.zeros_like(denominator),
                          where=denominator > 0)
 
@@ -225,7 +228,8 @@ class Adagrad:
         if self.weight_decay and not self.decoupled_weight_decay:
             grads = grads + self.weight_decay * params
         new_state = self.accumulate(state, grads)
-        new_params = params - self.effective_rate(new_state) * grads
+        new_params = (params - self.effective_rate(new_state) * grads).astype(params.dtype,
+                                                                             copy=False)
         if self.weight_decay and self.decoupled_weight_decay:
             new_params = new_params - self.learning_rate(new_state.count) * self.weight_decay * params
         return new_params, new_state

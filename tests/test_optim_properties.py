@@ -151,3 +151,14 @@ def test_adagrad_only_ignores_rotations_that_swap_or_flip_axes():
     assert rotated_gap(adagrad_on, 90.0) < 1e-9
     assert rotated_gap(adagrad_on, 180.0) < 1e-9
     assert rotated_gap(adagrad_on, 45.0) > 0.5
+
+
+def test_float16_coordinates_without_a_gradient_yet_stay_put():
+    """lr / eps overflows float16; the step is computed wide enough that 0 * rate stays 0."""
+    opt = Adagrad(lr=1.0, eps=1e-6)
+    params = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float16)
+    grads = np.array([0.0, 0.5, 0.0, -1.0], dtype=np.float16)
+    new_params, state = opt.update(grads, opt.init(params), params)
+    assert new_params.dtype == np.float16 and np.all(np.isfinite(new_params))
+    assert new_params[0] == params[0] and new_params[2] == params[2]
+    assert new_params[1] == np.float16(2.0 - 1.0) and new_params[3] == np.float16(4.0 + 1.0)
