@@ -80,6 +80,10 @@ export const sparse = {
       const pts = m.centres.map((c, i) => [c, run.medians[i]]).filter(([c, v]) => Number.isFinite(c) && Number.isFinite(v));
       s += path(rp, pts, run.colour, { clipId: `${ctx.uid}-r` });
     });
+    if (shown.length) {  // errors fall with frequency: the lower left corner stays clear
+      s += legend(rp, shown.map((run) => ({ label: run.name, colour: run.colour, marker: true })),
+        "bottom-left");
+    }
     const gone = m.runs.filter((run) => run.diverged).map((run) => run.name);
     const note = gone.length ? `diverged (loss blew up): ${gone.join(", ")}` : "";
     s += noteText(lp, note ? [note] : []) + noteText(rp, gone.length ? [`not shown, diverged: ${gone.join(", ")}`] : []);
