@@ -12,6 +12,7 @@ module                 what it holds
 ``trace2d``            ``f_2d``, ``adagrad_2d``, ``gd_2d``, ``train_2d``, ``show_trace_2d``
 ``scratch``            from-scratch ``init_adagrad_states``, ``adagrad``, ``sgd`` (torch)
 ``data``               ``synthetic_linreg``, ``load_airfoil``, ``make_loader``
+``datasets``           the shipped airfoil file and its NumPy reader (no torch)
 ``training``           ``train_scratch``, ``train_concise`` (return a ``TrainingHistory``)
 ``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
 ``colours``            one colour per optimizer, the same in every figure and explorer
@@ -44,21 +45,37 @@ maths (never ``eta`` or ``rate`` as a parameter); the accumulated squared gradie
 ``plot_*(..., ax=None) -> Axes``; a function that returns a whole figure is ``*_figure``.
 Functions return their results and print only when asked (``verbose=True``).
 
->>> state = Adagrad.preset("book", lr=0.1).init([0.0, 0.0])
+>>> import d2lite
+>>> state = d2lite.Adagrad.preset("book", lr=0.1).init([0.0, 0.0])
 >>> state.sum_of_squares, state.count
 (array([0., 0.]), 0)
 """
-from . import (classifier, colours, data, embeddings, exercises, explorers, figures, frameworks,
-               fullmatrix, gershgorin, optim, plotting, preconditioning, presets, quadratic, rates,
-               scratch, sparse, timer, torch_variants, trace2d, training, variants, vision, page, page_grids)
-from .data import load_airfoil, make_loader, synthetic_linreg
-from .optim import Adagrad, AdagradState, adagrad_path
-from .plotting import Animator, set_figsize
-from .scratch import adagrad, init_adagrad_states, sgd
-from .timer import Timer
-from .trace2d import adagrad_2d, f_2d, f_2d_grad, gd_2d, show_trace_2d, train_2d
-from .training import (TrainingHistory, evaluate_loss, init_linreg_params, linreg, squared_loss,
-                       train_concise, train_scratch)
+import importlib
+from typing import Any
+
+#: Where each top-level name lives.  Nothing is imported until it is first used (PEP 562), so
+#: ``import d2lite`` imports neither torch nor matplotlib's pyplot: NumPy-only work and the MXNet
+#: and TensorFlow facades (``from d2lite import mxnet as d2l``) run without torch installed.
+_HOME = {
+    "load_airfoil": "data", "make_loader": "data", "synthetic_linreg": "data",
+    "Adagrad": "optim", "AdagradState": "optim", "adagrad_path": "optim",
+    "Animator": "plotting", "set_figsize": "plotting",
+    "adagrad": "scratch", "init_adagrad_states": "scratch", "sgd": "scratch",
+    "Timer": "timer",
+    "adagrad_2d": "trace2d", "f_2d": "trace2d", "f_2d_grad": "trace2d", "gd_2d": "trace2d",
+    "show_trace_2d": "trace2d", "train_2d": "trace2d",
+    "TrainingHistory": "training", "evaluate_loss": "training", "init_linreg_params": "training",
+    "linreg": "training", "squared_loss": "training", "train_concise": "training",
+    "train_scratch": "training",
+}
+
+#: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
+_MODULE_NAMES = ("classifier", "colours", "data", "datasets", "embeddings", "exercises",
+                 "explorers", "figures", "frameworks", "fullmatrix", "gershgorin", "optim",
+                 "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
+                 "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
+                 "timer", "torch_variants", "trace2d", "training", "variants", "vision", "page",
+                 "page_grids")
 
 __version__ = "0.1.0"
 
@@ -76,8 +93,20 @@ __all__ = [
     "Adagrad", "AdagradState", "adagrad_path",
 ]
 
-#: Every module of the package, for the tests that check each public name is documented.
-MODULES = (classifier, colours, data, embeddings, exercises, explorers, figures, frameworks,
-           fullmatrix, gershgorin, optim, plotting, preconditioning, presets, quadratic, rates,
-           scratch, sparse, sparse.data, sparse.rules, sparse.results, sparse.plots, timer,
-           torch_variants, trace2d, training, variants, vision, page, page_grids)
+
+def __getattr__(name: str) -> Any:
+    """Import a submodule or a top-level name on first use."""
+    if name in _HOME:
+        value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    elif name == "MODULES":
+        value = tuple(importlib.import_module(f".{m}", __name__) for m in _MODULE_NAMES)
+    elif name.split(".")[0] in {m.split(".")[0] for m in _MODULE_NAMES}:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'd2lite' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | {m.split(".")[0] for m in _MODULE_NAMES})

@@ -15,11 +15,10 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from ._checks import check_float, check_int
+from .datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, read_table
 
 __all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", "lr_explorer_data"]
 
-AIRFOIL_SOURCE = ("the UCI Machine Learning Repository, data set 'Airfoil Self-Noise' (NASA, "
-                  "Brooks, Pope and Marcolini 1989): the file airfoil_self_noise.dat")
 
 
 def make_loader(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int = 0) -> DataLoader:
@@ -57,45 +56,32 @@ def synthetic_linreg(batch_size: int = 10, num_examples: int = 1500, num_feature
     return make_loader(X_t, y_t, batch_size, seed), num_features
 
 
-def _read_table(path: Path, columns: int) -> np.ndarray:
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            fields = line.strip().split("\t")
-            if len(fields) != columns:
-                raise ValueError(f"{path}, line {number}: expected {columns} tab-separated values, "
-                                 f"found {len(fields)}: {line.strip()[:80]!r}")
-            try:
-                rows.append([float(v) for v in fields])
-            except ValueError:
-                raise ValueError(f"{path}, line {number}: every value must be a number, "
-                                 f"got {line.strip()[:80]!r}") from None
-    if not rows:
-        raise ValueError(f"{path}: the file holds no rows")
-    return np.asarray(rows)
-
-
-def load_airfoil(path: str | os.PathLike, batch_size: int = 10, n: int = 1500,
+def load_airfoil(path: str | os.PathLike | None = None, batch_size: int = 10, n: int = 1500,
                  seed: int = 0) -> tuple[DataLoader, int]:
-    """The NASA airfoil self-noise data (the book's data set) from a file already on disk.
+    """The NASA airfoil self-noise data (the book's data set), shipped with d2lite.
 
-    The file is tab-separated with six numeric columns and no header: five features and the
-    target (sound pressure in dB) last; the published file has 1,503 rows.  Every column is
-    standardised with the mean and the population standard deviation of *all* rows, then the
-    first ``n`` rows are kept.  It never downloads: a missing file raises
-    :class:`FileNotFoundError` naming the path and where the data is published, a malformed one
-    :class:`ValueError` naming the line.
+    ``path`` defaults to the copy inside the package (:data:`d2lite.datasets.AIRFOIL_PATH`); any
+    other file must have the same layout: six tab-separated numeric columns and no header, five
+    features and the target (sound pressure in dB) last.  Every column is standardised with the
+    mean and the population standard deviation of *all* rows, then the first ``n`` rows are kept.
+    It never downloads: a missing file raises :class:`FileNotFoundError` naming the path and
+    where the data is published, a malformed one :class:`ValueError` naming the line.
+
+    >>> data_iter, d = load_airfoil()
+    >>> d, len(data_iter.dataset)
+    (5, 1500)
     """
     batch_size = check_int("batch_size", batch_size)
     n = check_int("n", n)
-    path = Path(path)
+    path = AIRFOIL_PATH if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no airfoil data at {str(path)!r}; this loader never downloads. "
-                                f"The data is published in {AIRFOIL_SOURCE}; save it there, or "
-                                f"use d2lite.synthetic_linreg() instead.")
-    data = _read_table(path, columns=6)
+                                f"The data is published by {AIRFOIL_SOURCE} (the UCI Machine "
+                                f"Learning Repository), and d2lite ships a copy: call "
+                                f"load_airfoil() with no path to use it.")
+    data = read_table(path, columns=6)
+    if n > len(data):
+        raise ValueError(f"n must be at most {len(data)} (the rows in {path}), got {n}")
     std = data.std(axis=0)
     if np.any(std == 0):
         raise ValueError(f"{path}: column(s) {np.flatnonzero(std == 0).tolist()} are constant "
