@@ -15,7 +15,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from ._checks import check_float, check_int
-from .datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, read_table
+from .datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, airfoil_arrays
 
 __all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", "lr_explorer_data"]
 
@@ -79,16 +79,10 @@ def load_airfoil(path: str | os.PathLike | None = None, batch_size: int = 10, n:
                                 f"The data is published by {AIRFOIL_SOURCE} (the UCI Machine "
                                 f"Learning Repository), and d2lite ships a copy: call "
                                 f"load_airfoil() with no path to use it.")
-    data = read_table(path, columns=6)
-    if n > len(data):
-        raise ValueError(f"n must be at most {len(data)} (the rows in {path}), got {n}")
-    std = data.std(axis=0)
-    if np.any(std == 0):
-        raise ValueError(f"{path}: column(s) {np.flatnonzero(std == 0).tolist()} are constant "
-                         f"and cannot be standardised")
-    data = (data - data.mean(axis=0)) / std
-    data = torch.tensor(data[:n], dtype=torch.float32)
-    return make_loader(data[:, :-1], data[:, -1:], batch_size, seed), data.shape[1] - 1
+    features, labels = airfoil_arrays(n, path, dtype="float64")
+    return (make_loader(torch.tensor(features, dtype=torch.float32),
+                        torch.tensor(labels, dtype=torch.float32), batch_size, seed),
+            features.shape[1])
 
 
 EXPLORER_EXAMPLES = 500  # a third of the notebook's data set, so that a redraw retrains fast
