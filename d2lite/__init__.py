@@ -9,7 +9,7 @@ sees where it lives: ``d2lite.sparse.make_sparse_regression``, ``d2lite.explorer
 module                 what it holds
 =====================  ==============================================================
 *the book's code*
-``trace2d``            ``f_2d``, ``adagrad_2d``, ``gd_2d``, ``train_2d``, ``show_trace_2d``
+``trace2d``            ``f_2d``, ``adagrad_2d_rule``, ``gd_2d``, ``train_2d``, ``show_trace_2d``
 ``scratch``            from-scratch ``init_adagrad_states``, ``adagrad``, ``sgd`` (torch)
 ``data``               ``synthetic_linreg``, ``load_airfoil``, ``make_loader``
 ``datasets``           the shipped airfoil file and its NumPy reader (no torch)
@@ -62,7 +62,7 @@ _HOME = {
     "Animator": "plotting", "set_figsize": "plotting",
     "adagrad": "scratch", "init_adagrad_states": "scratch", "sgd": "scratch",
     "Timer": "timer",
-    "adagrad_2d": "trace2d", "f_2d": "trace2d", "f_2d_grad": "trace2d", "gd_2d": "trace2d",
+    "adagrad_2d_rule": "trace2d", "f_2d": "trace2d", "f_2d_grad": "trace2d", "gd_2d": "trace2d",
     "show_trace_2d": "trace2d", "train_2d": "trace2d",
     "TrainingHistory": "training", "evaluate_loss": "training", "init_linreg_params": "training",
     "linreg": "training", "squared_loss": "training", "train_concise": "training",
@@ -70,18 +70,18 @@ _HOME = {
 }
 
 #: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
-_MODULE_NAMES = ("classifier", "colours", "data", "datasets", "embeddings", "exercises",
+_MODULE_NAMES = ("_book", "classifier", "colours", "data", "datasets", "embeddings", "exercises",
                  "explorers", "figures", "frameworks", "fullmatrix", "gershgorin", "optim",
                  "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
                  "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
                  "timer", "torch_variants", "trace2d", "training", "variants", "vision", "page",
-                 "page_grids")
+                 "page_grids", "torch")
 
 __version__ = "0.1.0"
 
 __all__ = [
     # the 2-D picture
-    "f_2d", "f_2d_grad", "adagrad_2d", "gd_2d", "train_2d", "show_trace_2d",
+    "f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d", "show_trace_2d",
     # data and training
     "synthetic_linreg", "load_airfoil", "make_loader", "linreg", "squared_loss",
     "init_linreg_params", "evaluate_loss", "TrainingHistory", "train_scratch", "train_concise",

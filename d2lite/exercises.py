@@ -22,7 +22,7 @@ import torch
 
 from .gershgorin import gershgorin_discs, preconditioned_interval
 from .quadratic import quadratic_2d, rotated_problem
-from .trace2d import adagrad_2d, gd_2d, train_2d
+from .trace2d import adagrad_2d_rule, gd_2d, train_2d
 
 __all__ = ["Verdict", "check_orthogonal_maker", "check_rotated_distances",
            "check_gershgorin_function", "check_preconditioned_interval", "check_lenet",
@@ -122,10 +122,10 @@ def check_rotated_distances(distance_0: float | None, distance_45: float | None,
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
             return _wrong(f"{name} should be a number (the length of the last point), got "
                           f"{type(value).__name__}.")
-    true_0 = _distance_after(adagrad_2d(lr), 0, steps, (0.2, 4.0), (-5.0, -2.0))
-    true_45 = _distance_after(adagrad_2d(lr), 45, steps, (0.2, 4.0), (-5.0, -2.0))
+    true_0 = _distance_after(adagrad_2d_rule(lr), 0, steps, (0.2, 4.0), (-5.0, -2.0))
+    true_45 = _distance_after(adagrad_2d_rule(lr), 45, steps, (0.2, 4.0), (-5.0, -2.0))
     gd_value = _distance_after(gd_2d(lr), 0, steps, (0.2, 4.0), (-5.0, -2.0))
-    fixed_start = train_2d(adagrad_2d(lr), steps=steps, f_grad=quadratic_2d(angle=45).grad,
+    fixed_start = train_2d(adagrad_2d_rule(lr), steps=steps, f_grad=quadratic_2d(angle=45).grad,
                            verbose=False)[-1]
 
     def close(a, b):
@@ -134,10 +134,10 @@ def check_rotated_distances(distance_0: float | None, distance_45: float | None,
     if close(distance_0, true_45) and close(distance_45, true_0):
         return _wrong("the two distances are swapped.")
     if close(distance_0, gd_value) or close(distance_45, gd_value):
-        return _wrong("that is gradient descent's distance; use adagrad_2d.")
+        return _wrong("that is gradient descent's distance; use adagrad_2d_rule.")
     if not close(distance_0, true_0):
         return _wrong(f"distance_0 should be the length of the last point of train_2d("
-                      f"adagrad_2d({lr}), steps={steps}, f_grad=q.grad, verbose=False) with q = "
+                      f"adagrad_2d_rule({lr}), steps={steps}, f_grad=q.grad, verbose=False) with q = "
                       f"quadratic_2d(); the distance is sqrt(x1**2 + x2**2).")
     if close(distance_45, math.hypot(*fixed_start)):
         return _wrong("the start point must turn with the objective: use "

@@ -15,7 +15,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
 
-from .plotting import new_figure
+from .plotting import pyplot_axes
 
 __all__ = ["gershgorin_discs", "in_discs", "preconditioned_interval", "plot_gershgorin"]
 
@@ -94,7 +94,7 @@ def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     centres, radii = gershgorin_discs(M)
     eigenvalues = np.linalg.eigvals(np.asarray(M, dtype=float))
     if ax is None:
-        _, ax = new_figure()
+        ax = pyplot_axes()
     palette = colormaps["Dark2"].colors  # no optimizer's colour: discs are not optimizers
     for j, (c, r) in enumerate(zip(centres, radii)):
         colour = palette[j % len(palette)]

@@ -1,8 +1,10 @@
 """Small plotting utilities: figure size, PNG rendering, and a live loss curve.
 
-Helpers here never touch pyplot's current figure: they build :class:`matplotlib.figure.Figure`
-objects themselves or draw on an ``ax`` they are given.  The one exception is
-:func:`set_figsize`, whose whole job is to change the default size the learner asked for.
+A plot helper of the collection called with ``ax=`` draws there.  Called without it, it draws
+on a new *pyplot* figure (:func:`pyplot_axes`), so that Jupyter's inline backend displays it at
+the end of the cell, as the book's helpers do.  Whole figures (an explorer's redraw, a PNG) are
+built with :func:`new_figure`, which pyplot does not manage.  pyplot itself is imported only when
+a figure is first made that way, so ``import d2lite`` does not import it.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from ._checks import check_float
 from .colours import OPTIMIZER_COLOURS, colour_of
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "note_nonfinite", "nonfinite_lines", "plain_log_axes",
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "pyplot_axes", "note_nonfinite", "nonfinite_lines", "plain_log_axes",
            "label_colour", "Animator"]
 
 # Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").
@@ -78,6 +80,24 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | No
         fig.subplots_adjust(**margins)
     axes = fig.subplots(nrows, ncols, **subplot_kw)
     return fig, axes
+
+
+def pyplot_axes(figsize: tuple[float, float] | None = None) -> Axes:
+    """The axes of a new pyplot figure (constrained layout; ``figsize`` defaults to rcParams).
+
+    What a plot helper draws on when it is called without ``ax``: pyplot manages the figure, so
+    Jupyter's inline backend displays it when the cell ends, as it displays the book's plots.
+
+    >>> import matplotlib.pyplot as plt
+    >>> ax = pyplot_axes()
+    >>> ax.figure.number in plt.get_fignums()
+    True
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt  # lazily: importing d2lite must not import pyplot
+
+    fig = plt.figure(figsize=figsize or mpl.rcParams["figure.figsize"], layout="constrained")
+    return fig.add_subplot()
 
 
 def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
@@ -207,9 +227,9 @@ class Animator:
             self._redraw()
 
     def draw(self, ax: Axes | None = None) -> Axes:
-        """Draw the recorded lines on ``ax`` (a new figure when None) and return it."""
+        """Draw the recorded lines on ``ax`` (a new pyplot figure when None) and return it."""
         if ax is None:
-            _, ax = new_figure(figsize=self.figsize)
+            ax = pyplot_axes(figsize=self.figsize)
         for i, (xs, ys) in enumerate(zip(self.X, self.Y)):
             label = self.legend[i] if i < len(self.legend) else None
             ax.plot(xs, ys, self.fmts[i % len(self.fmts)], label=label)
@@ -229,7 +249,7 @@ class Animator:
     def _redraw(self) -> None:
         from IPython.display import Image, display
 
-        ax = self.draw()
+        ax = self.draw(new_figure(figsize=self.figsize)[1])  # not pyplot's: no second copy shown
         # The last frame stays in the notebook as the figure of the run: full size, 100 dpi.
         image = Image(data=figure_to_png(ax.figure, dpi=100))
         if self._handle is None:

@@ -5,7 +5,7 @@ r"""Adagrad's per-coordinate *effective learning rate* along a 2-D run (notebook
     s_{t,i} = \sum_{\tau \le t} g_{\tau,i}^2
 
 :func:`adagrad_2d_history` records it by running the one NumPy Adagrad with the book's
-settings, step for step the same as :func:`d2lite.adagrad_2d` through :func:`d2lite.train_2d`
+settings, step for step the same as :func:`d2lite.adagrad_2d_rule` through :func:`d2lite.train_2d`
 (a test checks it); :func:`plot_effective_rates` draws it on log-log axes next to the slope
 :math:`-1/2` that a steady gradient size would give, and :func:`loglog_slope` measures it.
 """
@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 
 from ._checks import check_float, check_int
 from .colours import colour_of
-from .plotting import new_figure, note_nonfinite, plain_log_axes
+from .plotting import pyplot_axes, note_nonfinite, plain_log_axes
 from .trace2d import f_2d_grad
 from .optim import Adagrad
 
@@ -56,7 +56,7 @@ def adagrad_2d_history(lr: float, eps: float = 1e-6, steps: int = 20,
                        f_grad: Callable | None = None) -> AdagradHistory:
     r"""Run Adagrad (:math:`\epsilon` inside the root) on a 2-D problem and record its state.
 
-    The points are those of ``train_2d(adagrad_2d(lr, eps), steps, f_grad, start)``; the rate
+    The points are those of ``train_2d(adagrad_2d_rule(lr, eps), steps, f_grad, start)``; the rate
     used at step ``t`` is :math:`\eta/\sqrt{s_t + \epsilon}`, with :math:`s_t` already holding
     the step's own squared gradient.  ``f_grad(x1, x2)`` defaults to :func:`d2lite.f_2d_grad`.
 
@@ -127,7 +127,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
                         f"got {type(history).__name__}")
     fit_from = check_int("fit_from", fit_from)
     if ax is None:
-        _, ax = new_figure()
+        ax = pyplot_axes()
     t = np.arange(1, history.steps + 1)
     fitted = "" if fit_from == 1 else f" for t ≥ {fit_from}"
     # Long runs are drawn at no more than 400 log-spaced steps (the slopes use every step): on

@@ -5,7 +5,7 @@ and the optimiser's state (for Adagrad the two accumulated squared gradients; ig
 gradient descent) and returns the new ones.  :func:`train_2d` runs it from the chapter's start
 point and :func:`show_trace_2d` draws the path over the contour lines of the objective.
 
-This is the book's teaching code, kept small on purpose; :func:`adagrad_2d` takes exactly the
+This is the book's teaching code, kept small on purpose; :func:`adagrad_2d_rule` takes exactly the
 steps of the one NumPy Adagrad, ``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it
 point by point), which every other experiment of the collection runs.
 """
@@ -18,9 +18,9 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int
-from .plotting import label_colour, new_figure, note_nonfinite
+from .plotting import label_colour, pyplot_axes, note_nonfinite
 
-__all__ = ["f_2d", "f_2d_grad", "adagrad_2d", "gd_2d", "train_2d", "show_trace_2d"]
+__all__ = ["f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d", "show_trace_2d"]
 
 Point = tuple[float, float]
 ArrayOrFloat = float | np.ndarray
@@ -44,7 +44,7 @@ def f_2d_grad(x1: ArrayOrFloat, x2: ArrayOrFloat) -> tuple[ArrayOrFloat, ArrayOr
     return 0.2 * x1, 4 * x2
 
 
-def adagrad_2d(lr: float, eps: float = 1e-6) -> Trainer:
+def adagrad_2d_rule(lr: float, eps: float = 1e-6) -> Trainer:
     r"""An Adagrad trainer for :func:`train_2d` with learning rate ``lr`` (:math:`\eta`).
 
     .. math::
@@ -85,7 +85,7 @@ def train_2d(trainer: Trainer, steps: int = 20, f_grad: GradFn | None = None,
     ``epoch {steps}, x1: {x1:f}, x2: {x2:f}`` ("epoch" meaning step, as in the book).  A run
     that overflows is continued with NaN so the list always has ``steps + 1`` points.
 
-    >>> points = train_2d(adagrad_2d(0.4))
+    >>> points = train_2d(adagrad_2d_rule(0.4))
     epoch 20, x1: -2.382563, x2: -0.158591
     """
     check_callable("trainer", trainer)
@@ -160,7 +160,7 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
     Adagrad's blue, see :mod:`d2lite.colours`), or else the next of matplotlib's colours.
 
-    >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d(0.4), verbose=False)})
+    >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False)})
     >>> [line.get_label() for line in ax.get_lines()]
     ['Adagrad', 'minimum']
     """
@@ -179,7 +179,7 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
         raise TypeError(f"colors must be a colour, a {{label: colour}} mapping or None, "
                         f"got {type(colors).__name__}")
     if ax is None:
-        _, ax = new_figure()
+        ax = pyplot_axes()
     low, high = _window(traces, margin, minimum)
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], grid_points),
                          np.linspace(low[1], high[1], grid_points))

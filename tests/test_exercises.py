@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 from d2lite import exercises as ex
 from d2lite import explorers, figures, gershgorin, quadratic, torch_variants, variants
 from d2lite.quadratic import quadratic_2d, rotation_matrix
-from d2lite.trace2d import adagrad_2d, train_2d
+from d2lite.trace2d import adagrad_2d_rule, train_2d
 from d2lite.classifier import lenet
 from d2lite.plotting import nonfinite_lines
 
@@ -115,7 +115,7 @@ def test_check_rotated_distances():
     assert abs(d0 - d45) > 1.0  # the point of the exercise: rotation matters to Adagrad
     assert _is_right(ex.check_rotated_distances(d0, d45))
     assert _is_wrong(ex.check_rotated_distances(d45, d0), "swapped")
-    fixed_start = train_2d(adagrad_2d(0.4), f_grad=quadratic_2d(angle=45).grad, verbose=False)[-1]
+    fixed_start = train_2d(adagrad_2d_rule(0.4), f_grad=quadratic_2d(angle=45).grad, verbose=False)[-1]
     assert _is_wrong(ex.check_rotated_distances(d0, math.hypot(*fixed_start)), "start point")
     assert _is_wrong(ex.check_rotated_distances(d0 + 0.5, d45), "distance_0")
     assert _is_wrong(ex.check_rotated_distances(d0, d45 * 1.1), "distance_45")
@@ -298,7 +298,7 @@ def test_check_leaky_accumulator():
 
 def test_book_adagrad_reproduces_the_chapter_reference_run():
     points, rates = variants.run_2d(variants.book_adagrad(0.4), quadratic_2d().grad, steps=20)
-    expected = train_2d(adagrad_2d(0.4), verbose=False)
+    expected = train_2d(adagrad_2d_rule(0.4), verbose=False)
     np.testing.assert_allclose(points, expected, rtol=1e-12)
     np.testing.assert_allclose(points[-1], [-2.382563, -0.158591], atol=1e-6)  # CURRICULUM.md
     assert rates.shape == (20, 2) and np.all(np.diff(rates, axis=0) <= 0)  # Adagrad's rate only shrinks

@@ -55,7 +55,7 @@ def test_history_is_the_same_run_as_train_2d_with_a_custom_gradient():
     def grad(x1, x2):  # a different objective: 0.5 (x1^2 + x2^2)
         return x1, x2
     history = d2lite.rates.adagrad_2d_history(0.3, steps=15, start=(1.0, -4.0), f_grad=grad)
-    expected = d2lite.train_2d(d2lite.adagrad_2d(0.3), 15, f_grad=grad, start=(1.0, -4.0),
+    expected = d2lite.train_2d(d2lite.adagrad_2d_rule(0.3), 15, f_grad=grad, start=(1.0, -4.0),
                                verbose=False)
     np.testing.assert_array_equal(history.points, np.asarray(expected))
 

@@ -20,7 +20,7 @@ import pytest
 
 import d2lite.frameworks as F
 from d2lite.presets import PRESETS
-from d2lite.trace2d import adagrad_2d, train_2d
+from d2lite.trace2d import adagrad_2d_rule, train_2d
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = F.load_results()
@@ -110,7 +110,7 @@ def test_the_aligned_settings_are_the_books_where_the_framework_allows():
 
 @pytest.mark.parametrize("name", [name for name, pieces in PIECES.items() if "two_d" in pieces])
 def test_every_two_d_run_is_the_reference_run(name):
-    reference = np.array(train_2d(adagrad_2d(0.4), verbose=False))
+    reference = np.array(train_2d(adagrad_2d_rule(0.4), verbose=False))
     path = np.array(RESULTS["frameworks"][name]["two_d"]["path"])
     np.testing.assert_allclose(path, reference, rtol=1e-12)
 

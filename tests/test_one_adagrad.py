@@ -1,6 +1,6 @@
 """One NumPy Adagrad: the teaching copies take its steps, and the variants are its settings.
 
-The book-facing code stays small and verbatim-simple (``adagrad_2d`` with ``train_2d``; the torch
+The book-facing code stays small and verbatim-simple (``adagrad_2d_rule`` with ``train_2d``; the torch
 ``adagrad`` from scratch); these tests prove it computes what the core, ``d2lite.Adagrad``,
 computes.  The oracles for the core itself (torch and the frameworks' own formulas) are in
 test_optim.py and test_parity_torch.py.
@@ -32,7 +32,7 @@ def _recording(trainer, states):
 def test_adagrad_2d_takes_the_cores_steps_exactly(lr, log_eps, x1, x2, angle):
     q = quadratic_2d((0.2, 4.0), angle)
     states = []
-    points = d2lite.train_2d(_recording(d2lite.adagrad_2d(lr, 10.0 ** log_eps), states), 30,
+    points = d2lite.train_2d(_recording(d2lite.adagrad_2d_rule(lr, 10.0 ** log_eps), states), 30,
                              f_grad=q.grad, start=(x1, x2), verbose=False)
     core = variants.book_adagrad(lr, 10.0 ** log_eps)
     x = np.array([x1, x2])

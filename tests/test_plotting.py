@@ -9,12 +9,22 @@ import d2lite
 from d2lite.plotting import nonfinite_lines
 
 
-def test_helpers_leave_pyplot_alone():
+def test_a_helper_without_ax_draws_on_a_new_pyplot_figure_and_with_ax_there():
+    """Without ``ax`` the figure is pyplot's (Jupyter's inline backend shows it, as the book's);
+    with ``ax`` it draws there, and an explorer's whole figure stays out of pyplot."""
     import matplotlib.pyplot as plt
     plt.close("all")
-    d2lite.show_trace_2d(d2lite.f_2d, d2lite.train_2d(d2lite.adagrad_2d(0.4), verbose=False))
+    path = d2lite.train_2d(d2lite.adagrad_2d_rule(0.4), verbose=False)
+    ax = d2lite.show_trace_2d(d2lite.f_2d, path)
+    assert plt.get_fignums() == [ax.figure.number] and ax.get_lines()
+    fig, given = d2lite.plotting.new_figure()
+    assert d2lite.show_trace_2d(d2lite.f_2d, path, ax=given) is given
     d2lite.figures.algorithm_figure()
-    assert plt.get_fignums() == []
+    animator = d2lite.Animator(live=False)
+    animator.add(1, 0.5)
+    drawn = animator.draw()
+    assert plt.get_fignums() == [ax.figure.number, drawn.figure.number]
+    plt.close("all")
 
 
 def test_set_figsize_changes_the_default_and_checks_input():

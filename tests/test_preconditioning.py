@@ -17,7 +17,7 @@ from d2lite.preconditioning import (adagrad_on_quadratic, condition_number, diag
                                     eigendecomposition, gd_steps_to_tolerance, random_orthogonal,
                                     random_spd)
 from d2lite.plotting import figure_to_png
-from d2lite.trace2d import adagrad_2d, train_2d
+from d2lite.trace2d import adagrad_2d_rule, train_2d
 from d2lite.plotting import nonfinite_lines
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -222,7 +222,7 @@ def test_gd_steps_report_none_for_divergence_and_for_too_few_steps():
 def test_adagrad_on_quadratic_matches_the_2d_trainer_and_its_state():
     Q = np.diag([0.2, 4.0])  # the chapter's 0.1 x1^2 + 2 x2^2
     run = adagrad_on_quadratic(Q, [-5.0, -2.0], lr=0.4, steps=20)
-    points = np.array(train_2d(adagrad_2d(0.4), 20, verbose=False))
+    points = np.array(train_2d(adagrad_2d_rule(0.4), 20, verbose=False))
     np.testing.assert_allclose(run.points, points, rtol=1e-12)
     gradients = points[:-1] * np.diag(Q)
     np.testing.assert_allclose(run.accumulators[1:], np.cumsum(gradients ** 2, axis=0), rtol=1e-12)

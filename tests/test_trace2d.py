@@ -9,7 +9,7 @@ from d2lite.plotting import nonfinite_lines
 
 
 def test_reference_line_of_the_chapter(capsys):
-    points = d2lite.train_2d(d2lite.adagrad_2d(0.4))
+    points = d2lite.train_2d(d2lite.adagrad_2d_rule(0.4))
     assert capsys.readouterr().out == "epoch 20, x1: -2.382563, x2: -0.158591\n"
     assert len(points) == 21
     assert points[0] == (-5.0, -2.0)
@@ -25,7 +25,7 @@ def test_adagrad_2d_matches_a_direct_transcription_of_the_update():
         s = s + g * g
         x = x - eta / np.sqrt(s + eps) * g
         expected.append(tuple(x))
-    got = d2lite.train_2d(d2lite.adagrad_2d(eta, eps), steps=15, verbose=False)
+    got = d2lite.train_2d(d2lite.adagrad_2d_rule(eta, eps), steps=15, verbose=False)
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
@@ -57,7 +57,7 @@ def test_overflowing_run_keeps_its_length_and_reports_nan(capsys):
     (dict(start=(float("nan"), 0)), ValueError),
 ])
 def test_train_2d_rejects_bad_input(kwargs, error):
-    args = dict(trainer=d2lite.adagrad_2d(0.4))
+    args = dict(trainer=d2lite.adagrad_2d_rule(0.4))
     args.update(kwargs)
     with pytest.raises(error, match=list(kwargs)[0]):
         d2lite.train_2d(**args)
@@ -65,14 +65,14 @@ def test_train_2d_rejects_bad_input(kwargs, error):
 
 @pytest.mark.parametrize("lr", [-0.1, float("nan"), float("inf")])
 def test_trainer_factories_reject_bad_rates(lr):
-    for factory in (d2lite.adagrad_2d, d2lite.gd_2d):
+    for factory in (d2lite.adagrad_2d_rule, d2lite.gd_2d):
         with pytest.raises(ValueError, match="lr"):
             factory(lr)
 
 
 def test_show_trace_2d_window_covers_the_whole_path():
     q = d2lite.quadratic.quadratic_2d((0.2, 4.0), angle=60)
-    points = d2lite.train_2d(d2lite.adagrad_2d(1.0), f_grad=q.grad, start=(40.0, -30.0),
+    points = d2lite.train_2d(d2lite.adagrad_2d_rule(1.0), f_grad=q.grad, start=(40.0, -30.0),
                              verbose=False)
     ax = d2lite.show_trace_2d(q, points)
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
@@ -92,7 +92,7 @@ def test_show_trace_2d_draws_diverged_runs_up_to_the_last_finite_point_and_says_
 
 
 def test_show_trace_2d_several_labelled_paths_get_a_legend():
-    runs = {f"eta={eta}": d2lite.train_2d(d2lite.adagrad_2d(eta), verbose=False) for eta in (0.4, 2)}
+    runs = {f"eta={eta}": d2lite.train_2d(d2lite.adagrad_2d_rule(eta), verbose=False) for eta in (0.4, 2)}
     ax = d2lite.show_trace_2d(d2lite.f_2d, runs)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [*runs, "minimum"]
 
@@ -116,7 +116,7 @@ def test_show_trace_2d_marks_the_minimum_and_keeps_it_in_the_window():
 
 
 def test_show_trace_2d_colours_each_optimizer_as_the_whole_collection_does():
-    runs = {"Adagrad, eta=0.4": d2lite.train_2d(d2lite.adagrad_2d(0.4), verbose=False),
+    runs = {"Adagrad, eta=0.4": d2lite.train_2d(d2lite.adagrad_2d_rule(0.4), verbose=False),
             "gradient descent": d2lite.train_2d(d2lite.gd_2d(0.4), verbose=False),
             "something else": [(1.0, 1.0), (0.5, 0.5)]}
     ax = d2lite.show_trace_2d(d2lite.f_2d, runs, colors={"something else": "#123456"})

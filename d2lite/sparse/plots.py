@@ -16,7 +16,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from ..colours import colour_of
-from ..plotting import new_figure, note_nonfinite, plain_log_axes
+from ..plotting import pyplot_axes, note_nonfinite, plain_log_axes
 from .data import SparseRegression
 from .results import binned_median, weight_errors
 from .rules import RATE_RULES, RateRule, SparseRun
@@ -40,7 +40,7 @@ def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | No
     the axes carry a visible note.
     """
     if ax is None:
-        _, ax = new_figure(figsize=(4.5, 3))
+        ax = pyplot_axes(figsize=(4.5, 3))
     diverged = []
     for run, row in runs:
         label = f"{run.rule.name}, η₀ = {run.lrs[row]:.3g}"
@@ -66,7 +66,7 @@ def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axe
     below 1e-6 are drawn at 1e-6.  NaN errors (a diverged run) are not drawn: a note says so.
     """
     if ax is None:
-        _, ax = new_figure(figsize=(4.5, 3))
+        ax = pyplot_axes(figsize=(4.5, 3))
     frequencies, errors = np.asarray(frequencies, dtype=float), np.asarray(errors, dtype=float)
     if frequencies.shape != errors.shape:
         raise ValueError(f"frequencies and errors must have the same shape, got "
@@ -96,7 +96,7 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     triangle on the top edge, and a note says "above the chart".
     """
     if ax is None:
-        _, ax = new_figure(figsize=(4.5, 3))
+        ax = pyplot_axes(figsize=(4.5, 3))
     if ylim is not None:
         if len(ylim) != 2 or not 0 < ylim[0] < ylim[1] < np.inf:
             raise ValueError(f"ylim must be (bottom, top) with 0 < bottom < top, got {ylim!r}")
@@ -147,7 +147,7 @@ def plot_median_errors(data: SparseRegression, runs: Sequence[tuple[SparseRun, i
     Diverged runs are not drawn; a note on the axes names them.
     """
     if ax is None:
-        _, ax = new_figure(figsize=(4.5, 3))
+        ax = pyplot_axes(figsize=(4.5, 3))
     frequencies = data.frequencies()
     diverged = []
     for run, row in runs:
