@@ -22,14 +22,14 @@ from torch.utils.data import DataLoader, TensorDataset
 from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int
-from .plotting import Animator, label_colour, new_figure, note_nonfinite, plain_log_axes
+from ._book import EVAL_EVERY, ch11_line
+from .plotting import Animator, label_colour, pyplot_axes, note_nonfinite, plain_log_axes
 from .timer import Timer
 
 __all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "TrainingHistory",
            "train_scratch", "train_concise", "least_squares_floor", "initial_linreg_loss",
            "plot_loss_curves"]
 
-EVAL_EVERY = 200  # examples between two evaluations of the loss over the whole data set
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -42,30 +42,41 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
-def init_linreg_params(feature_dim: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """Weight ``(d, 1)`` drawn from N(0, 0.01^2) with its own generator, bias 0; both need grad."""
+def init_linreg_params(feature_dim: int, seed: int | None = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Weight ``(d, 1)`` drawn from N(0, 0.01^2) with its own generator, bias 0; both need grad.
+
+    ``seed=None`` draws from torch's global generator instead, as the book's ``train_ch11`` does.
+    """
     feature_dim = check_int("feature_dim", feature_dim)
-    generator = torch.Generator().manual_seed(int(seed))
+    generator = None if seed is None else torch.Generator().manual_seed(int(seed))
     w = torch.normal(0.0, 0.01, size=(feature_dim, 1), generator=generator).requires_grad_(True)
     b = torch.zeros(1, requires_grad=True)
     return w, b
 
 
-def evaluate_loss(net: Callable[[torch.Tensor], torch.Tensor], data_iter: DataLoader) -> float:
-    """Mean half squared error of ``net`` over the whole data set behind ``data_iter``.
+def evaluate_loss(net: Callable[[torch.Tensor], torch.Tensor], data_iter: DataLoader,
+                  loss: Callable | None = None) -> float:
+    """Mean loss of ``net`` over the whole data set behind ``data_iter``.
+
+    ``loss(y_hat, y)`` returns one loss per example (the book's third argument); by default the
+    half squared error :func:`squared_loss`.  ``y`` is reshaped to the shape of ``net(X)``.
 
     It reads the data set in order with a loader of its own, so it does not consume the
     training loader's shuffling generator: evaluating never changes the training batches.
     """
     dataset = data_iter.dataset
+    loss = squared_loss if loss is None else loss
     with torch.no_grad():
         if isinstance(dataset, TensorDataset):  # the whole set in one batch: no per-item reads
             X, y = dataset.tensors
-            return float(squared_loss(net(X), y).mean())
+            out = net(X)
+            return float(loss(out, y.reshape(out.shape)).mean())
         total, count = 0.0, 0
         for X, y in DataLoader(dataset, batch_size=1024, shuffle=False):
-            total += float(squared_loss(net(X), y).sum())
-            count += len(X)
+            out = net(X)
+            values = loss(out, y.reshape(out.shape))
+            total += float(values.sum())
+            count += values.numel()
     return total / count
 
 
@@ -85,7 +96,7 @@ class TrainingHistory:
 
     def summary(self) -> str:
         """The line the book prints: ``loss: {final:.3f}, {sec:.3f} sec/epoch``."""
-        return f"loss: {self.losses[-1]:.3f}, {self.seconds_per_epoch:.3f} sec/epoch"
+        return ch11_line(self.losses[-1], self.seconds_per_epoch)
 
 
 def _check_loader(data_iter) -> DataLoader:
@@ -96,10 +107,18 @@ def _check_loader(data_iter) -> DataLoader:
 
 
 def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: DataLoader,
-         num_epochs: int, animate: bool, verbose: bool) -> TrainingHistory:
-    """The loop both trainers share: step on each minibatch, evaluate every 200 examples."""
-    animator = Animator(xlabel="epoch", ylabel="loss on the whole data set (half MSE)",
-                        xlim=(0, num_epochs), ylim=(0.0, None), live=None if animate else False)
+         num_epochs: int, animate: bool | Animator, verbose: bool) -> TrainingHistory:
+    """The loop both trainers share: step on each minibatch, evaluate every 200 examples.
+
+    ``animate`` is False (record only), True (draw the collection's live curve) or an
+    :class:`~d2lite.plotting.Animator` to add the points to (the book facades pass theirs).
+    """
+    if isinstance(animate, Animator):
+        animator = animate
+    else:
+        animator = Animator(xlabel="epoch", ylabel="loss on the whole data set (half MSE)",
+                            xlim=(0, num_epochs), ylim=(0.0, None), live=None if animate else False)
+    drawing = isinstance(animate, Animator) or bool(animate)
     n, timer, times, losses, seen = 0, Timer(), [], [], []
     batches_per_epoch = len(data_iter)
     for _ in range(num_epochs):
@@ -110,7 +129,7 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
                 times.append(timer.sum() + timer.stop())
                 losses.append(evaluate_loss(net, data_iter))
                 seen.append(n)
-                if animate:
+                if drawing:
                     animator.add(n / X.shape[0] / batches_per_epoch, losses[-1])
                 timer.start()
     timer.stop()  # training after the last evaluation still counts towards sec/epoch
@@ -124,14 +143,16 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
 
 def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str, float],
                   data_iter: DataLoader, feature_dim: int, num_epochs: int = 2,
-                  animate: bool = False, seed: int = 0, verbose: bool = False) -> TrainingHistory:
+                  animate: bool | Animator = False, seed: int | None = 0,
+                  verbose: bool = False) -> TrainingHistory:
     """Train the linear model with a from-scratch optimiser such as :func:`d2lite.adagrad`.
 
     Each minibatch: the mean half squared error, ``backward()``, then
     ``trainer_fn([w, b], states, hyperparams)``, which updates in place and zeroes the gradients.
     The weight starts from N(0, 0.01^2) drawn with ``seed``, the bias from 0.  Returns the
-    :class:`TrainingHistory`; ``animate`` draws the live loss curve, ``verbose`` prints the
-    summary line.
+    :class:`TrainingHistory`; ``animate`` draws the live loss curve (or, given an
+    :class:`~d2lite.plotting.Animator`, adds the points to it), ``verbose`` prints the summary
+    line.  ``seed=None`` draws the weight from torch's global generator, as the book does.
     """
     check_callable("trainer_fn", trainer_fn)
     if not isinstance(hyperparams, Mapping):
@@ -156,8 +177,8 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
 
 
 def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data_iter: DataLoader,
-                  num_epochs: int = 4, animate: bool = False,
-                  seed: int = 0, verbose: bool = False) -> TrainingHistory:
+                  num_epochs: int = 4, animate: bool | Animator = False,
+                  seed: int | None = 0, verbose: bool = False) -> TrainingHistory:
     """Train ``nn.Linear(d, 1)`` with a framework optimiser, e.g. ``torch.optim.Adagrad``.
 
     The optimiser is built as ``optimizer_fn(net.parameters(), **hyperparams)`` and minimises
@@ -241,7 +262,7 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
     if not curves:
         raise ValueError("curves must hold at least one {label: losses} entry")
     if ax is None:
-        _, ax = new_figure()
+        ax = pyplot_axes()
     broken = []
     for i, (label, losses) in enumerate(curves.items()):
         losses = np.asarray(losses, dtype=float)
