@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 from d2lite.frameworks import compare_results  # noqa: E402
 
 
-INFORMATIONAL = {"python"}  # recorded for the reader, allowed to differ between machines
+#: Recorded for the reader, allowed to differ between machines (timings are never compared).
+INFORMATIONAL = {"python", "tab_seconds"}
 
 
 def report(fresh: dict, stored: dict, frameworks: list[str] | None = None,

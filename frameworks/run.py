@@ -32,10 +32,11 @@ BUILD = ROOT / "build" / "frameworks"
 sys.path.insert(0, str(ROOT))
 
 import d2lite.frameworks  # noqa: E402
+from d2lite.book_tabs import TABS, check_tab  # noqa: E402
 from compare import report  # noqa: E402
 
 #: What pip installs in each environment, always under its constraints file.
-PACKAGES = {"mxnet": ["mxnet", "numpy"], "tensorflow": ["tensorflow-cpu"],
+PACKAGES = {"mxnet": ["mxnet", "numpy", "matplotlib"], "tensorflow": ["tensorflow-cpu", "matplotlib"],
             "keras": ["keras", "torch"], "optax": ["jax", "jaxlib", "optax"]}
 #: The small problems every framework solves, beside the linear regression.
 PROBLEMS = {"lr": 0.1, "scratch_epochs": 2, "concise_epochs": 4, "eval_every": 200,
@@ -78,6 +79,21 @@ def environment(name: str, python: str, build: Path) -> tuple[Path | None, str]:
     return venv / "bin" / "python", "built"
 
 
+def run_tab(name: str, python: Path, build: Path) -> dict | str:
+    """Run the book's tab for NAME through its facade (run_tab.py); its results or the error.
+
+    The repository goes on PYTHONPATH, so the framework's environment needs no d2lite install;
+    one OpenMP thread, so a re-run sums in the same order."""
+    out = build / f"{name}-tab.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "OMP_NUM_THREADS": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([str(python), str(HERE / "run_tab.py"), name, str(out)],
+                          capture_output=True, text=True, cwd=HERE, env=env)
+    if done.returncode != 0:
+        return done.stderr[-2000:]
+    return json.loads(out.read_text())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", action="store_true",
@@ -113,8 +129,23 @@ def main() -> int:
             broken.append(name)
             continue
         fresh["frameworks"][name] = json.loads(out.read_text())
+        ran_at = time.perf_counter()
+        if name in TABS:
+            tab = run_tab(name, python, build)
+            if isinstance(tab, str):
+                print(f"frameworks: the {name} tab failed:\n{tab}")
+                broken.append(name)
+                continue
+            fresh["frameworks"][name].update(tab)
+            problems = check_tab(tab["tab"])
+            print("\n".join(problems) if problems else
+                  f"frameworks: {name} tab prints what the book prints: "
+                  + "; ".join(line for cell in tab["tab"]["cells"] for line in cell["printed"]))
+            if problems:
+                broken.append(name)
         print(f"frameworks: {name}: environment {how} in {built - began:.0f} s, "
-              f"ran in {time.perf_counter() - built:.1f} s")
+              f"ran in {ran_at - built:.1f} s"
+              + (f" + tab {time.perf_counter() - ran_at:.1f} s" if name in TABS else ""))
     (build / "results.json").write_text(json.dumps(fresh, indent=1))
     ran = list(fresh["frameworks"])
     if args.store:
