@@ -23,6 +23,8 @@ module                 what it holds
 ``fullmatrix``         full-matrix Adagrad, :math:`(G + \epsilon I)^{-1/2}`: rotation invariant
 ``torch_variants``     the power and norm variants as torch optimizers
 ``frameworks``         the real MXNet, TensorFlow, Keras and Optax runs, replayed by the presets
+``book_tabs``          the book's three tabs as ``make frameworks`` ran them, checked
+``mxnet``, ``tensorflow``  the MXNet and TensorFlow tabs' facades (need their framework)
 *maths by subject*
 ``quadratic``          2-D quadratics, rotations and the rotation sweep
 ``preconditioning``    condition numbers, diagonal preconditioning, random SPD matrices
@@ -75,7 +77,11 @@ _MODULE_NAMES = ("_book", "classifier", "colours", "data", "datasets", "embeddin
                  "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
                  "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
                  "timer", "torch_variants", "trace2d", "training", "variants", "vision", "page",
-                 "page_grids", "torch")
+                 "page_grids", "torch", "book_tabs")
+#: The facades of the book's other two tabs.  Each imports its own framework, which the main
+#: environment does not have (``make frameworks`` builds one environment each and runs their
+#: examples there), so ``MODULES`` leaves them out.
+_OTHER_FACADES = ("mxnet", "tensorflow")
 
 __version__ = "0.1.0"
 

@@ -13,6 +13,7 @@ and checks them against what the book prints.
 """
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -20,7 +21,7 @@ from ._checks import check_choice
 from .frameworks import load_results
 
 __all__ = ["TABS", "BOOK_NAME", "BOOK_LINES", "LOSS_RANGES", "BOOK_LOSSES", "CELL_TITLES",
-           "tab_run", "tab_loss", "check_tab"]
+           "tab_run", "tab_loss", "check_tab", "book_prints", "side_by_side_html"]
 
 #: The frameworks whose tab ``make frameworks`` runs, in the book's order of tabs.
 TABS = ("torch", "mxnet", "tensorflow")
@@ -115,3 +116,44 @@ def check_tab(run: dict[str, Any]) -> list[str]:
     if not doctests.get("attempted") or doctests.get("failed"):
         problems.append(f"{name}: facade docstring examples {doctests}")
     return problems
+
+
+def book_prints(index: int) -> list[str]:
+    """What the book's page prints for cell ``index`` (its PyTorch page for the losses).
+
+    >>> book_prints(4), book_prints(0)
+    (['loss: 0.243, T sec/epoch'], [])
+    """
+    if index in BOOK_LOSSES:
+        return [f"loss: {BOOK_LOSSES[index]:.3f}, T sec/epoch"]
+    return list(BOOK_LINES.get(index, []))
+
+
+def side_by_side_html(results: dict[str, Any] | None = None) -> str:
+    """An HTML table of the chapter's cells: what the book prints, then each tab's code and output.
+
+    One row per cell; a tab's column holds the cell's code as the stored run ran it, then what it
+    printed and how many figures it drew.
+
+    >>> page = side_by_side_html()
+    >>> page.count("<tr>"), "from d2lite import mxnet as d2l" in page
+    (7, True)
+    """
+    runs = {name: tab_run(name, results) for name in TABS}
+    head = "".join(f"<th scope='col'>{BOOK_NAME[name]} ({runs[name]['version']})</th>"
+                   for name in TABS)
+    rows = [f"<tr><th scope='col'>cell</th><th scope='col'>the book prints</th>{head}</tr>"]
+    for index, title in enumerate(CELL_TITLES):
+        cells = []
+        for name in TABS:
+            cell = runs[name]["cells"][index]
+            out = "\n".join(cell["printed"])
+            figures = f"({cell['figures']} figure)" if cell["figures"] else ""
+            curves = "(loss curve drawn)" if cell["curves"] else ""
+            cells.append(f"<td><pre>{html.escape(cell['source'].rstrip())}</pre>"
+                         f"<pre><b>{html.escape(out)}</b> {figures}{curves}</pre></td>")
+        book = html.escape("\n".join(book_prints(index)))
+        rows.append(f"<tr><th scope='row'>{index}. {html.escape(title)}</th>"
+                    f"<td><pre>{book}</pre></td>{''.join(cells)}</tr>")
+    return ("<table style='font-size:small;text-align:left;vertical-align:top'>"
+            + "".join(rows) + "</table>")
