@@ -16,6 +16,8 @@ module                 what it holds
 ``training``           ``train_scratch``, ``train_concise`` (return a ``TrainingHistory``)
 ``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
 ``colours``            one colour per optimizer, the same in every figure and explorer
+``torch``              the book's PyTorch tab as printed: ``from d2lite import torch as d2l``
+``_book``              the book's names that need no framework, shared by the facades
 *the one Adagrad*
 ``optim``              ``Adagrad``: init/update with explicit state, every variant's setting
 ``presets``            each framework's defaults (``Adagrad.preset("torch")``)

@@ -195,6 +195,8 @@ def test_accumulator_and_animator_keep_the_books_interface():
     with pytest.raises(ValueError, match="nrows and ncols"):
         d2l.Animator(nrows=2)
     assert d2l.Animator().figsize == (3.5, 2.5)
+    import matplotlib.pyplot
+    assert d2l.plt is matplotlib.pyplot and d2l.Timer is d2lite.Timer
 
 
 def test_the_facades_framework_free_part_and_the_torch_tab_import_what_they_need_only():
