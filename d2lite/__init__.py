@@ -17,6 +17,7 @@ module                 what it holds
 ``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
 ``colours``            one colour per optimizer, the same in every figure and explorer
 ``torch``              the book's PyTorch tab as printed: ``from d2lite import torch as d2l``
+``mxnet``, ``tensorflow``  the MXNet and TensorFlow tabs as printed (each needs its framework)
 ``_book``              the book's names that need no framework, shared by the facades
 *the one Adagrad*
 ``optim``              ``Adagrad``: init/update with explicit state, every variant's setting
@@ -26,7 +27,6 @@ module                 what it holds
 ``torch_variants``     the power and norm variants as torch optimizers
 ``frameworks``         the real MXNet, TensorFlow, Keras and Optax runs, replayed by the presets
 ``book_tabs``          the book's three tabs as ``make frameworks`` ran them, checked
-``mxnet``, ``tensorflow``  the MXNet and TensorFlow tabs' facades (need their framework)
 *maths by subject*
 ``quadratic``          2-D quadratics, rotations and the rotation sweep
 ``preconditioning``    condition numbers, diagonal preconditioning, random SPD matrices
