@@ -51,7 +51,7 @@ class RuleFigure:
         self.full_draws = self.frames = 0
 
     def _full(self, f, paths: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray],
-              steps: int, key, margin: float) -> None:
+              steps: int, key, margin: float, room: float, title: str) -> None:
         fig, (ax, ax_rates) = new_figure(1, 2, figsize=self.figsize, margins=dict(
             left=0.07, right=0.98, bottom=0.2, top=0.86, wspace=0.25))
         fig.set_dpi(self.dpi)
@@ -78,13 +78,15 @@ class RuleFigure:
                     linewidth=1.6 if name == "your rule" else 1.0)[0]
         finite = np.concatenate([r[np.isfinite(r) & (r > 0)] for r in rates.values()] + [[1.0]])
         ax_rates.set_xlim(1, max(steps, 2))
-        ax_rates.set_ylim(finite.min() / 10, finite.max() * 10)  # a decade of room
+        ax_rates.set_ylim(finite.min() / room, finite.max() * room)  # room to move in
         plain_log_axes(ax_rates)
         ax_rates.set(xlabel="step t", ylabel="effective rate −Δxᵢ/gᵢ")
         ax_rates.plot([], [], "k-", label="x₁")
         ax_rates.plot([], [], "k:", label="x₂")
         ax_rates.legend(fontsize="x-small", loc="lower left", title_fontsize="x-small")
-        self.title = fig.text(0.01, 0.97, "", va="top", fontsize="medium", animated=True)
+        fig.text(0.01, 0.97, title, va="top", fontsize="medium")  # in the background: drawn once
+        self.alarm = fig.text(0.01, 0.97, "", va="top", fontsize="medium", color="crimson",
+                              animated=True, bbox=dict(facecolor="white", edgecolor="none", pad=1))
         self.notes = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize="x-small",
                              color="crimson", animated=True)
         self.footer = fig.text(0.01, 0.01, "", fontsize="small", color="#a00", animated=True)
@@ -93,26 +95,30 @@ class RuleFigure:
         self.background = fig.canvas.copy_from_bbox(fig.bbox)
         self.full_draws += 1
 
-    def _fits(self, f, paths, rates) -> bool:
-        """Whether the window still holds the lines (and they fill enough of it)."""
+    def _misfit(self, f, paths, rates) -> str | None:
+        """``"path"`` or ``"rates"`` when that panel's window no longer holds its lines (or the
+        paths fill too little of theirs), else None."""
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
         extra = [np.asarray(f.minimum, dtype=float).reshape(1, 2)] if hasattr(f, "minimum") else []
         points = np.concatenate([_shown(p) for p in paths.values()] + extra)
         if not (_inside(x0, x1, points[:, 0].min(), points[:, 0].max())
                 and _inside(y0, y1, points[:, 1].min(), points[:, 1].max())):
-            return False
+            return "path"
         low, high = self.ax_rates.get_ylim()
         finite = np.concatenate([r[np.isfinite(r) & (r > 0)] for r in rates.values()])
-        return not len(finite) or (low <= finite.min() and finite.max() <= high)
+        return None if not len(finite) or (low <= finite.min() and finite.max() <= high) else "rates"
 
     def png(self, f, paths: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray],
-            steps: int, problem_key, title: str, alarm: bool = False, notes: str = "",
+            steps: int, problem_key, title: str, alarm: str | None = None, notes: str = "",
             footer: str = "") -> bytes:
         """The frame for these paths ``{name: points}`` and rates ``{name: (steps, 2)}`` on
-        ``f``, as PNG bytes; ``problem_key`` changes when the objective or start does."""
-        key = (problem_key, steps, tuple(paths), tuple(rates))
-        if key != self.key or not self._fits(f, paths, rates):
-            self._full(f, paths, rates, steps, key, margin=0.35 if key != self.key else 1.0)
+        ``f``, as PNG bytes; ``problem_key`` changes when the objective or start does.  The
+        ``title`` line is replaced by ``alarm`` (in red) when that is given."""
+        key = (problem_key, steps, tuple(paths), tuple(rates), title)
+        misfit = "new" if key != self.key else self._misfit(f, paths, rates)
+        if misfit:
+            self._full(f, paths, rates, steps, key, margin=1.0 if misfit == "path" else 0.35,
+                       room=100.0 if misfit == "rates" else 30.0, title=title)
         else:
             self.frames += 1
         for name, line in self.path_lines.items():
@@ -122,12 +128,12 @@ class RuleFigure:
             r = rates[name][:, i]
             keep = np.isfinite(r) & (r > 0)
             line.set_data(np.arange(1, len(r) + 1)[keep], r[keep])
-        self.title.set(text=title, color="crimson" if alarm else "black")
+        self.alarm.set(text=alarm or "", visible=bool(alarm))
         self.notes.set_text(notes)
         self.footer.set_text(footer)
         canvas = self.fig.canvas
         canvas.restore_region(self.background)
-        for artist in [*self.path_lines.values(), *reversed(self.rate_lines.values()), self.title,
+        for artist in [*self.path_lines.values(), *reversed(self.rate_lines.values()), self.alarm,
                        self.notes, self.footer]:
             self.fig.draw_artist(artist)
         buffer = io.BytesIO()
