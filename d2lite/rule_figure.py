@@ -8,6 +8,15 @@ copies it back and draws only the moving lines and the text line over it (matplo
 *blitting*), then encodes the PNG quickly.  The window is redrawn in full only when it must
 change: a new problem (start point, angle), a new number of steps, a line leaving the window, or
 the lines shrinking to less than a quarter of it.
+
+>>> from d2lite.quadratic import quadratic_2d
+>>> figure, path = RuleFigure(), np.array([[-5.0, -2.0], [-4.0, -1.0], [-3.0, -0.5]])
+>>> rates = np.full((2, 2), 0.4)
+>>> for lr in (0.40, 0.41, 0.42):
+...     png = figure.png(quadratic_2d(), {"your rule": path * lr / 0.4}, {"your rule": rates},
+...                      2, "bowl", "a title")
+>>> png[:4], figure.full_draws, figure.frames
+(b'\x89PNG', 1, 2)
 """
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from ._checks import check_callable, check_float, check_int
 
-__all__ = ["RuleRun", "RuleTimeout", "rule_form", "hyperparameters", "run_rule"]
+__all__ = ["RuleRun", "rule_form", "takes_gradient", "hyperparameters", "run_rule"]
 
 FORMS = ("book", "arrays")
 
