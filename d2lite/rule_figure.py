@@ -21,6 +21,7 @@ the lines shrinking to less than a quarter of it.
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Mapping
 
 import numpy as np
@@ -94,8 +95,9 @@ class RuleFigure:
         ax_rates.plot([], [], "k:", label="x₂")
         ax_rates.legend(fontsize="x-small", loc="lower left", title_fontsize="x-small")
         fig.text(0.01, 0.97, title, va="top", fontsize="medium")  # in the background: drawn once
-        self.alarm = fig.text(0.01, 0.97, "", va="top", fontsize="medium", color="crimson",
-                              animated=True, bbox=dict(facecolor="white", edgecolor="none", pad=1))
+        # over the title, on a white box: a long message takes two lines (wrapped in png())
+        self.alarm = fig.text(0.01, 0.99, "", va="top", fontsize="small", color="crimson",
+                              animated=True, bbox=dict(facecolor="white", edgecolor="none", pad=2))
         self.notes = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize="x-small",
                              color="crimson", animated=True)
         self.footer = fig.text(0.01, 0.01, "", fontsize="small", color="#a00", animated=True)
@@ -137,7 +139,8 @@ class RuleFigure:
             r = rates[name][:, i]
             keep = np.isfinite(r) & (r > 0)
             line.set_data(np.arange(1, len(r) + 1)[keep], r[keep])
-        self.alarm.set(text=alarm or "", visible=bool(alarm))
+        self.alarm.set(text=textwrap.fill(alarm or "", 115, max_lines=2, placeholder=" ..."),
+                       visible=bool(alarm))
         self.notes.set_text(notes)
         self.footer.set_text(footer)
         canvas = self.fig.canvas
