@@ -79,7 +79,8 @@ def _slider(name: str, value: float, bounds: tuple[float, float] | None) -> widg
         return widgets.IntSlider(value=value, min=int(low), max=int(high), **common)
     if log and low > 0:
         return widgets.FloatLogSlider(value=value, base=10, min=math.log10(low),
-                                      max=math.log10(high), step=0.02, readout_format=".3g",
+                                      max=math.log10(high), step=0.02,
+                                      readout_format=".2e" if low < 1e-3 else ".3g",
                                       **common)
     return widgets.FloatSlider(value=value, min=low, max=high, step=(high - low) / 200,
                                readout_format=".3g", **common)
