@@ -129,7 +129,7 @@ class RuleFigure:
         misfit = "new" if key != self.key else self._misfit(f, paths, rates)
         if misfit:
             self._full(f, paths, rates, steps, key, margin=1.0 if misfit == "path" else 0.35,
-                       room=100.0 if misfit == "rates" else 30.0, title=title)
+                       room=1000.0 if misfit == "rates" else 30.0, title=title)
         else:
             self.frames += 1
         for name, line in self.path_lines.items():

@@ -99,8 +99,12 @@ def drag_lr(page, seconds: float, interval_ms: float = 16.0, settle_ms: int = 15
     page.mouse.down()
     began, moves = time.monotonic(), 0
     span = right - left
+    # a triangle wave between 20 % and 80 % of the track, one sweep there and back per 2.5 s,
+    # starting where the handle is (a learner grabs the handle, the first move is small)
+    here = min(max((geometry["hx"] - left) / span, 0.2), 0.8)
+    offset = (here - 0.2) / 0.6 / 2
     while time.monotonic() - began < seconds:
-        phase = ((time.monotonic() - began) / 2.5) % 1.0  # one sweep there and back per 2.5 s
+        phase = ((time.monotonic() - began) / 2.5 + offset) % 1.0
         x = left + span * (0.2 + 0.6 * (2 * phase if phase < 0.5 else 2 - 2 * phase))
         page.mouse.move(x, y)
         moves += 1
