@@ -42,7 +42,7 @@ def run(config: Config) -> dict:
                 "skipped": "needs a JupyterLab server and Chromium; run the full benchmark"}
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.kernel_drag import drag_lr, open_explorer, rule_notebook, summary
+    from tests.e2e.kernel_drag import drag_lr, latencies, open_explorer, rule_notebook, summary
     from tests.e2e.lab import make_lab_root, start_lab
     from tests.e2e.test_lab import wait_kernel_idle
 
@@ -68,6 +68,11 @@ def run(config: Config) -> dict:
         finally:
             server.stop()
     stats = summary(record)
+    events = [e for i, e in enumerate(record["events"])
+              if i == 0 or e["v"] != record["events"][i - 1]["v"]]
+    data = {"t_s": [(e["t"] - events[0]["t"]) / 1000 for e in events],
+            "ms": [m if m != float("inf") else -1.0 for m in latencies(record)],
+            "goal_ms": GOAL.threshold}
     kernel = sorted(f["kernel_ms"] for f in record["figures"] if f.get("kernel_ms") is not None)
     kernel_p50 = statistics.median(kernel) if kernel else float("nan")
     backlog = stats["last_second_p50"] / stats["first_second_p50"]
@@ -89,4 +94,4 @@ def run(config: Config) -> dict:
              "include waiting for a core.",
              "A move made while the kernel is busy replaces the one waiting before it (the widget "
              "manager keeps one update per slider in flight), so figures are fewer than events."]
-    return {"item": 7, "title": TITLE, "rows": rows, "notes": notes, "tables": []}
+    return {"item": 7, "title": TITLE, "rows": rows, "notes": notes, "tables": [], "data": data}
