@@ -12,7 +12,8 @@ from matplotlib.axes import Axes
 from d2lite.plotting import new_figure
 
 __all__ = ["write_report", "PLOTTERS", "plot_epoch", "plot_step_share", "plot_sparse",
-           "plot_update", "plot_anatomy", "plot_explorers", "plot_full_matrix"]
+           "plot_update", "plot_anatomy", "plot_explorers", "plot_full_matrix",
+           "plot_kernel_latency"]
 
 
 _OUTSIDE = dict(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -178,9 +179,22 @@ def plot_full_matrix(data: dict, ax: Axes | None = None) -> Axes:
 
 
 #: item number -> {file-name suffix: plot function}; each draws on the ``ax`` it is given
+def plot_kernel_latency(data: dict, ax: Axes | None = None) -> Axes:
+    """Item 7: each input event's time to its redrawn figure against its time in the drag,
+    with the 100 ms goal for the p95 (a growing backlog would make the points climb)."""
+    ax = _axes(ax)
+    t, ms = np.asarray(data["t_s"], dtype=float), np.asarray(data["ms"], dtype=float)
+    ax.plot(t, ms, "o", markersize=3, label="one input event")
+    ax.axhline(data.get("goal_ms", 100.0), color="crimson", ls=":", label="100 ms: the goal for the p95")
+    ax.set(xlabel="time since the drag began (s)", ylabel="input event to figure (ms)",
+           title="d2lite.explore: a 5-second drag of the lr slider", ylim=(0, None))
+    ax.legend(**_OUTSIDE)
+    return ax
+
+
 PLOTTERS = {1: {"": plot_epoch}, 2: {"": plot_step_share}, 3: {"": plot_sparse},
             4: {"": plot_update, "_anatomy": plot_anatomy}, 5: {"": plot_explorers},
-            6: {"": plot_full_matrix}}
+            6: {"": plot_full_matrix}, 7: {"": plot_kernel_latency}}
 
 
 def _fmt(value: float) -> str:

@@ -26,7 +26,7 @@ from .harness import machine_description
 from .report import write_report
 
 ITEMS = {1: "epoch_time", 2: "step_share", 3: "sparse_embedding", 4: "update_bandwidth",
-         5: "explorer_latency", 6: "full_matrix"}
+         5: "explorer_latency", 6: "full_matrix", 7: "kernel_latency"}
 HERE = Path(__file__).resolve().parent
 
 

@@ -38,6 +38,9 @@ module                 what it holds
 *figures, sliders, exercises*
 ``figures``            the explorers' whole figures (``*_figure``)
 ``explorers``          all five slider explorers (they run in the page)
+``kernel_explorer``    ``explore(rule)``: the learner's own rule under sliders (ipywidgets)
+``rule_runs``          a learner's rule run step by step, its faults in one line
+``rule_figure``        ``explore``'s figure, redrawn by blitting while a slider moves
 ``page``               the explorers' HTML and their JavaScript (``d2lite/web``)
 ``page_grids``         the training explorers' grids, trained when the cell runs
 ``exercises``          the checks of the exercises' answers
@@ -65,7 +68,7 @@ _HOME = {
     "Adagrad": "optim", "AdagradState": "optim", "adagrad_path": "optim",
     "Animator": "plotting", "set_figsize": "plotting",
     "adagrad": "scratch", "init_adagrad_states": "scratch", "sgd": "scratch",
-    "Timer": "timer",
+    "Timer": "timer", "explore": "kernel_explorer",
     "adagrad_2d_rule": "trace2d", "f_2d": "trace2d", "f_2d_grad": "trace2d", "gd_2d": "trace2d",
     "show_trace_2d": "trace2d", "train_2d": "trace2d",
     "TrainingHistory": "training", "evaluate_loss": "training", "init_linreg_params": "training",
@@ -75,7 +78,8 @@ _HOME = {
 
 #: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
 _MODULE_NAMES = ("_book", "classifier", "colours", "data", "datasets", "embeddings", "exercises",
-                 "explorers", "figures", "frameworks", "fullmatrix", "gershgorin", "optim",
+                 "explorers", "figures", "frameworks", "fullmatrix", "gershgorin",
+                 "kernel_explorer", "optim", "rule_figure", "rule_runs",
                  "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
                  "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
                  "timer", "torch_variants", "trace2d", "training", "variants", "vision", "page",
@@ -99,6 +103,8 @@ __all__ = [
     "Timer", "set_figsize", "Animator",
     # the one NumPy Adagrad
     "Adagrad", "AdagradState", "adagrad_path",
+    # the learner's own rule under sliders (ipywidgets, in the kernel)
+    "explore",
 ]
 
 

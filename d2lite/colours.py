@@ -25,6 +25,7 @@ OPTIMIZER_COLOURS: dict[str, str] = {
     "row-wise Adagrad": "#17becf",     # cyan: one accumulator per embedding row
     "global clock": "#7f7f7f",         # grey: eta0 / sqrt(t + c), one clock for every feature
     "count clock": "#bcbd22",          # olive: eta0 / sqrt(count_i + c), a clock per feature
+    "your rule": "#000000",            # black: the learner's own rule (d2lite.explore)
 }
 
 _ALIASES = {"sgd": "gradient descent", "gd": "gradient descent",

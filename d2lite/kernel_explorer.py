@@ -1,0 +1,255 @@
+"""Your own rule under the sliders: :func:`explore` runs a learner's update rule in the kernel.
+
+The in-page explorers (:mod:`d2lite.explorers`) move without a kernel but only show the
+collection's own maths.  ``explore(rule)`` takes the learner's function, in the book's form
+``rule(x1, x2, s1, s2, lr=0.4, ...)`` or as an update on arrays ``rule(x, s, g, lr=0.4, ...)``
+(:mod:`d2lite.rule_runs`), and returns an ipywidgets widget: a slider for every hyperparameter
+the rule names (on a log scale for rates: ``lr``, ``eta``, ``eps``), the start point, the angle
+that turns the whole problem and the number of steps; the figure shows the rule's path on the
+objective beside Adagrad's (and any worked variant's) at the same rate, and the effective rates.
+
+How it stays live while a slider is dragged.  The sliders send every move
+(``continuous_update``), and the page's widget manager (``@jupyter-widgets/base``, in every
+JupyterLab with ``jupyterlab_widgets``) keeps at most one update per slider in flight: moves made
+while the kernel is busy replace each other and only the newest is sent when it is idle, so stale
+requests are dropped, never queued.  In the kernel each update redraws at once (so setting a
+slider's ``value`` from Python redraws too).  The figure is one PNG in an ``HTML`` widget.
+
+Errors belong to the learner: an exception, a wrong return or a value that is not finite stops
+the path there and one line in the figure says which step and which value; the sliders stay
+usable.  A run is stopped after ``time_limit`` seconds.  Without a kernel the figure stays with
+a one-line note that moving it needs a running kernel (the note is drawn into the stored image,
+which the static site and an untrusted notebook show).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import time
+from dataclasses import replace
+from typing import Any, Callable, Mapping
+
+import ipywidgets as widgets
+import numpy as np
+
+from ._checks import check_float, check_int
+from .colours import colour_of
+from .quadratic import Quadratic2D, quadratic_2d, rotation_matrix
+from .rule_runs import RuleRun, hyperparameters, rule_form, run_rule, takes_gradient
+from .rule_figure import RuleFigure
+from .trace2d import _shown, adagrad_2d_rule
+from .variants import run_2d
+
+__all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE"]
+
+#: Hyperparameters drawn on a log slider (rates and the small epsilon).
+LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
+KERNEL_NOTE = "Moving these sliders needs a running kernel: run the cell (Shift+Enter) first."
+_STYLE = {"description_width": "70px"}
+# The note under the live figure shows only when the kernel is gone: JupyterLab 4 marks that on
+# the notebook's toolbar (the execution indicator's data-status, the kernel name "No Kernel"),
+# and the widget manager marks a view "disconnected" while the kernel restarts.
+_NO_KERNEL = ('.jp-Notebook-ExecutionIndicator[data-status="unknown"]',
+              '.jp-Notebook-ExecutionIndicator[data-status="dead"]',
+              '.jp-KernelName [aria-label="No Kernel"]')
+_CSS = ("<style>.d2lite-kernel-note{display:none;color:#a00;margin:2px 0}"
+        + ",".join([".jupyter-widgets-disconnected .d2lite-kernel-note"] +
+                   [f".jp-NotebookPanel:has({s}) .d2lite-kernel-note" for s in _NO_KERNEL])
+        + "{display:block}</style>")
+
+
+def _slider(name: str, value: float, bounds: tuple[float, float] | None) -> widgets.ValueWidget:
+    """A slider for hyperparameter ``name``: log scale for rates, integer for an int default."""
+    log = name.lower() in LOG_NAMES or name.lower().endswith(("_lr", "rate"))
+    if bounds is None:
+        if log and value > 0:
+            bounds = (value / 100, value * 100)
+        elif 0 < value < 1:
+            bounds = (0.0, 1.0)
+        else:
+            bounds = (min(0, 2 * value), max(0, 2 * value)) if value else (-1.0, 1.0)
+    low, high = (check_float(f"{name}[{i}]", b, minimum=-math.inf) for i, b in enumerate(bounds))
+    if not low <= value <= high or low == high:
+        raise ValueError(f"{name} must be a range (low, high) holding the rule's default "
+                         f"{value}, got {bounds!r}")
+    common = dict(description=name, continuous_update=True, style=_STYLE)
+    if isinstance(value, int) and float(low).is_integer() and float(high).is_integer():
+        return widgets.IntSlider(value=value, min=int(low), max=int(high), **common)
+    if log and low > 0:
+        return widgets.FloatLogSlider(value=value, base=10, min=math.log10(low),
+                                      max=math.log10(high), step=0.02,
+                                      readout_format=".2e" if low < 1e-3 else ".3g",
+                                      **common)
+    return widgets.FloatSlider(value=value, min=low, max=high, step=(high - low) / 200,
+                               readout_format=".3g", **common)
+
+
+def _turned(objective: Quadratic2D, angle: float, start) -> tuple[Quadratic2D, tuple[float, float]]:
+    """The problem turned as a whole by ``angle`` degrees: ``R Q R^T`` and ``R start``."""
+    R = rotation_matrix(angle)
+    Q = R @ objective.Q @ R.T
+    return Quadratic2D(0.5 * (Q + Q.T)), tuple(float(v) for v in R @ np.asarray(start, float))
+
+
+class RuleExplorer(widgets.VBox):
+    """The widget :func:`explore` returns: ``sliders`` (by name), ``figure`` (an ``HTML``
+    widget holding the PNG), ``canvas`` (its :class:`~d2lite.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.rule_runs.RuleRun`),
+    ``reference`` (``{name: points}`` of Adagrad and the variants) and ``draw_ms`` (the time
+    of each redraw, run and figure, in milliseconds)."""
+
+    def __init__(self, rule: Callable, sliders: dict, objective: Quadratic2D, compare: Mapping,
+                 time_limit: float, dpi: int) -> None:
+        self.rule, self.objective, self.compare = rule, objective, dict(compare)
+        self.time_limit, self.dpi = time_limit, dpi
+        self.hyper_names = [n for n in sliders if n not in ("x1", "x2", "angle", "steps")]
+        self.sliders = sliders
+        self.figure = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.draw_ms: list[float] = []
+        self.canvas = RuleFigure(dpi=dpi)
+        left = widgets.VBox([sliders[n] for n in self.hyper_names])
+        right = widgets.VBox([s for n, s in sliders.items() if n not in self.hyper_names])
+        super().__init__([widgets.HBox([left, right]), self.figure])
+        for slider in sliders.values():
+            slider.observe(self.redraw, names="value")
+        self.redraw()
+
+    def values(self) -> dict[str, float]:
+        """Every slider's value, by name."""
+        return {name: slider.value for name, slider in self.sliders.items()}
+
+    def problem(self) -> tuple[Quadratic2D, tuple[float, float]]:
+        """The objective and start point at the sliders' angle."""
+        v = self.values()
+        return _turned(self.objective, v.get("angle", 0.0), (v["x1"], v["x2"]))
+
+    def compute(self) -> tuple[RuleRun, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """Run the rule and the references (Adagrad, then each variant) at the current values."""
+        v = self.values()
+        q, start = self.problem()
+        hyper = {n: v[n] for n in self.hyper_names}
+        run = run_rule(self.rule, q.grad, v["steps"], start, self.time_limit, **hyper)
+        lr = float(hyper.get("lr", hyper.get("eta", 0.4)))
+        eps = float(hyper.get("eps", 1e-6))
+        # Adagrad is the book's trainer (d2lite.adagrad_2d_rule: the steps of the one NumPy Adagrad,
+        # point by point, a test checks), run like the learner's rule: its rates are measured
+        # the same way, and 100 steps cost a fraction of a millisecond.
+        adagrad = run_rule(adagrad_2d_rule(lr, eps), q.grad, v["steps"], start, self.time_limit)
+        references = {"Adagrad": (adagrad.points, adagrad.rates)}
+        for name, optimizer in self.compare.items():
+            references[name] = run_2d(replace(optimizer, lr=lr), q.grad, v["steps"], start)
+        return run, references
+
+    def frame(self, run: RuleRun, references: dict, footer: str = "") -> bytes:
+        """The PNG of the figure: paths on the objective (left), effective rates (right)."""
+        v = self.values()
+        q, _ = self.problem()
+        paths = {"your rule": run.points, **{n: p for n, (p, _) in references.items()}}
+        rates = {"your rule": run.rates, **{n: r for n, (_, r) in references.items()}}
+        name = getattr(self.rule, "__name__", "rule")
+        title = f"{name}: your rule beside Adagrad at the same rate"
+        alarm = None if run.problem is None else f"{name} stopped at {run.problem}"
+        gone = [f"{n} diverged at step {len(_shown(p))}" for n, p in paths.items()
+                if len(_shown(p)) < len(p)]
+        key = (v["x1"], v["x2"], v.get("angle", 0.0))
+        return self.canvas.png(q, paths, rates, v["steps"], key, title, alarm=alarm,
+                               notes="; ".join(gone), footer=footer)
+
+    def describe(self, run: RuleRun, references: dict) -> str:
+        """The alt text: what the figure shows, with the end points."""
+        (x1, x2), k = run.points[-1], len(run.points) - 1
+        ends = "; ".join(f"{n} ends at ({p[-1][0]:.3g}, {p[-1][1]:.3g})" for n, (p, _) in references.items())
+        what = f"Your rule's path, {k} steps from ({run.points[0][0]:.3g}, {run.points[0][1]:.3g}), ends at ({x1:.3g}, {x2:.3g}); {ends}."
+        return (what + (f" {run.problem}." if run.problem else "") +
+                " Left: the paths on the objective's contour lines; right: each coordinate's effective rate against the step, log axes.")
+
+    def redraw(self, change: Any = None) -> None:
+        """Run the rule at the sliders' values and show the new figure (every slider calls it)."""
+        began = time.perf_counter()
+        run, references = self.compute()
+        self.run, self.reference = run, {n: p for n, (p, _) in references.items()}
+        self.png = self.frame(run, references)
+        ms = 1000 * (time.perf_counter() - began)
+        data = html.escape(json.dumps({"values": self.values(), "path": run.points.tolist(),
+                                       "problem": run.problem, "kernel_ms": ms}), quote=True)
+        self.figure.value = (
+            f'{_CSS}<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
+            f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" '
+            f'alt="{html.escape(self.describe(run, references), quote=True)}" style="max-width:100%">'
+            f'<p class="d2lite-kernel-note" role="note">{KERNEL_NOTE}</p></figure>')
+        self.draw_ms.append(1000 * (time.perf_counter() - began))
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        run, references = self.compute()
+        png = self.frame(run, references, footer=KERNEL_NOTE)
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        name = getattr(self.rule, "__name__", "rule")
+        bundle["text/plain"] = (f"Explorer of {name} with sliders: {', '.join(self.sliders)}. "
+                                f"The image shows its last figure; moving the sliders needs a "
+                                f"running kernel.")
+        return bundle
+
+
+def explore(rule: Callable, *, objective: Quadratic2D | None = None,
+            compare: Mapping[str, Any] | None = None, start: tuple[float, float] = (-5.0, -2.0),
+            angle: float = 0.0, steps: int = 20, max_steps: int = 200, time_limit: float = 0.5,
+            dpi: int = 72, **ranges: tuple[float, float]) -> RuleExplorer:
+    """Sliders over the learner's ``rule`` (see the module's doc); returns the widget.
+
+    ``ranges`` gives a slider's range by the hyperparameter's name, e.g. ``lr=(0.01, 10)``;
+    a hyperparameter without one gets a range around its default.  ``objective`` is any
+    :class:`~d2lite.quadratic.Quadratic2D` (default the chapter's bowl
+    :math:`0.1 x_1^2 + 2 x_2^2`), turned with its start point by the ``angle`` slider (degrees).
+    ``compare`` maps a worked variant's name (its colour's, :mod:`d2lite.colours`) to an
+    optimizer of :mod:`d2lite.variants`, run beside Adagrad at the rule's ``lr``.
+    A book-form rule with no ``f_grad`` parameter computes its own gradient: it is shown on the
+    bowl only, with no angle slider.
+
+    >>> def adagrad_2d(x1, x2, s1, s2, lr=0.4, eps=1e-6):
+    ...     g1, g2 = 0.2 * x1, 4 * x2
+    ...     s1 += g1 ** 2
+    ...     s2 += g2 ** 2
+    ...     return x1 - lr / (s1 + eps) ** 0.5 * g1, x2 - lr / (s2 + eps) ** 0.5 * g2, s1, s2
+    >>> explorer = explore(adagrad_2d, lr=(0.01, 10))
+    >>> list(explorer.sliders), explorer.run.points[-1].round(4)
+    (['lr', 'eps', 'x1', 'x2', 'steps'], array([-2.3826, -0.1586]))
+    >>> explorer.sliders["lr"].value = 2.0   # redraws at once
+    >>> bool(abs(explorer.run.points[-1]).max() < 0.1)
+    True
+    """
+    rule_form(rule)
+    names = hyperparameters(rule)
+    unknown = set(ranges) - set(names)
+    if unknown:
+        raise TypeError(f"{sorted(unknown)} name no hyperparameter of the rule; its "
+                        f"hyperparameters (keyword arguments with a number as default) are {sorted(names)}")
+    if objective is not None and not isinstance(objective, Quadratic2D):
+        raise TypeError(f"objective must be a d2lite.quadratic.Quadratic2D or None, got {type(objective).__name__}")
+    angle = check_float("angle", angle, minimum=-90.0, maximum=90.0)
+    if not takes_gradient(rule) and (objective is not None or angle):
+        raise ValueError("the rule has no f_grad parameter, so it computes its own gradient and "
+                         "can only be shown on the chapter's bowl: add f_grad to its parameters "
+                         "(g1, g2 = f_grad(x1, x2)) to use objective or angle")
+    max_steps = check_int("max_steps", max_steps)
+    steps = check_int("steps", steps)
+    if steps > max_steps:
+        raise ValueError(f"steps must be at most max_steps = {max_steps}, got {steps}")
+    x1, x2 = (check_float(f"start[{i}]", v, minimum=-math.inf) for i, v in enumerate(start))
+    sliders = {n: _slider(n, v, ranges.get(n)) for n, v in names.items()}
+    reach = max(8.0, 1.5 * max(abs(x1), abs(x2)))
+    for name, value in (("x1", x1), ("x2", x2)):
+        sliders[name] = widgets.FloatSlider(value=value, min=-reach, max=reach, step=0.05,
+                                            description=f"start {name}", style=_STYLE)
+    if takes_gradient(rule):
+        sliders["angle"] = widgets.FloatSlider(value=angle, min=-90, max=90, step=1,
+                                               description="angle °", style=_STYLE)
+    sliders["steps"] = widgets.IntSlider(value=steps, min=1, max=max_steps,
+                                         description="steps", style=_STYLE)
+    for name, optimizer in (compare or {}).items():
+        colour_of(name)  # a name the collection has a colour for, or a clear error
+        if not hasattr(optimizer, "lr"):
+            raise TypeError(f"compare[{name!r}] must be an optimizer of d2lite.variants, got {optimizer!r}")
+    return RuleExplorer(rule, sliders, objective or quadratic_2d(), compare or {},
+                        check_float("time_limit", time_limit, strict=True), dpi)

@@ -1,0 +1,154 @@
+"""The figure of :func:`d2lite.explore`, kept between redraws so that a slider move is cheap.
+
+A whole matplotlib figure (contours, ticks, labels, legends) takes a few hundred milliseconds to
+lay out and render on a busy 2-core machine; the paths and rates alone take a few.  So
+:class:`RuleFigure` draws everything that does not move once (the contour lines and the path
+window of :func:`d2lite.show_trace_2d`, the axes and legends) and keeps that image; each redraw
+copies it back and draws only the moving lines and the text line over it (matplotlib's
+*blitting*), then encodes the PNG quickly.  The window is redrawn in full only when it must
+change: a new problem (start point, angle), a new number of steps, a line leaving the window, or
+the lines shrinking to less than a quarter of it.
+
+>>> from d2lite.quadratic import quadratic_2d
+>>> figure, path = RuleFigure(), np.array([[-5.0, -2.0], [-4.0, -1.0], [-3.0, -0.5]])
+>>> rates = np.full((2, 2), 0.4)
+>>> for lr in (0.40, 0.41, 0.42):
+...     png = figure.png(quadratic_2d(), {"your rule": path * lr / 0.4}, {"your rule": rates},
+...                      2, "bowl", "a title")
+>>> png[:4], figure.full_draws, figure.frames
+(b'\x89PNG', 1, 2)
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Mapping
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from .colours import colour_of
+from .plotting import new_figure, plain_log_axes
+from .trace2d import _shown, show_trace_2d
+
+__all__ = ["RuleFigure"]
+
+_STYLES = {"your rule": ("-", "s"), "Adagrad": ("--", "o")}  # dash and marker, beside colour
+_OTHER = [("-.", "^"), (":", "v"), ("-.", "D")]
+_SHRINK = 1 / 4  # redraw the window when the lines fill less than this share of it
+
+
+def _styles(names) -> dict[str, tuple[str, str]]:
+    others = iter(_OTHER)
+    return {n: _STYLES.get(n) or next(others, ("-.", "x")) for n in names}
+
+
+def _inside(low, high, lo, hi) -> bool:
+    """Whether [lo, hi] lies in [low, high] and fills at least ``_SHRINK`` of it."""
+    return low <= lo and hi <= high and (hi - lo) >= _SHRINK * (high - low)
+
+
+class RuleFigure:
+    """Paths on the objective (left) and effective rates (right); :meth:`png` draws a frame.
+
+    ``full_draws`` and ``frames`` count the redraws made in full and by blitting.
+    """
+
+    def __init__(self, figsize: tuple[float, float] = (9.0, 3.6), dpi: int = 72) -> None:
+        self.figsize, self.dpi = figsize, dpi
+        self.key = None
+        self.full_draws = self.frames = 0
+
+    def _full(self, f, paths: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray],
+              steps: int, key, margin: float, room: float, title: str) -> None:
+        fig, (ax, ax_rates) = new_figure(1, 2, figsize=self.figsize, margins=dict(
+            left=0.07, right=0.98, bottom=0.2, top=0.86, wspace=0.25))
+        fig.set_dpi(self.dpi)
+        FigureCanvasAgg(fig)
+        styles = _styles(paths)
+        # a roomy window (a margin of 0.35 of the span on each side, 1.0 after a line left it),
+        # so that a line that grows while a slider is dragged leaves it only now and then
+        show_trace_2d(f, paths, ax=ax, grid_points=50, levels=10, margin=margin,
+                      colors={n: colour_of(n) for n in paths})
+        for text in list(ax.texts):  # show_trace_2d's divergence note: ours moves, below
+            text.remove()
+        self.path_lines = {}
+        for line in ax.get_lines():
+            if line.get_label() in paths:
+                dash, marker = styles[line.get_label()]
+                line.set(linestyle=dash, marker=marker, animated=True)
+                self.path_lines[line.get_label()] = line
+        ax.legend(fontsize="x-small", loc="best")
+        self.rate_lines = {}
+        for name in rates:
+            for i, dash in enumerate(("-", ":")):
+                self.rate_lines[name, i] = ax_rates.plot(
+                    [], [], dash, color=colour_of(name), animated=True,
+                    linewidth=1.6 if name == "your rule" else 1.0)[0]
+        finite = np.concatenate([r[np.isfinite(r) & (r > 0)] for r in rates.values()] + [[1.0]])
+        ax_rates.set_xlim(1, max(steps, 2))
+        ax_rates.set_ylim(finite.min() / room, finite.max() * room)  # room to move in
+        plain_log_axes(ax_rates)
+        ax_rates.set(xlabel="step t", ylabel="effective rate −Δxᵢ/gᵢ")
+        ax_rates.plot([], [], "k-", label="x₁")
+        ax_rates.plot([], [], "k:", label="x₂")
+        ax_rates.legend(fontsize="x-small", loc="lower left", title_fontsize="x-small")
+        fig.text(0.01, 0.97, title, va="top", fontsize="medium")  # in the background: drawn once
+        # over the title, on a white box: a long message takes two lines (wrapped in png())
+        self.alarm = fig.text(0.01, 0.99, "", va="top", fontsize="small", color="crimson",
+                              animated=True, bbox=dict(facecolor="white", edgecolor="none", pad=2))
+        self.notes = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize="x-small",
+                             color="crimson", animated=True)
+        self.footer = fig.text(0.01, 0.01, "", fontsize="small", color="#a00", animated=True)
+        self.fig, self.ax, self.ax_rates, self.key = fig, ax, ax_rates, key
+        fig.canvas.draw()
+        self.background = fig.canvas.copy_from_bbox(fig.bbox)
+        self.full_draws += 1
+
+    def _misfit(self, f, paths, rates) -> str | None:
+        """``"path"`` or ``"rates"`` when that panel's window no longer holds its lines (or the
+        paths fill too little of theirs), else None."""
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        extra = [np.asarray(f.minimum, dtype=float).reshape(1, 2)] if hasattr(f, "minimum") else []
+        points = np.concatenate([_shown(p) for p in paths.values()] + extra)
+        if not (_inside(x0, x1, points[:, 0].min(), points[:, 0].max())
+                and _inside(y0, y1, points[:, 1].min(), points[:, 1].max())):
+            return "path"
+        low, high = self.ax_rates.get_ylim()
+        finite = np.concatenate([r[np.isfinite(r) & (r > 0)] for r in rates.values()])
+        return None if not len(finite) or (low <= finite.min() and finite.max() <= high) else "rates"
+
+    def png(self, f, paths: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray],
+            steps: int, problem_key, title: str, alarm: str | None = None, notes: str = "",
+            footer: str = "") -> bytes:
+        """The frame for these paths ``{name: points}`` and rates ``{name: (steps, 2)}`` on
+        ``f``, as PNG bytes; ``problem_key`` changes when the objective or start does.  The
+        ``title`` line is replaced by ``alarm`` (in red) when that is given."""
+        key = (problem_key, steps, tuple(paths), tuple(rates), title)
+        misfit = "new" if key != self.key else self._misfit(f, paths, rates)
+        if misfit:
+            self._full(f, paths, rates, steps, key, margin=1.0 if misfit == "path" else 0.35,
+                       room=1000.0 if misfit == "rates" else 30.0, title=title)
+        else:
+            self.frames += 1
+        for name, line in self.path_lines.items():
+            shown = _shown(paths[name])
+            line.set_data(shown[:, 0], shown[:, 1])
+        for (name, i), line in self.rate_lines.items():
+            r = rates[name][:, i]
+            keep = np.isfinite(r) & (r > 0)
+            line.set_data(np.arange(1, len(r) + 1)[keep], r[keep])
+        self.alarm.set(text=textwrap.fill(alarm or "", 115, max_lines=2, placeholder=" ..."),
+                       visible=bool(alarm))
+        self.notes.set_text(notes)
+        self.footer.set_text(footer)
+        canvas = self.fig.canvas
+        canvas.restore_region(self.background)
+        for artist in [*self.path_lines.values(), *reversed(self.rate_lines.values()), self.alarm,
+                       self.notes, self.footer]:
+            self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(
+            buffer, format="png", compress_level=1)
+        return buffer.getvalue()

@@ -1,0 +1,182 @@
+"""d2lite.explore and d2lite.rule_runs: the learner's rule under sliders, on the Python side.
+
+The path drawn must be the rule's own (compared with a plain loop over the rule written here),
+a bad rule must give one clear line naming the step and the value, a rule that runs too long is
+stopped, and the widget keeps working after a bad setting.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+import d2lite
+from d2lite.kernel_explorer import KERNEL_NOTE, explore
+from d2lite.quadratic import quadratic_2d
+from d2lite.rule_runs import hyperparameters, rule_form, run_rule
+
+
+def book_rule(x1, x2, s1, s2, lr=0.4, eps=1e-6):
+    """The book's adagrad_2d, its rate and epsilon as keyword arguments."""
+    g1, g2 = 0.2 * x1, 4 * x2
+    s1 += g1 ** 2
+    s2 += g2 ** 2
+    x1 -= lr / math.sqrt(s1 + eps) * g1
+    x2 -= lr / math.sqrt(s2 + eps) * g2
+    return x1, x2, s1, s2
+
+
+def gentler(x1, x2, s1, s2, f_grad, lr=0.4, gamma=0.9, eps=1e-6):
+    """RMSProp's leaky average, on whatever objective it is given."""
+    g1, g2 = f_grad(x1, x2)
+    s1 = gamma * s1 + (1 - gamma) * g1 * g1
+    s2 = gamma * s2 + (1 - gamma) * g2 * g2
+    return x1 - lr / math.sqrt(s1 + eps) * g1, x2 - lr / math.sqrt(s2 + eps) * g2, s1, s2
+
+
+def plain_loop(rule, steps, start, **kwargs):
+    x1, x2, s1, s2 = *start, 0.0, 0.0
+    path = [(x1, x2)]
+    for _ in range(steps):
+        x1, x2, s1, s2 = rule(x1, x2, s1, s2, **kwargs)
+        path.append((x1, x2))
+    return np.array(path)
+
+
+def state_of(explorer) -> dict:
+    match = re.search(r'data-state="([^"]*)"', explorer.figure.value)
+    import html
+    return json.loads(html.unescape(match.group(1)))
+
+
+def drawn_path(explorer, label="your rule") -> np.ndarray:
+    line = explorer.canvas.path_lines[label]
+    return np.column_stack(line.get_data())
+
+
+def test_the_path_drawn_is_the_rule_run_directly_and_follows_the_slider():
+    explorer = explore(book_rule, lr=(0.01, 10), steps=30)
+    assert isinstance(explorer, d2lite.kernel_explorer.widgets.Widget)
+    for lr in (0.4, 0.05, 2.5):
+        explorer.sliders["lr"].value = lr  # set from Python: redraws at once
+        expected = plain_loop(book_rule, 30, (-5.0, -2.0), lr=explorer.sliders["lr"].value, eps=1e-6)
+        np.testing.assert_allclose(drawn_path(explorer), expected, rtol=1e-13)
+        np.testing.assert_allclose(state_of(explorer)["path"], expected, rtol=1e-13)
+    assert explorer.sliders["lr"].__class__.__name__ == "FloatLogSlider"
+    assert (explorer.sliders["lr"].min, explorer.sliders["lr"].max) == (-2.0, 1.0)
+    explorer.sliders["steps"].value = 7
+    assert len(drawn_path(explorer)) == 8
+
+
+def test_adagrad_beside_it_is_the_one_adagrad_and_its_rates_are_the_effective_rates():
+    explorer = explore(gentler, steps=25, angle=30.0)
+    q, start = d2lite.quadratic.rotated_problem(30.0)
+    reference, rates = d2lite.variants.run_2d(d2lite.variants.book_adagrad(0.4), q.grad, 25, start)
+    np.testing.assert_allclose(drawn_path(explorer, "Adagrad"), reference, rtol=1e-9, atol=1e-12)
+    lines = explorer.canvas.rate_lines
+    np.testing.assert_allclose(lines["Adagrad", 0].get_ydata(), rates[:, 0], rtol=1e-6)
+    expected = plain_loop(gentler, 25, start, f_grad=q.grad)
+    np.testing.assert_allclose(drawn_path(explorer), expected, rtol=1e-13)
+
+
+def test_a_worked_variant_runs_beside_at_the_rules_rate():
+    explorer = explore(gentler, compare={"RMSProp": d2lite.variants.rmsprop(0.1, gamma=0.9)})
+    explorer.sliders["lr"].value = 0.2
+    q = quadratic_2d()
+    variant, _ = d2lite.variants.run_2d(d2lite.variants.rmsprop(0.2, gamma=0.9), q.grad, 20)
+    np.testing.assert_allclose(drawn_path(explorer, "RMSProp"), variant)
+    # the learner's leaky average with eps inside the root is RMSProp's (d2lite.variants)
+    np.testing.assert_allclose(drawn_path(explorer), variant, rtol=1e-10)
+
+
+@pytest.mark.parametrize("rule, line", [
+    (lambda x1, x2, s1, s2: (x1 / s1, x2, s1, s2),
+     r"^step 1: the rule raised ZeroDivisionError: float division by zero"),
+    (lambda x1, x2, s1, s2: (x1, x2), r"^step 1: the rule returned 2 values; the book form returns 4"),
+    (lambda x1, x2, s1, s2: (x1, x2, s1, "s2"), r"^step 1: s2 = 's2' is not a number$"),
+    (lambda x1, x2, s1, s2, lr=10.0: (x1 * lr ** 100, x2, s1, s2),
+     r"^step 4: x1 = -inf \(not finite\); the path is drawn up to step 3$"),
+    (lambda x, s, g: (x[:1], s), r"^step 1: x has shape \(1,\); it must have shape \(2,\)$"),
+])
+def test_a_bad_rule_gives_one_clear_line(rule, line):
+    run = run_rule(rule, None, steps=10)
+    assert re.search(line, run.problem), run.problem
+    assert "\n" not in run.problem
+    assert len(run.points) == int(re.search(r"step (\d+)", run.problem).group(1))
+
+
+def test_the_error_line_names_the_line_of_the_rule_and_the_sliders_stay_usable():
+    source = "def risky(x1, x2, s1, s2, lr=0.4, shift=0.0):\n    g1 = 0.2 * x1\n" \
+             "    return x1 - lr * g1 / (shift - 0.5), x2 / shift, s1, s2\n"
+    scope: dict = {}
+    exec(compile(source, "<learner>", "exec"), scope)  # noqa: S102 - a learner's cell
+    explorer = explore(scope["risky"], shift=(0.0, 1.0))
+    assert explorer.run.problem.startswith("step 1: the rule raised ZeroDivisionError")
+    assert explorer.canvas.alarm.get_visible() and "ZeroDivisionError" in explorer.canvas.alarm.get_text()
+    explorer.sliders["shift"].value = 0.25  # a good setting: the path comes back
+    assert explorer.run.problem is None and len(explorer.run.points) == 21
+    assert not explorer.canvas.alarm.get_visible()
+
+
+def test_the_line_number_is_reported_when_the_source_is_known():
+    run = run_rule(book_rule, None, steps=3, eps=-2.0)  # the root of s1 - 2 = -1
+    assert run.problem.startswith("step 1: the rule raised ValueError: math domain error")
+    assert "(line 6 of the rule: x1 -= lr / math.sqrt(s1 + eps) * g1)" in run.problem
+
+
+def test_a_rule_that_runs_too_long_is_stopped_with_a_message():
+    def forever(x1, x2, s1, s2):
+        while True:
+            x1 += 0.0
+
+    run = run_rule(forever, None, steps=5, time_limit=0.2)
+    assert run.problem == "step 1: the rule ran longer than 0.2 s and was stopped"
+    explorer = explore(forever, time_limit=0.2)
+    assert "ran longer than 0.2 s" in explorer.canvas.alarm.get_text()
+
+
+def test_forms_and_hyperparameters_are_read_from_the_signature():
+    assert rule_form(book_rule) == "book" and rule_form(gentler) == "book"
+    assert rule_form(lambda x, s, g, lr=0.1: (x - lr * g, s)) == "arrays"
+    assert hyperparameters(gentler) == {"lr": 0.4, "gamma": 0.9, "eps": 1e-6}
+    with pytest.raises(TypeError, match=r"rule must take \(x1, x2, s1, s2\).*takes \['a', 'b'\]"):
+        explore(lambda a, b: (a, b))
+    with pytest.raises(TypeError, match=r"\['beta'\] name no hyperparameter of the rule"):
+        explore(book_rule, beta=(0, 1))
+    with pytest.raises(ValueError, match="has no f_grad parameter"):
+        explore(book_rule, angle=45)
+    with pytest.raises(ValueError, match=r"lr must be a range \(low, high\) holding the rule's default 0.4"):
+        explore(book_rule, lr=(1, 10))
+
+
+def test_an_update_on_arrays_explores_too():
+    def sign_descent(x, s, g, lr=0.1):
+        return x - lr * np.sign(g), s
+
+    explorer = explore(sign_descent, steps=10)
+    np.testing.assert_allclose(explorer.run.points[-1], [-4.0, -1.0])
+    np.testing.assert_allclose(explorer.run.rates[0], [0.1 / 1.0, 0.1 / 8.0])  # step / gradient
+
+
+def test_the_stored_image_carries_the_kernel_note_and_the_text_says_so():
+    explorer = explore(book_rule)
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "needs a running kernel" in bundle["text/plain"]
+    assert explorer.canvas.footer.get_text() == KERNEL_NOTE  # drawn into the stored image
+    explorer.sliders["lr"].value = 0.5
+    assert explorer.canvas.footer.get_text() == ""  # and not into the live one
+    assert KERNEL_NOTE in explorer.figure.value and 'alt="Your rule' in explorer.figure.value
+
+
+def test_dragging_redraws_by_blitting_not_from_scratch():
+    explorer = explore(book_rule, steps=100)
+    full = explorer.canvas.full_draws
+    for lr in np.geomspace(0.3, 0.6, 12):
+        explorer.sliders["lr"].value = float(lr)
+    assert explorer.canvas.full_draws - full <= 2 and explorer.canvas.frames >= 10
