@@ -45,7 +45,9 @@ def test_f_grad_is_passed_to_the_trainer_and_start_is_used():
 
 
 def test_overflowing_run_keeps_its_length_and_reports_nan(capsys):
-    points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=6)
+    with pytest.warns(RuntimeWarning, match="became inf or NaN at step 2") as said:
+        points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=6)
+    assert len(said) == 1                                # once, not at every step
     assert len(points) == 7
     assert not all(math.isfinite(v) for v in points[-1])
     assert "nan" in capsys.readouterr().out or "inf" in capsys.readouterr().out
