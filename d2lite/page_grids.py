@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import math
-import warnings
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
@@ -168,10 +167,8 @@ def lr_grid(learning_rates: Sequence[float], X: "torch.Tensor", y: "torch.Tensor
     for lr in learning_rates:
         for name, trainer_fn, states in (("Adagrad", adagrad, init_adagrad_states(feature_dim)),
                                          ("minibatch SGD", sgd, None)):
-            with warnings.catch_warnings():  # a diverged run is the explorer's to show, not a warning
-                warnings.simplefilter("ignore", RuntimeWarning)
-                history = train_scratch(trainer_fn, states, {"lr": lr}, make_loader(X, y, batch_size, seed),
-                                        feature_dim, num_epochs=num_epochs, seed=seed)
+            history = train_scratch(trainer_fn, states, {"lr": lr}, make_loader(X, y, batch_size, seed),
+                                    feature_dim, num_epochs=num_epochs, seed=seed)
             losses[name].append([float(v) for v in history.losses])
     return {"lr": np.asarray(learning_rates),
             **{name: np.asarray(values) for name, values in losses.items()}}

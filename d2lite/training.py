@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from matplotlib.axes import Axes
 
-from ._checks import check_callable, check_float, check_int, warn_nonfinite
+from ._checks import check_callable, check_float, check_int
 from .plotting import Animator, label_colour, new_figure, note_nonfinite, plain_log_axes
 from .timer import Timer
 
@@ -109,9 +109,6 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
     def record():
         losses.append(evaluate_loss(net, data_iter))
         seen.append(n)
-        if not np.isfinite(losses[-1]) and np.isfinite(losses[:-1]).all():
-            warn_nonfinite("the training loss", n, f" (examples seen; epoch {n / size:.3g}): the "
-                           "learning rate is likely too large")
         if animate:
             animator.add(n / size, losses[-1])
 
@@ -129,7 +126,9 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
         record()
     history = TrainingHistory(losses, times, seen, timer.sum() / num_epochs)
     if verbose:
-        print(f"loss: {history.losses[-1]:.3f}")
+        broken = [k for k, loss in zip(seen, losses) if not np.isfinite(loss)]
+        print(f"loss: {history.losses[-1]:.3f}" + (f" (it became inf or NaN after {broken[0]} "
+              f"examples, epoch {broken[0] / size:.3g}: the learning rate is too large)" if broken else ""))
     return history
 
 
@@ -150,10 +149,11 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
     _check_loader(data_iter)
     feature_dim = check_int("feature_dim", feature_dim)
     num_epochs = check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
-    dtype = data_iter.dataset[0][0].dtype
-    if dtype != torch.float32:
-        raise TypeError(f"data_iter must give float32 examples (the model's dtype), got {dtype}; "
-                        f"make_loader(X.float(), y.float(), batch_size) converts them")
+    dtype, model = data_iter.dataset[0][0].dtype, torch.get_default_dtype()
+    if dtype != model:
+        raise TypeError(f"data_iter must give examples of the model's dtype {model} (torch's "
+                        f"default dtype), got {dtype}; make_loader(X.to({model}), y.to({model}), "
+                        f"batch_size) converts them")
     width = data_iter.dataset[0][0].shape[-1]
     if width != feature_dim:
         raise ValueError(f"feature_dim must match the data: the examples have {width} features, "

@@ -86,7 +86,8 @@ def test_show_trace_2d_window_covers_the_whole_path():
 
 
 def test_show_trace_2d_draws_diverged_runs_up_to_the_last_finite_point_and_says_so():
-    points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=8, verbose=False)
+    with pytest.warns(RuntimeWarning, match="at step 2"):
+        points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=8, verbose=False)
     ax = d2lite.show_trace_2d(d2lite.f_2d, points)
     assert not nonfinite_lines(ax.figure)
     texts = " ".join(t.get_text() for t in ax.texts)
