@@ -320,3 +320,13 @@ def test_a_read_only_folder_does_not_stop_make_lab(tmp_path, read_only):
             subprocess.run(["umount", str(copies)], check=True)
         else:
             copies.chmod(0o755)
+
+
+def test_an_unwritable_origin_record_is_reported_not_fatal(tree):
+    stored, copies = tree
+    copies.mkdir()
+    (copies / ".origin.json").mkdir()          # a folder where the record goes: cannot be replaced
+    report = workspace.sync(stored, copies)
+    assert report["copied"] == ["01-one.ipynb", "02-two.ipynb"]
+    assert any("could not write" in n and ".origin.json" in n for n in report["notes"]), report
+    assert any("could not be read" in n for n in report["notes"])
