@@ -44,6 +44,23 @@ def run_item(number: int, config) -> dict:
     return result
 
 
+def read_results(path: Path, keys: tuple[str, ...]) -> dict:
+    """The stored ``results.json``, or SystemExit naming the file, the fault and the remedy."""
+    fix = ("rerun `make bench` to measure afresh, or restore the published copy with "
+           f"`git checkout -- {path}`")
+    try:
+        payload = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise SystemExit(f"no stored results at {path}; {fix}") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise SystemExit(f"{path} cannot be read ({error}); {fix}") from None
+    missing = [key for key in keys if not isinstance(payload, dict) or key not in payload]
+    if missing or not isinstance(payload["results"], list) or not all(
+            isinstance(r, dict) and "item" in r for r in payload["results"]):
+        raise SystemExit(f"{path} lacks {missing or ['results/*/item']}; {fix}")
+    return payload
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (the smoke test)")
@@ -59,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
     if args.replot:
-        payload = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        payload = read_results(args.out / "results.json", ("results", "machine", "config"))
         path = write_report(payload["results"], payload["machine"], Config(**payload["config"]), args.out)
         print(f"wrote {path}", file=sys.stderr)
         return 0
@@ -75,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {results[-1]['seconds_to_run']:.1f} s", file=sys.stderr, flush=True)
     machine["load_average_at_end"] = machine_description()["load_average_1_5_15_min"]
     if args.merge and (args.out / "results.json").exists():
-        stored = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        stored = read_results(args.out / "results.json", ("results",))
         fresh = {result["item"] for result in results}
         results = sorted([r for r in stored["results"] if r["item"] not in fresh] + results,
                          key=lambda result: result["item"])

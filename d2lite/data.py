@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import check_float, check_int
+from ._checks import check_array, check_float, check_int, check_seed
 from .datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, airfoil_arrays
 
 __all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", "lr_explorer_data"]
@@ -22,11 +22,32 @@ __all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", 
 
 
 def make_loader(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int = 0) -> DataLoader:
-    """A shuffled DataLoader over ``(X, y)`` whose order depends only on ``seed``."""
+    """A shuffled DataLoader over ``(X, y)`` whose order depends only on ``seed``.
+
+    ``X`` holds ``n`` examples along its first dimension and ``y`` ``n`` labels; float entries
+    must be finite. Tensors keep their dtype; NumPy arrays and lists become tensors, float32 when
+    they hold floats (train_scratch's dtype) and int64 when they hold integers.
+    """
+    X, y = (_as_tensor(name, v) for name, v in (("X", X), ("y", y)))
+    if X.ndim == 0 or y.ndim == 0 or len(y) != len(X) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number n >= 1 of examples, got X of shape "
+                         f"{tuple(X.shape)} and y of shape {tuple(y.shape)}")
     batch_size = check_int("batch_size", batch_size)
-    generator = torch.Generator().manual_seed(int(seed))
+    generator = torch.Generator().manual_seed(check_seed("seed", seed))
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True,
                       generator=generator)
+
+
+def _as_tensor(name: str, value) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    elif np.issubdtype(np.asarray(value).dtype, np.integer):
+        tensor = torch.as_tensor(np.asarray(value), dtype=torch.int64)
+    else:
+        tensor = torch.as_tensor(check_array(name, value, finite=False), dtype=torch.float32)
+    if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+        raise ValueError(f"{name} must hold finite numbers only, got an inf or NaN entry")
+    return tensor
 
 
 def synthetic_linreg(batch_size: int = 10, num_examples: int = 1500, num_features: int = 5,
@@ -46,7 +67,7 @@ def synthetic_linreg(batch_size: int = 10, num_examples: int = 1500, num_feature
     num_examples = check_int("num_examples", num_examples, minimum=2)
     num_features = check_int("num_features", num_features)
     noise = check_float("noise", noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     X = rng.standard_normal((num_examples, num_features))
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     w_true = rng.standard_normal(num_features)
@@ -73,6 +94,7 @@ def load_airfoil(path: str | os.PathLike | None = None, batch_size: int = 10, n:
     """
     batch_size = check_int("batch_size", batch_size)
     n = check_int("n", n)
+    check_seed("seed", seed)
     path = AIRFOIL_PATH if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no airfoil data at {str(path)!r}; this loader never downloads. "

@@ -2,7 +2,7 @@ r"""Checks for the answers to the chapter's six exercises, and nothing else.
 
 Each ``check_...`` takes the learner's answer and returns a :class:`Verdict` whose text says
 "Correct", "Not yet" with a hint naming what is wrong, or "Not answered yet" (when the answer is
-still ``None``).  A check never raises on a wrong answer.  The maths the exercises use lives in
+still ``None``).  A check never raises, whatever the answer does, and stops after 30 s.  The maths the exercises use lives in
 the modules of its subject: :mod:`d2lite.quadratic` (rotations), :mod:`d2lite.gershgorin`,
 :mod:`d2lite.variants` (gentler decays) and :mod:`d2lite.torch_variants`.
 
@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from ._checks import guarded_check
 from .gershgorin import gershgorin_discs, preconditioned_interval
 from .quadratic import quadratic_2d, rotated_problem
 from .trace2d import adagrad_2d_rule, gd_2d, train_2d
@@ -46,8 +47,7 @@ class Verdict:
     def __str__(self) -> str:
         return self.message
 
-    def __repr__(self) -> str:
-        return self.message
+    __repr__ = __str__
 
 
 def _right(text: str) -> Verdict:
@@ -62,8 +62,7 @@ def _unanswered(what: str) -> Verdict:
     return Verdict(None, f"Not answered yet: {what}, then run this cell again.")
 
 
-def _call(fn: Callable, *args) -> tuple[Any, str | None]:
-    """Call the learner's function; return (result, None) or (None, a description of the error)."""
+def _call(fn: Callable, *args) -> tuple[Any, str | None]:  # (result, None) or (None, the error)
     try:
         return fn(*args), None
     except Exception as error:  # the learner's code: report, never crash the check
@@ -296,3 +295,6 @@ def check_leaky_accumulator(update: Callable[[np.ndarray, np.ndarray, float], np
     if np.allclose(result, gamma * s + (1 - gamma) * g):
         return _wrong("square the gradient: the state averages g**2, not g.")
     return _wrong("expected gamma * s + (1 - gamma) * g**2, coordinate by coordinate.")
+
+for _name in __all__[1:]:  # every check never raises (an error becomes the verdict); 30 s at most
+    globals()[_name] = guarded_check(_wrong, 30.0)(globals()[_name])

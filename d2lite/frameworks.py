@@ -48,8 +48,35 @@ def load_results(path: str | os.PathLike | None = None) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"no framework results at {str(path)!r}: run `make frameworks` "
                                 f"(or pass path= to a results file)")
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    fix = ("regenerate it with `make frameworks-store`, or restore the published copy with "
+           "`git checkout -- frameworks/results.json`")
+    try:
+        results = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}); {fix}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: "
+                         f"{error.msg}); {fix}") from None
+    for framework in FRAMEWORKS:
+        runs = results.get("frameworks", {}).get(framework) if isinstance(results, dict) else None
+        for piece, keys in _REQUIRED.items():
+            if piece in ("two_d", "scratch") and isinstance(runs, dict) and piece not in runs:
+                continue   # the book's code runs only in the book's frameworks
+            for key in keys:
+                where = ["frameworks", framework, piece, *key.split("/")]
+                node = results
+                for step in where:
+                    node = node.get(step) if isinstance(node, dict) else None
+                if node is None:
+                    raise ValueError(f"{path} has no entry {'/'.join(where)}; {fix}")
+    return results
+
+
+#: What replay and compare_results read from each framework's stored runs.
+_REQUIRED = {"two_d": ("eta", "eps", "start", "steps", "dtype", "path"),
+             "scratch": ("lr", "epochs", "dtype", "losses"),
+             "concise": ("epochs", "dtype", "defaults/settings", "aligned/settings"),
+             "steps": ("curvature", "start", "dtype", "defaults/settings", "aligned/settings")}
 
 
 def linreg_inputs(noise: float = 0.7, seed: int = 0, epochs: int = 4,
@@ -142,7 +169,11 @@ def replay(framework: str, piece: str, setting: str, results: dict[str, Any],
     """
     check_choice("framework", framework, FRAMEWORKS)
     check_choice("piece", piece, ("two_d", "scratch", "concise", "steps"))
-    stored = results["frameworks"][framework][piece]
+    try:
+        stored = results["frameworks"][framework][piece]
+    except (KeyError, TypeError):
+        raise ValueError(f"results has no frameworks/{framework}/{piece} (load_results() reads "
+                         f"the stored file; `make frameworks-store` regenerates it)") from None
     if piece in ("concise", "steps"):
         check_choice("setting", setting, ("defaults", "aligned"))
         run = stored[setting]

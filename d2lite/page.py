@@ -97,6 +97,7 @@ def linear_slider(name: str, label: str, value: float, min: float, max: float,
     [0, 5, 10]
     """
     check_float("step", step, strict=True)
+    check_float(name, value, minimum=-math.inf)
     return Slider(name, label, value, min, max, step=step, format=format)
 
 
@@ -109,6 +110,7 @@ def log_slider(name: str, label: str, value: float, min: float, max: float,
     10
     """
     check_float("min", min, strict=True)
+    check_float(name, value, strict=True)
     per_decade = check_int("per_decade", per_decade)
     return Slider(name, label, value, min, max, per_decade=per_decade, format=format)
 

@@ -183,8 +183,8 @@ def random_spd(d: int, rng: np.random.Generator | int, *, max_condition: float =
     """
     d = check_int("d", d)
     rng = _as_rng(rng)
-    max_condition = check_float("max_condition", max_condition, minimum=1.0)
-    check_choice("kind", kind, SPD_KINDS)
+    max_condition = check_float("max_condition", max_condition, minimum=1.0, maximum=1e12)
+    check_choice("kind", kind, SPD_KINDS)  # beyond 1e12, rounding in U^T diag U can leave Q not PD
     if kind == "scaled":
         inner = diagonal_preconditioner(random_spd(d, rng, max_condition=10.0, kind="rotated"))
         scales = np.sqrt(np.exp(rng.uniform(0.0, math.log(max_condition), size=d)))

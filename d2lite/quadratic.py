@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ._checks import check_float, check_int
+from ._checks import check_array, check_float, check_int
 from .trace2d import gd_2d, train_2d
 from .variants import book_adagrad, run_2d
 
@@ -46,6 +46,11 @@ class Quadratic2D:
     """
 
     Q: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "Q", check_array("Q", self.Q, shape=(2, 2)))
+        if not np.allclose(self.Q, self.Q.T, rtol=1e-12, atol=0.0):
+            raise ValueError(f"Q must be a symmetric 2x2 matrix, got {self.Q.tolist()}")
 
     def _entries(self) -> tuple[float, float, float]:
         return float(self.Q[0, 0]), float(self.Q[0, 1]), float(self.Q[1, 1])

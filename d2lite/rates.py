@@ -154,7 +154,9 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
             ax.plot(tt, rates[first] * np.sqrt(t[first] / tt), "--", color=color, linewidth=0.9,
                     alpha=0.7)
         if not finite.all():
-            note_nonfinite(ax, f"the rate of {_COORDINATE[i]} became inf or NaN")
+            first = int(np.argmin(finite))
+            what = "is 0 (not drawn on log axes)" if rates[first] == 0 else "became inf or NaN"
+            note_nonfinite(ax, f"the rate of {_COORDINATE[i]} {what} at step {first + 1}")
     ax.plot([], [], "k--", linewidth=0.9, alpha=0.7, label="slope −1/2")
     plain_log_axes(ax)
     ax.set(xlabel="step t", ylabel="effective rate")

@@ -38,6 +38,12 @@ def init_adagrad_states(feature_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
 def _check_step(params: Sequence[torch.Tensor], hyperparams: Mapping) -> float:
     if not isinstance(hyperparams, Mapping) or "lr" not in hyperparams:
         raise ValueError(f"hyperparams must be a dict with a learning rate 'lr', got {hyperparams!r}")
+    for i, p in enumerate(params):
+        if not isinstance(p, torch.Tensor):
+            raise TypeError(f"params[{i}] must be a torch tensor, got {type(p).__name__}")
+        if p.grad is None:
+            raise ValueError(f"params[{i}] has no gradient (.grad is None): call loss.backward() "
+                             f"first, on a loss that depends on it (requires_grad=True)")
     return check_float("hyperparams['lr']", hyperparams["lr"])
 
 
@@ -54,6 +60,9 @@ def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
         raise ValueError(f"states must hold one accumulator per parameter: {len(params)} "
                          f"parameters, {len(states)} states")
     for p, s in zip(params, states):
+        if not isinstance(s, torch.Tensor) or s.dtype != p.dtype:
+            raise TypeError(f"states: each accumulator must be a tensor of its parameter's dtype "
+                            f"{p.dtype}, got {getattr(s, 'dtype', type(s).__name__)}")
         if s.shape != p.shape:
             raise ValueError(f"states: an accumulator of shape {tuple(s.shape)} does not match "
                              f"its parameter of shape {tuple(p.shape)}")

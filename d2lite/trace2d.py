@@ -17,8 +17,8 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._checks import check_callable, check_float, check_int
-from .plotting import label_colour, pyplot_axes, note_nonfinite
+from ._checks import check_callable, check_float, check_int, check_point, warn_nonfinite
+from .plotting import label_colour, note_nonfinite, pyplot_axes
 
 __all__ = ["f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d", "show_trace_2d"]
 
@@ -26,6 +26,7 @@ Point = tuple[float, float]
 ArrayOrFloat = float | np.ndarray
 #: Points farther than this from the origin are treated as diverged: drawn no further, and noted.
 OFF_CHART = 1e8
+MAX_STEPS = 100_000  # train_2d's bound: each step is a Python call
 Trainer = Callable[..., tuple[float, float, float, float]]
 GradFn = Callable[[float, float], tuple[float, float]]
 
@@ -53,7 +54,7 @@ def adagrad_2d_rule(lr: float, eps: float = 1e-6) -> Trainer:
     The returned function takes an optional fifth argument ``f_grad`` (default :func:`f_2d_grad`).
     """
     lr = check_float("lr", lr)
-    eps = check_float("eps", eps)
+    eps = check_float("eps", eps, strict=True)  # > 0: a zero gradient would divide 0 by 0
 
     def adagrad_step(x1, x2, s1, s2, f_grad: GradFn = f_2d_grad):
         g1, g2 = f_grad(x1, x2)
@@ -83,29 +84,33 @@ def train_2d(trainer: Trainer, steps: int = 20, f_grad: GradFn | None = None,
 
     Returns the ``steps + 1`` points visited, the start included, and prints the last one as
     ``epoch {steps}, x1: {x1:f}, x2: {x2:f}`` ("epoch" meaning step, as in the book).  A run
-    that overflows is continued with NaN so the list always has ``steps + 1`` points.
+    whose point becomes inf or NaN stops there and says so once (a RuntimeWarning naming the
+    step); the list is filled with NaN so that it always has ``steps + 1`` points. An exception
+    raised by ``trainer`` or ``f_grad`` is not caught: it is the learner's to see.
 
     >>> points = train_2d(adagrad_2d_rule(0.4))
     epoch 20, x1: -2.382563, x2: -0.158591
     """
     check_callable("trainer", trainer)
-    steps = check_int("steps", steps)
+    steps = check_int("steps", steps, maximum=MAX_STEPS, why="one Python call per step")
     if f_grad is not None:
         check_callable("f_grad", f_grad)
-    if len(start) != 2:
-        raise ValueError(f"start must be a point (x1, x2), got {start!r}")
-    x1, x2 = (check_float(f"start[{i}]", v, minimum=-math.inf) for i, v in enumerate(start))
+    x1, x2 = check_point("start", start)
     s1 = s2 = 0.0
     results = [(x1, x2)]
-    for _ in range(steps):
+    for step in range(1, steps + 1):
+        out = trainer(x1, x2, s1, s2) if f_grad is None else trainer(x1, x2, s1, s2, f_grad)
         try:
-            if f_grad is None:
-                x1, x2, s1, s2 = trainer(x1, x2, s1, s2)
-            else:
-                x1, x2, s1, s2 = trainer(x1, x2, s1, s2, f_grad)
-        except (OverflowError, ZeroDivisionError):
+            x1, x2, s1, s2 = out
+            results.append((float(x1), float(x2)))
+        except (TypeError, ValueError):
+            raise TypeError(f"trainer must return four numbers (x1, x2, s1, s2); at step {step} "
+                            f"it returned {out!r:.100}") from None
+        if not (math.isfinite(results[-1][0]) and math.isfinite(results[-1][1])):
+            warn_nonfinite("train_2d: the point", step, "; the run stops there (NaN after it)")
             x1 = x2 = math.nan
-        results.append((float(x1), float(x2)))
+            results += [(x1, x2)] * (steps - step)
+            break
     if verbose:
         print(f"epoch {steps}, x1: {x1:f}, x2: {x2:f}")
     return results
@@ -167,7 +172,8 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     check_callable("f", f)
     margin = check_float("margin", margin)
     levels = check_int("levels", levels)
-    grid_points = check_int("grid_points", grid_points, minimum=10)
+    grid_points = check_int("grid_points", grid_points, minimum=10, maximum=2000,
+                            why="f is evaluated on grid_points**2 points")
     traces = _as_traces(results)
     if minimum is None:
         minimum = getattr(f, "minimum", None)

@@ -30,6 +30,8 @@ __all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "Tra
            "train_scratch", "train_concise", "least_squares_floor", "initial_linreg_loss",
            "plot_loss_curves"]
 
+MAX_EPOCHS = 10_000
+_EPOCHS_WHY = "a bound on the run's time: these loops are for small data sets"
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -82,7 +84,8 @@ def evaluate_loss(net: Callable[[torch.Tensor], torch.Tensor], data_iter: DataLo
 
 @dataclass(frozen=True)
 class TrainingHistory:
-    """What a training run returns: one entry per evaluation (every 200 examples).
+    """What a training run returns: one entry per evaluation (every 200 examples, and at the
+    end of the run when that is not a multiple of 200, so that the last loss is the final one).
 
     ``losses`` are the half squared errors over the whole data set, ``seconds`` the cumulative
     training time (evaluation excluded) and ``examples`` the number of examples seen when each
@@ -120,24 +123,32 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
                             xlim=(0, num_epochs), ylim=(0.0, None), live=None if animate else False)
     drawing = isinstance(animate, Animator) or bool(animate)
     n, timer, times, losses, seen = 0, Timer(), [], [], []
-    batches_per_epoch = len(data_iter)
+    size = len(data_iter.dataset)
+
+    def record():
+        losses.append(evaluate_loss(net, data_iter))
+        seen.append(n)
+        if drawing:
+            animator.add(n / size, losses[-1])
+
     for _ in range(num_epochs):
         for X, y in data_iter:
             step(X, y)
             n += X.shape[0]
             if n % EVAL_EVERY == 0:
                 times.append(timer.sum() + timer.stop())
-                losses.append(evaluate_loss(net, data_iter))
-                seen.append(n)
-                if drawing:
-                    animator.add(n / X.shape[0] / batches_per_epoch, losses[-1])
+                record()
                 timer.start()
     timer.stop()  # training after the last evaluation still counts towards sec/epoch
-    if not losses:  # fewer than 200 examples in all: evaluate once at the end
-        times, losses, seen = [timer.sum()], [evaluate_loss(net, data_iter)], [n]
+    book = isinstance(animate, Animator)  # the book's facades: its curve, its points only
+    if not seen or (seen[-1] != n and not book):  # the true final loss (n not a multiple of 200)
+        times.append(timer.sum())
+        record()
     history = TrainingHistory(losses, times, seen, timer.sum() / num_epochs)
     if verbose:
-        print(f"loss: {history.losses[-1]:.3f}")
+        broken = [k for k, loss in zip(seen, losses) if not np.isfinite(loss)]
+        print(f"loss: {history.losses[-1]:.3f}" + (f" (it became inf or NaN after {broken[0]} "
+              f"examples, epoch {broken[0] / size:.3g}: the learning rate is too large)" if broken else ""))
     return history
 
 
@@ -159,7 +170,12 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
         raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}, got {hyperparams!r}")
     _check_loader(data_iter)
     feature_dim = check_int("feature_dim", feature_dim)
-    num_epochs = check_int("num_epochs", num_epochs)
+    num_epochs = check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
+    dtype, model = data_iter.dataset[0][0].dtype, torch.get_default_dtype()
+    if dtype != model:
+        raise TypeError(f"data_iter must give examples of the model's dtype {model} (torch's "
+                        f"default dtype), got {dtype}; make_loader(X.to({model}), y.to({model}), "
+                        f"batch_size) converts them")
     width = data_iter.dataset[0][0].shape[-1]
     if width != feature_dim:
         raise ValueError(f"feature_dim must match the data: the examples have {width} features, "
@@ -192,7 +208,7 @@ def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data
     if not isinstance(hyperparams, Mapping):
         raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}, got {hyperparams!r}")
     _check_loader(data_iter)
-    num_epochs = check_int("num_epochs", num_epochs)
+    num_epochs = check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
     feature_dim = data_iter.dataset[0][0].shape[-1]
     net = nn.Linear(feature_dim, 1)
     w, _ = init_linreg_params(feature_dim, seed)
@@ -251,7 +267,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
     """Draw loss curves recorded by :func:`d2lite.train_scratch` against the epoch; return the Axes.
 
     ``curves`` maps a label to the losses evaluated every 200 examples of a data set of
-    ``num_examples`` examples (so the k-th loss sits at epoch ``200 k / num_examples``).
+    ``num_examples`` examples (so the k-th loss sits at epoch ``200 k / num_examples``), or to
+    a :class:`TrainingHistory`, whose losses sit where they were taken.
     ``floor``, when given, is drawn as a dotted line (e.g. :func:`least_squares_floor`);
     ``initial_loss``, the loss before training (the same for every curve trained from the same
     seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there
@@ -265,8 +282,10 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
         ax = pyplot_axes()
     broken = []
     for i, (label, losses) in enumerate(curves.items()):
-        losses = np.asarray(losses, dtype=float)
-        epochs = EVAL_EVERY * np.arange(1, len(losses) + 1) / num_examples
+        seen = losses.examples if isinstance(losses, TrainingHistory) else None
+        losses = np.asarray(losses.losses if seen is not None else losses, dtype=float)
+        epochs = (np.asarray(seen) if seen is not None else
+                  EVAL_EVERY * np.arange(1, len(losses) + 1)) / num_examples
         if initial_loss is not None:
             losses = np.concatenate([[initial_loss], losses])
             epochs = np.concatenate([[0.0], epochs])

@@ -102,8 +102,10 @@ class Adam:
     def __post_init__(self) -> None:
         check_float("lr", self.lr, strict=True)
         check_float("eps", self.eps, strict=True)
-        check_float("beta1", self.beta1, maximum=1.0)
-        check_float("beta2", self.beta2, maximum=1.0)
+        for name in ("beta1", "beta2"):   # beta = 1 never moves the moment: bias correction 0/0
+            if check_float(name, getattr(self, name), maximum=1.0) == 1.0:
+                raise ValueError(f"{name} must be a finite number >= 0.0 and < 1 (at 1 the "
+                                 f"bias correction divides by 0), got 1.0")
 
     def init(self, params: np.ndarray) -> AdamState:
         """Both moments at 0, count 0."""

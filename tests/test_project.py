@@ -168,12 +168,12 @@ def test_make_lab_opens_the_contents_on_working_copies_and_leaves_git_status_cle
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_DATA_DIR": str(tmp_path / "data"),
            "PYTHON": sys.executable}
-    args = f"--no-browser --port {port} --ip 127.0.0.1 --IdentityProvider.token={token}"
+    args = f"--no-browser --ip 127.0.0.1 --IdentityProvider.token={token}"
     # A folder of copies of its own (inside the checkout, where Lab's copies live, and ignored
     # by git): the test must not touch a developer's own my-notebooks/.
     copies = ROOT / "build" / "lab-test" / "my-notebooks"
     shutil.rmtree(copies, ignore_errors=True)
-    proc = subprocess.Popen(["make", "lab", f"JUPYTER_ARGS={args}", f"WORKSPACE={copies}"], cwd=ROOT,
+    proc = subprocess.Popen(["make", "lab", f"PORT={port}", f"JUPYTER_ARGS={args}", f"WORKSPACE={copies}"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"

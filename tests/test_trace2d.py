@@ -45,7 +45,9 @@ def test_f_grad_is_passed_to_the_trainer_and_start_is_used():
 
 
 def test_overflowing_run_keeps_its_length_and_reports_nan(capsys):
-    points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=6)
+    with pytest.warns(RuntimeWarning, match="became inf or NaN at step 2") as said:
+        points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=6)
+    assert len(said) == 1                                # once, not at every step
     assert len(points) == 7
     assert not all(math.isfinite(v) for v in points[-1])
     assert "nan" in capsys.readouterr().out or "inf" in capsys.readouterr().out
@@ -84,7 +86,8 @@ def test_show_trace_2d_window_covers_the_whole_path():
 
 
 def test_show_trace_2d_draws_diverged_runs_up_to_the_last_finite_point_and_says_so():
-    points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=8, verbose=False)
+    with pytest.warns(RuntimeWarning, match="at step 2"):
+        points = d2lite.train_2d(d2lite.gd_2d(1e154), steps=8, verbose=False)
     ax = d2lite.show_trace_2d(d2lite.f_2d, points)
     assert not nonfinite_lines(ax.figure)
     texts = " ".join(t.get_text() for t in ax.texts)

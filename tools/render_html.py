@@ -39,6 +39,7 @@ from nbconvert.preprocessors import Preprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_tools import title_of  # noqa: E402  (shared with tools/nav.py)
+from site_safety import UNTRUSTED, is_trusted, sanitise_html, sanitise_notebook, unreadable  # noqa: E402
 
 try:
     from jinja2 import pass_context
@@ -238,7 +239,8 @@ class StaticHTMLExporter(HTMLExporter):
             exclude_anchor_links=self.exclude_anchor_links,
             **self.lexer_options,
         )
-        return MarkdownWithMath(renderer=renderer).render(source)
+        rendered = MarkdownWithMath(renderer=renderer).render(source)
+        return sanitise_html(rendered) if context.get("resources", {}).get(UNTRUSTED) else rendered
 
 
 def make_exporter() -> StaticHTMLExporter:
@@ -249,11 +251,14 @@ def make_exporter() -> StaticHTMLExporter:
     return exporter
 
 
-def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path) -> Path:
-    """Render one stored notebook to ``out_dir/<name>.html`` and return that path."""
+def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path, trusted: bool = True) -> Path:
+    """Render one notebook to ``out_dir/<name>.html`` and return that path; an untrusted one
+    (see ``is_trusted``) has its HTML sanitised and its scripts removed."""
     nb = nbformat.read(path, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem,
-                                                                      "path": str(path.parent)}})
+    resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
+    if not trusted:
+        nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     target = out_dir / f"{path.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target
@@ -266,15 +271,24 @@ def fallback_index(pages: list[Path], titles: dict[str, str]) -> str:
             f"</head>\n<body><h1>Contents</h1>\n<ul>\n{items}\n</ul></body></html>\n")
 
 
-def render_site(notebook_dir: Path, out_dir: Path) -> list[Path]:
-    """Render every ``[0-9]*.ipynb`` of ``notebook_dir`` into ``out_dir`` plus ``index.html``."""
+def render_site(notebook_dir: Path, out_dir: Path, stored: Path | None = None,
+                skipped: list[str] | None = None) -> list[Path]:
+    """Render every ``[0-9]*.ipynb`` of ``notebook_dir`` into ``out_dir`` plus ``index.html``.
+
+    ``stored`` is the trusted collection (None: ``notebook_dir`` is it); see ``is_trusted``. A
+    notebook that cannot be read or rendered is skipped, with the reason added to ``skipped``.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
     pages, titles = [], {}
     for path in sorted(notebook_dir.glob("[0-9]*.ipynb")):
-        page = render_notebook(exporter, path, out_dir)
+        try:
+            page = render_notebook(exporter, path, out_dir, is_trusted(path, stored))
+            titles[page.name] = title_of(nbformat.read(path, as_version=4)) or path.stem
+        except Exception as error:   # one broken notebook must not take the site down
+            (skipped if skipped is not None else []).append(unreadable(path, error))
+            continue
         pages.append(page)
-        titles[page.name] = title_of(nbformat.read(path, as_version=4)) or path.stem
     index = out_dir / "index.html"
     contents = out_dir / CONTENTS.replace(".ipynb", ".html")
     if contents.exists():
@@ -288,14 +302,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "html")
+    parser.add_argument("--stored", type=Path, default=ROOT / "notebooks",
+                        help="the trusted collection: other notebooks are sanitised")
     args = parser.parse_args(argv)
     if latex_to_mathml is None:
         print("note: latex2mathml is not installed; maths is shown as TeX source", file=sys.stderr)
-    pages = render_site(args.notebooks, args.out)
+    skipped: list[str] = []
+    pages = render_site(args.notebooks, args.out, args.stored, skipped)
     print(f"{len(pages)} pages in {args.out} (open {args.out / 'index.html'})")
+    for reason in skipped:
+        print(f"error: skipped {reason}", file=sys.stderr)
     for tex in dict.fromkeys(MathMLRenderer.unconverted):
         print(f"note: shown as TeX (latex2mathml cannot convert it): {tex[:120]!r}", file=sys.stderr)
-    return 0
+    return 1 if skipped else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 from .._checks import check_float, check_int
@@ -30,6 +32,9 @@ def zipf_probabilities(num_features: int, exponent: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+MAX_REDRAWS = 500  # rounds of redrawing repeated features before giving up (bounded time)
+
+
 def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
                         rng: np.random.Generator) -> np.ndarray:
     """``num_rows`` sorted rows of ``per_row`` distinct indices drawn with ``probabilities``.
@@ -38,8 +43,11 @@ def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
     (each row is then a sample of the Zipf law conditioned on having no repeats).
     """
     num_features = len(probabilities)
-    rows = np.sort(rng.choice(num_features, size=(num_rows, per_row), p=probabilities), axis=1)
-    while True:
+    rest = float(np.sort(probabilities)[:-(per_row - 1) or None].sum()) if per_row > 1 else 1.0
+    expected = math.log(max(num_rows * per_row, 2)) / max(rest, 1e-300)  # rounds, roughly
+    if expected <= MAX_REDRAWS:
+        rows = np.sort(rng.choice(num_features, size=(num_rows, per_row), p=probabilities), axis=1)
+    for _ in range(MAX_REDRAWS if expected <= MAX_REDRAWS else 0):
         repeated = np.zeros(rows.shape, dtype=bool)
         repeated[:, 1:] = rows[:, 1:] == rows[:, :-1]
         count = int(repeated.sum())
@@ -47,6 +55,10 @@ def _distinct_zipf_rows(probabilities: np.ndarray, num_rows: int, per_row: int,
             return rows
         rows[repeated] = rng.choice(num_features, size=count, p=probabilities)
         rows.sort(axis=1)
+    raise ValueError(f"active_per_example = {per_row} distinct features per example cannot be "
+                     f"drawn in {MAX_REDRAWS} rounds of redraws: beyond the {per_row - 1} most "
+                     f"frequent features lies only {rest:.2g} of the probability (zipf_exponent "
+                     f"too large for it); choose a smaller zipf_exponent or active_per_example")
 
 
 @dataclass(frozen=True)
