@@ -102,26 +102,25 @@ class TrainingHistory:
         return ch11_line(self.losses[-1], self.seconds_per_epoch)
 
 
-def _check_loader(data_iter) -> DataLoader:
+def _check_run(hyperparams, data_iter, num_epochs) -> int:
+    """The checks both trainers share; returns ``num_epochs``."""
+    if not isinstance(hyperparams, Mapping):
+        raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}, got {hyperparams!r}")
     if not isinstance(data_iter, DataLoader):
         raise TypeError(f"data_iter must be a torch DataLoader (from synthetic_linreg or "
                         f"load_airfoil), got {type(data_iter).__name__}")
-    return data_iter
+    return check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
 
 
 def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: DataLoader,
          num_epochs: int, animate: bool | Animator, verbose: bool) -> TrainingHistory:
     """The loop both trainers share: step on each minibatch, evaluate every 200 examples.
-
-    ``animate`` is False (record only), True (draw the collection's live curve) or an
-    :class:`~d2lite.plotting.Animator` to add the points to (the book facades pass theirs).
-    """
-    if isinstance(animate, Animator):
-        animator = animate
-    else:
-        animator = Animator(xlabel="epoch", ylabel="loss on the whole data set (half MSE)",
-                            xlim=(0, num_epochs), ylim=(0.0, None), live=None if animate else False)
-    drawing = isinstance(animate, Animator) or bool(animate)
+    ``animate``: False (record only), True (the live curve) or the book facades' Animator."""
+    book = isinstance(animate, Animator)  # the book's facades: its curve, its points only
+    animator = animate if book else Animator(
+        xlabel="epoch", ylabel="loss on the whole data set (half MSE)", xlim=(0, num_epochs),
+        ylim=(0.0, None), live=None if animate else False)
+    drawing = book or bool(animate)
     n, timer, times, losses, seen = 0, Timer(), [], [], []
     size = len(data_iter.dataset)
 
@@ -140,7 +139,6 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
                 record()
                 timer.start()
     timer.stop()  # training after the last evaluation still counts towards sec/epoch
-    book = isinstance(animate, Animator)  # the book's facades: its curve, its points only
     if not seen or (seen[-1] != n and not book):  # the true final loss (n not a multiple of 200)
         times.append(timer.sum())
         record()
@@ -166,11 +164,8 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
     line.  ``seed=None`` draws the weight from torch's global generator, as the book does.
     """
     check_callable("trainer_fn", trainer_fn)
-    if not isinstance(hyperparams, Mapping):
-        raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}, got {hyperparams!r}")
-    _check_loader(data_iter)
+    num_epochs = _check_run(hyperparams, data_iter, num_epochs)
     feature_dim = check_int("feature_dim", feature_dim)
-    num_epochs = check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
     dtype, model = data_iter.dataset[0][0].dtype, torch.get_default_dtype()
     if dtype != model:
         raise TypeError(f"data_iter must give examples of the model's dtype {model} (torch's "
@@ -205,10 +200,7 @@ def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data
     by its own running scale, is unaffected (up to epsilon).
     """
     check_callable("optimizer_fn", optimizer_fn)
-    if not isinstance(hyperparams, Mapping):
-        raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}, got {hyperparams!r}")
-    _check_loader(data_iter)
-    num_epochs = check_int("num_epochs", num_epochs, maximum=MAX_EPOCHS, why=_EPOCHS_WHY)
+    num_epochs = _check_run(hyperparams, data_iter, num_epochs)
     feature_dim = data_iter.dataset[0][0].shape[-1]
     net = nn.Linear(feature_dim, 1)
     w, _ = init_linreg_params(feature_dim, seed)

@@ -48,9 +48,9 @@ def counts(name, fn, arg, maximum=None, **good):
 
 
 # ---- the book's code: 2-D trainers, data, from-scratch optimizer, training loops ----
-numbers("adagrad_2d", d2lite.adagrad_2d, "lr")
-numbers("adagrad_2d", d2lite.adagrad_2d, "eps", lr=0.4)
-bad("adagrad_2d-eps-zero", lambda: d2lite.adagrad_2d(0.4, eps=0), ValueError, "eps", "> 0")
+numbers("adagrad_2d_rule", d2lite.adagrad_2d_rule, "lr")
+numbers("adagrad_2d_rule", d2lite.adagrad_2d_rule, "eps", lr=0.4)
+bad("adagrad_2d_rule-eps-zero", lambda: d2lite.adagrad_2d_rule(0.4, eps=0), ValueError, "eps", "> 0")
 numbers("gd_2d", d2lite.gd_2d, "lr")
 counts("train_2d", d2lite.train_2d, "steps", maximum=100_000, trainer=d2lite.gd_2d(0.1))
 bad("train_2d-trainer", lambda: d2lite.train_2d("adagrad"), TypeError, "trainer")
@@ -331,7 +331,7 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 def test_train_2d_is_finite_or_warns(lr, eps, x1, x2):
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
-        points = d2lite.train_2d(d2lite.adagrad_2d(lr, eps), steps=30, start=(x1, x2), verbose=False)
+        points = d2lite.train_2d(d2lite.adagrad_2d_rule(lr, eps), steps=30, start=(x1, x2), verbose=False)
     finite = np.isfinite(np.asarray(points)).all()
     assert finite or any("inf or NaN" in str(w.message) for w in said)
 
