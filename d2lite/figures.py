@@ -13,6 +13,7 @@ of its subject (:mod:`d2lite.sparse`, :mod:`d2lite.preconditioning`, :mod:`d2lit
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -215,8 +216,10 @@ def scratch_lr_figure(lr: float = 0.1, *, X: torch.Tensor | None = None,
     for name, trainer_fn, states in (("Adagrad", adagrad, init_adagrad_states(feature_dim)),
                                      ("minibatch SGD", sgd, None)):
         loader = make_loader(X, y, batch_size, seed)
-        losses = train_scratch(trainer_fn, states, {"lr": lr}, loader, feature_dim,
-                               num_epochs=num_epochs, seed=seed).losses
+        with warnings.catch_warnings():  # a diverged run is said on the figure instead
+            warnings.simplefilter("ignore", RuntimeWarning)
+            losses = train_scratch(trainer_fn, states, {"lr": lr}, loader, feature_dim,
+                                   num_epochs=num_epochs, seed=seed).losses
         curves[name] = losses
         finals.append(f"{name} {losses[-1]:.3g}" if math.isfinite(losses[-1])
                       else f"{name} diverged")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import math
+import warnings
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
@@ -167,8 +168,11 @@ def lr_grid(learning_rates: Sequence[float], X: "torch.Tensor", y: "torch.Tensor
     for lr in learning_rates:
         for name, trainer_fn, states in (("Adagrad", adagrad, init_adagrad_states(feature_dim)),
                                          ("minibatch SGD", sgd, None)):
-            history = train_scratch(trainer_fn, states, {"lr": lr}, make_loader(X, y, batch_size, seed),
-                                    feature_dim, num_epochs=num_epochs, seed=seed)
+            with warnings.catch_warnings():  # the explorer marks a diverged run itself
+                warnings.simplefilter("ignore", RuntimeWarning)
+                history = train_scratch(trainer_fn, states, {"lr": lr},
+                                        make_loader(X, y, batch_size, seed), feature_dim,
+                                        num_epochs=num_epochs, seed=seed)
             losses[name].append([float(v) for v in history.losses])
     return {"lr": np.asarray(learning_rates),
             **{name: np.asarray(values) for name, values in losses.items()}}

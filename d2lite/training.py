@@ -11,6 +11,7 @@ the clock stopped.  :func:`least_squares_floor` is the loss no linear model can 
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -143,10 +144,13 @@ def _fit(net, step: Callable[[torch.Tensor, torch.Tensor], None], data_iter: Dat
         times.append(timer.sum())
         record()
     history = TrainingHistory(losses, times, seen, timer.sum() / num_epochs)
+    broken = [k for k, loss in zip(seen, losses) if not np.isfinite(loss)]
+    why = (f"it became inf or NaN after {broken[0]} examples, epoch {broken[0] / size:.3g}: "
+           f"the learning rate is too large") if broken else ""
     if verbose:
-        broken = [k for k, loss in zip(seen, losses) if not np.isfinite(loss)]
-        print(f"loss: {history.losses[-1]:.3f}" + (f" (it became inf or NaN after {broken[0]} "
-              f"examples, epoch {broken[0] / size:.3g}: the learning rate is too large)" if broken else ""))
+        print(f"loss: {history.losses[-1]:.3f}" + (f" ({why})" if broken else ""))
+    elif broken:  # said once, never silent (verbose runs say it in their line)
+        warnings.warn(f"the training loss: {why}", RuntimeWarning, stacklevel=3)
     return history
 
 
@@ -195,9 +199,8 @@ def train_concise(optimizer_fn: Callable, hyperparams: Mapping[str, float], data
     The optimiser is built as ``optimizer_fn(net.parameters(), **hyperparams)`` and minimises
     ``nn.MSELoss``; the reported losses are on the half-MSE scale of :func:`train_scratch`, and
     the initial weight equals the one :func:`train_scratch` draws with the same ``seed``.
-    The MSE's gradient is twice the half squared error's: plain SGD here at rate ``lr`` steps like
-    the from-scratch :func:`d2lite.sgd` at ``2 * lr``, while Adagrad, which divides the gradient
-    by its own running scale, is unaffected (up to epsilon).
+    The MSE's gradient is twice the half squared error's: SGD here at ``lr`` steps like the
+    from-scratch :func:`d2lite.sgd` at ``2 * lr``; Adagrad, scale-free, is unaffected (up to eps).
     """
     check_callable("optimizer_fn", optimizer_fn)
     num_epochs = _check_run(hyperparams, data_iter, num_epochs)
@@ -258,14 +261,11 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
                      initial_loss: float | None = None, yscale: str = "linear") -> Axes:
     """Draw loss curves recorded by :func:`d2lite.train_scratch` against the epoch; return the Axes.
 
-    ``curves`` maps a label to the losses evaluated every 200 examples of a data set of
-    ``num_examples`` examples (so the k-th loss sits at epoch ``200 k / num_examples``), or to
-    a :class:`TrainingHistory`, whose losses sit where they were taken.
-    ``floor``, when given, is drawn as a dotted line (e.g. :func:`least_squares_floor`);
-    ``initial_loss``, the loss before training (the same for every curve trained from the same
-    seed), starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up to there
-    and the plot says so.  A label naming an optimizer ("Adagrad", "minibatch SGD") gets its
-    colour in the collection (:mod:`d2lite.colours`).
+    ``curves`` maps a label to a :class:`TrainingHistory` (losses drawn where they were taken)
+    or to losses taken every 200 examples of ``num_examples`` (the k-th at epoch 200 k / n).
+    ``floor`` is drawn dotted (e.g. :func:`least_squares_floor`); ``initial_loss`` (the loss
+    before training) starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up
+    to there and the plot says so.  Optimizer labels get their colour (:mod:`d2lite.colours`).
     """
     num_examples = check_int("num_examples", num_examples)
     if not curves:

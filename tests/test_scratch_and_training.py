@@ -131,3 +131,19 @@ def test_evaluate_loss_is_the_mean_half_squared_error_for_any_dataset():
     assert d2lite.evaluate_loss(net, data_iter) == pytest.approx(expected, rel=1e-6)
     generic = torch.utils.data.DataLoader(torch.utils.data.Subset(data_iter.dataset, range(300)))
     assert d2lite.evaluate_loss(net, generic) == pytest.approx(expected, rel=1e-5)
+
+
+def test_a_diverged_quiet_run_warns_once_naming_where():
+    """No silent NaN: without verbose, a run whose loss becomes inf or NaN says so once."""
+    import warnings
+    data_iter, d = d2lite.synthetic_linreg(num_examples=400)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        history = d2lite.train_scratch(d2lite.sgd, None, {"lr": 50.0}, data_iter, d)
+    assert not np.isfinite(history.losses[-1])
+    messages = [str(w.message) for w in said if issubclass(w.category, RuntimeWarning)]
+    assert len(messages) == 1 and "inf or NaN after" in messages[0] and "examples" in messages[0]
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        d2lite.train_scratch(d2lite.sgd, None, {"lr": 0.01}, data_iter, d)
+    assert not [w for w in said if issubclass(w.category, RuntimeWarning)]
