@@ -195,13 +195,11 @@ def palette() -> dict[str, str]:
     True
     """
     from .colours import colour_of
-    from .figures import PRECONDITIONED
-    from .rates import COORDINATE_COLOURS
+    from .colours import ROLE_COLOURS
 
     gd = colour_of("gradient descent")
-    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, "preconditioned": PRECONDITIONED,
-            "global": colour_of("global clock"), "count": colour_of("count clock"),
-            "x1": COORDINATE_COLOURS[0], "x2": COORDINATE_COLOURS[1]}
+    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, **ROLE_COLOURS,
+            "global": colour_of("global clock"), "count": colour_of("count clock")}
 
 
 def explorer(kind: str, sliders: list[Slider], still: Figure, settings: dict | None = None,
