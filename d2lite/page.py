@@ -41,8 +41,29 @@ WEB = Path(__file__).with_name("web")
 #: The JavaScript sources, in the order the bundle needs them (each uses only earlier ones).
 SOURCES = ("quadratic.js", "plot.js", "explorer2d.js", "grid.js", "boot.js")
 KINDS = ("algorithm", "preconditioning", "rotation", "sparse", "lr")
-CAPTION = ("Still image of the default setting: the sliders appear where the page runs its "
-           "script (in Jupyter: run this cell, or trust the notebook).")
+# The caption speaks of the page it is on: the static site (tools/render_html.py) shows the
+# second part and hides the first; everywhere else (Jupyter, GitHub) the first shows.
+CAPTION = ('Still image of the default setting: the sliders appear where the page runs its '
+           'script (<span class="d2lite-in-jupyter">in Jupyter: run this cell, or trust the '
+           'notebook</span><span class="d2lite-on-site" hidden>on this page: turn JavaScript '
+           'on</span>).')
+#: The explorers' layout: slider rows that reflow at narrow widths, 28 px touch targets (WCAG
+#: 2.5.8 asks 24), a visible focus ring, a figure that scrolls sideways on a phone rather than
+#: shrinking its text below 11 px, and the figure's summary in words for screen readers.
+STYLE = (
+    "<style>.d2lite-explorer .d2lite-figure{overflow-x:auto}"
+    ".d2lite-explorer .d2lite-slider{display:grid;grid-template-columns:minmax(7em,150px) 28px "
+    "minmax(120px,320px) 28px 5em;align-items:center;gap:6px;margin:2px 0}"
+    ".d2lite-explorer input[type=range]{height:28px;margin:0;width:100%;min-width:120px}"
+    ".d2lite-explorer button{min-height:28px;min-width:28px}"
+    ".d2lite-explorer :focus-visible{outline:3px solid #0b6fd4;outline-offset:2px}"
+    ".d2lite-explorer .d2lite-summary{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap;margin:0}"
+    ".d2lite-explorer .d2lite-hint{color:#595959}"
+    ".d2lite-explorer .d2lite-startpad,.d2lite-explorer .d2lite-stepper{display:flex;gap:6px;"
+    "align-items:center;flex-wrap:wrap;margin-top:4px}"
+    "@media (max-width:560px){.d2lite-explorer .d2lite-slider{grid-template-columns:28px 1fr 28px "
+    "5em}.d2lite-explorer .d2lite-slider label{grid-column:1/-1}}</style>")
 
 
 @dataclass(frozen=True)
@@ -166,7 +187,7 @@ class PageExplorer:
         key = hashlib.sha1(config.encode()).hexdigest()[:12]
         png = base64.b64encode(self.still).decode("ascii")
         return (
-            f'<div class="d2lite-explorer" data-kind="{self.kind}" data-key="{key}">'
+            f'<div class="d2lite-explorer" data-kind="{self.kind}" data-key="{key}">{STYLE}'
             f'<figure class="d2lite-still" style="margin:0">'
             f'<img src="data:image/png;base64,{png}" alt="{self.kind} explorer, default setting"'
             f' style="max-width:100%"><figcaption style="font-size:90%;color:#555">'
