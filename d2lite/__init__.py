@@ -70,7 +70,7 @@ _HOME = {
 }
 
 #: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
-_MODULE_NAMES = ("classifier", "colours", "data", "datasets", "embeddings", "exercises",
+_MODULE_NAMES = ("alttext", "classifier", "colours", "data", "datasets", "embeddings", "exercises",
                  "explorers", "figures", "frameworks", "fullmatrix", "gershgorin", "optim",
                  "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
                  "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
