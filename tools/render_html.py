@@ -113,7 +113,8 @@ Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
   .d2lite-tex { font-family: var(--jp-code-font-family); }
   details.d2lite-folded { margin: 0.3em 0 0.3em var(--jp-cell-prompt-width, 64px); }
   details.d2lite-folded > summary { cursor: pointer; color: var(--jp-content-link-color, #1976d2);
-    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px); }
+    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px);
+    overflow-wrap: anywhere; }
   .d2lite-still-caption { font-style: italic; color: var(--jp-content-font-color2); margin: 0; }
   /* WCAG 2.2 AA: code and prompts at 4.5:1 or more on the cells' #f5f5f5 and on white */
   :root:root, body { --jp-cell-prompt-not-active-opacity: 1; --jp-cell-prompt-not-active-font-color: #616161;
@@ -141,6 +142,7 @@ Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
     body .jp-RenderedHTMLCommon td, body .jp-RenderedHTMLCommon th { padding: 0.3em 0.3em;
       white-space: normal; }
     .jp-OutputArea-output, .jp-InputArea-editor { overflow-x: auto; }
+    body .jp-RenderedText pre { white-space: pre-wrap; overflow-wrap: anywhere; }
   }
   /* an explorer's caption speaks of this page, a static one */
   .d2lite-in-jupyter { display: none; }

@@ -22,7 +22,14 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
   const clip = `${ctx.uid}-${key}`;
   const f = (a, b) => value(q, a, b);
   let s = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
-  s += ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip);
+  // the contours change only with the problem and the window, not with η or the steps: reuse
+  const contourKey = `${win}|${q.chapter ? "chapter" : ""}${q.a},${q.b},${q.d}`;
+  ctx.contours = ctx.contours || {};
+  if (!ctx.contours[key] || ctx.contours[key].key !== contourKey) {
+    ctx.contours[key] = { key: contourKey,
+      svg: ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip) };
+  }
+  s += ctx.contours[key].svg;
   s += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
   for (const line of paths) {
     const upTo = Math.min(ctx.step + 1, shown[paths.indexOf(line)].length);
