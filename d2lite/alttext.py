@@ -22,11 +22,15 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from html.parser import HTMLParser
 
 from matplotlib.figure import Figure
 
 from .plotting import figure_to_png
+
+if TYPE_CHECKING:  # pragma: no cover
+    import nbformat
 
 __all__ = ["FigureWithAlt", "show_figure", "images_missing_alt", "notebook_images_missing_alt",
            "PLACEHOLDER"]
@@ -103,7 +107,7 @@ def images_missing_alt(page: str) -> list[str]:
     return parser.missing
 
 
-def notebook_images_missing_alt(nb) -> list[tuple[str, int]]:
+def notebook_images_missing_alt(nb: "nbformat.NotebookNode") -> list[tuple[str, int]]:
     """``(cell id, output index)`` of every stored figure in the notebook ``nb`` (an nbformat
     node) shown without a text alternative: an ``image/png`` or ``image/jpeg`` output with no
     ``text/html`` ``<img>`` that has one, or a ``text/html`` output whose images lack one."""
