@@ -77,8 +77,8 @@ _HOME = {
 }
 
 #: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
-_MODULE_NAMES = ("_book", "classifier", "colours", "data", "datasets", "embeddings", "exercises",
-                 "explorers", "figures", "frameworks", "fullmatrix", "gershgorin",
+_MODULE_NAMES = ("_book", "alttext", "classifier", "colours", "data", "datasets", "embeddings",
+                 "exercises", "explorers", "figures", "frameworks", "fullmatrix", "gershgorin",
                  "kernel_explorer", "optim", "rule_figure", "rule_runs",
                  "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
                  "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",

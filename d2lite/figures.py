@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from ._checks import check_float, check_int
 from .data import lr_explorer_data, make_loader
-from .colours import colour_of
+from .colours import ROLE_COLOURS, colour_of
 from .plotting import label_colour, new_figure
 from .preconditioning import condition_number, diagonal_preconditioner
 from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
@@ -40,7 +40,7 @@ __all__ = ["sparse_comparison_figure", "preconditioning_runs", "preconditioning_
 # time a redraw takes, and a slider redraw should stay fast.
 _COORDINATE = ("x₁", "x₂")
 # Preconditioned gradient descent is no optimizer of the collection's colour table: dark teal.
-PRECONDITIONED = "#00695c"
+PRECONDITIONED = ROLE_COLOURS["preconditioned"]  # from d2lite.colours
 
 
 

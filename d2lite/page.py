@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import math
 import re
@@ -41,8 +42,29 @@ WEB = Path(__file__).with_name("web")
 #: The JavaScript sources, in the order the bundle needs them (each uses only earlier ones).
 SOURCES = ("quadratic.js", "plot.js", "explorer2d.js", "grid.js", "boot.js")
 KINDS = ("algorithm", "preconditioning", "rotation", "sparse", "lr")
-CAPTION = ("Still image of the default setting: the sliders appear where the page runs its "
-           "script (in Jupyter: run this cell, or trust the notebook).")
+# The caption speaks of the page it is on: the static site (tools/render_html.py) shows the
+# second part and hides the first; everywhere else (Jupyter, GitHub) the first shows.
+CAPTION = ('Still image of the default setting: the sliders appear where the page runs its '
+           'script (<span class="d2lite-in-jupyter">in Jupyter: run this cell, or trust the '
+           'notebook</span><span class="d2lite-on-site" hidden>on this page: turn JavaScript '
+           'on</span>).')
+#: The explorers' layout: slider rows that reflow at narrow widths, 28 px touch targets (WCAG
+#: 2.5.8 asks 24), a visible focus ring, a figure that scrolls sideways on a phone rather than
+#: shrinking its text below 11 px, and the figure's summary in words for screen readers.
+STYLE = (
+    "<style>.d2lite-explorer .d2lite-figure{overflow-x:auto}"
+    ".d2lite-explorer .d2lite-slider{display:grid;grid-template-columns:minmax(7em,150px) 28px "
+    "minmax(120px,320px) 28px 5em;align-items:center;gap:6px;margin:2px 0}"
+    ".d2lite-explorer input[type=range]{height:28px;margin:0;width:100%;min-width:120px}"
+    ".d2lite-explorer button{min-height:28px;min-width:28px}"
+    ".d2lite-explorer :focus-visible{outline:3px solid #0b6fd4;outline-offset:2px}"
+    ".d2lite-explorer .d2lite-summary{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap;margin:0}"
+    ".d2lite-explorer .d2lite-hint{color:#595959}"
+    ".d2lite-explorer .d2lite-startpad,.d2lite-explorer .d2lite-stepper{display:flex;gap:6px;"
+    "align-items:center;flex-wrap:wrap;margin-top:4px}"
+    "@media (max-width:560px){.d2lite-explorer .d2lite-slider{grid-template-columns:28px 1fr 28px "
+    "5em}.d2lite-explorer .d2lite-slider label{grid-column:1/-1}}</style>")
 
 
 @dataclass(frozen=True)
@@ -148,6 +170,8 @@ class PageExplorer:
     settings: dict[str, Any] = field(default_factory=dict)
     data: Any = None
     caption: str = CAPTION
+    #: The still's text alternative: what the figure of the default setting shows.
+    alt: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -168,9 +192,9 @@ class PageExplorer:
         key = hashlib.sha1(config.encode()).hexdigest()[:12]
         png = base64.b64encode(self.still).decode("ascii")
         return (
-            f'<div class="d2lite-explorer" data-kind="{self.kind}" data-key="{key}">'
+            f'<div class="d2lite-explorer" data-kind="{self.kind}" data-key="{key}">{STYLE}'
             f'<figure class="d2lite-still" style="margin:0">'
-            f'<img src="data:image/png;base64,{png}" alt="{self.kind} explorer, default setting"'
+            f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.alt or self.kind + " explorer, default setting")}"'
             f' style="max-width:100%"><figcaption style="font-size:90%;color:#555">'
             f'{self.caption}</figcaption></figure>'
             f'<p data-role="reason" hidden style="color:#b2182b"></p>'
@@ -197,21 +221,19 @@ def palette() -> dict[str, str]:
     True
     """
     from .colours import colour_of
-    from .figures import PRECONDITIONED
-    from .rates import COORDINATE_COLOURS
+    from .colours import ROLE_COLOURS
 
     gd = colour_of("gradient descent")
-    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, "preconditioned": PRECONDITIONED,
-            "global": colour_of("global clock"), "count": colour_of("count clock"),
-            "x1": COORDINATE_COLOURS[0], "x2": COORDINATE_COLOURS[1]}
+    return {"adagrad": colour_of("Adagrad"), "gd": gd, "sgd": gd, **ROLE_COLOURS,
+            "global": colour_of("global clock"), "count": colour_of("count clock")}
 
 
 def explorer(kind: str, sliders: list[Slider], still: Figure, settings: dict | None = None,
-             data: Any = None) -> PageExplorer:
-    """A :class:`PageExplorer` whose still image is the matplotlib figure ``still`` and whose
-    page draws with the collection's colours (:func:`palette`)."""
+             data: Any = None, alt: str = "") -> PageExplorer:
+    """A :class:`PageExplorer` whose still image is the matplotlib figure ``still`` (with the
+    text alternative ``alt``) and whose page draws with the collection's colours (:func:`palette`)."""
     return PageExplorer(kind, sliders, _still(still),
-                        settings={**(settings or {}), "colours": palette()}, data=data)
+                        settings={**(settings or {}), "colours": palette()}, data=data, alt=alt)
 
 
 def algorithm_explorer(lr: float = 0.4, eps: float = 1e-6, steps: int = 20,
@@ -227,7 +249,11 @@ def algorithm_explorer(lr: float = 0.4, eps: float = 1e-6, steps: int = 20,
                linear_slider("steps", "steps", steps, 1, 200, 1, format="int"),
                linear_slider("x1", "start x₁", start[0], -10.0, 10.0, 0.5),
                linear_slider("x2", "start x₂", start[1], -10.0, 10.0, 0.5)]
-    return explorer("algorithm", sliders, algorithm_figure(lr, eps, steps, *start))
+    alt = (f"Still of the default setting. Left: Adagrad's path, {steps} steps at η = {lr:g} and "
+           f"ε = {eps:g} from ({start[0]:g}, {start[1]:g}), on the elliptical contours of "
+           f"0.1 x₁² + 2 x₂² whose minimum is at the origin. Right: the effective rates of x₁ and "
+           f"x₂ against the step on log-log axes, with their fitted slopes.")
+    return explorer("algorithm", sliders, algorithm_figure(lr, eps, steps, *start), alt=alt)
 
 
 def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
@@ -243,7 +269,12 @@ def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
                linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0),
                linear_slider("lr_times_lambda_max", "η × λ_max", lr_times_lambda_max, 0.1, 2.1, 0.1)]
     figure = preconditioning_figure(condition, angle, lr_times_lambda_max, steps=30)
-    return explorer("preconditioning", sliders, figure, {"steps": 30})
+    alt = (f"Still of the default setting. Left: gradient descent, 30 steps of size "
+           f"{lr_times_lambda_max:g}/λ_max from (−5, −2), on a quadratic of condition number "
+           f"{condition:g} whose axes are turned by {angle:g} degrees, with the preconditioned "
+           f"path mapped back. Right: the same preconditioned run in the rescaled coordinates "
+           f"y = √Q_ii x_i, where the contours are rounder.")
+    return explorer("preconditioning", sliders, figure, {"steps": 30}, alt=alt)
 
 
 def rotation_explorer(lr: float = 0.4, steps: int = 20, angle: float = 45.0) -> PageExplorer:
@@ -256,5 +287,9 @@ def rotation_explorer(lr: float = 0.4, steps: int = 20, angle: float = 45.0) -> 
     lr = check_float("lr", lr, strict=True)
     steps = check_int("steps", steps)
     sliders = [linear_slider("angle", "angle (degrees)", angle, 0.0, 90.0, 5.0)]
+    alt = (f"Still of the default setting. Left: Adagrad's and gradient descent's paths, {steps} "
+           f"steps at η = {lr:g}, on the chapter's problem turned by {angle:g} degrees. Right: "
+           f"each one's distance to the optimum after {steps} steps against the angle, 0 to 90 "
+           f"degrees: flat for gradient descent, varying with the angle for Adagrad.")
     return explorer("rotation", sliders, rotation_figure(angle, lr, steps),
-                    {"lr": lr, "steps": steps})
+                    {"lr": lr, "steps": steps}, alt=alt)

@@ -140,8 +140,12 @@ def sparse_explorer(zipf_exponent: float = 1.1, lr: float = 1.0, *,
                "test_loss": _base64(encode_log(grid["test_loss"]).ravel()),
                "centres": _base64(encode_log(grid["centres"]).ravel()),
                "medians": _base64(encode_log(np.maximum(grid["medians"], 1e-6)).ravel())}
+    alt = (f"Still of the default setting (Zipf exponent {zipf_exponent:g}, base rate η₀ = {lr:g}). "
+           f"Left: the excess test loss of the global clock, the count clock and Adagrad against "
+           f"the step, log-log. Right: the median error of the weights against the feature's "
+           f"frequency, log-log, one line per rule.")
     return explorer("sparse", [exponent_slider, rate_slider],
-                    sparse_comparison_figure(data, still_runs), data=payload)
+                    sparse_comparison_figure(data, still_runs), data=payload, alt=alt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,4 +205,7 @@ def scratch_lr_explorer(lr: float = 0.1, *, num_examples: int = 500, noise: floa
                           for name in ("Adagrad", "minibatch SGD")}}
     figure = scratch_lr_figure(lr, X=X, y=y, floor=floor, initial_loss=initial,
                                num_epochs=num_epochs, seed=seed)
-    return explorer("lr", [slider], figure, data=payload)
+    alt = (f"Still of the default setting: the loss (half MSE, log scale) of Adagrad and "
+           f"minibatch SGD from scratch at learning rate {lr:g} against the epoch, over "
+           f"{num_epochs} epochs, with the best linear fit's loss as a dotted line.")
+    return explorer("lr", [slider], figure, data=payload, alt=alt)

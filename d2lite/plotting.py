@@ -19,10 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ._checks import check_float
-from .colours import OPTIMIZER_COLOURS, colour_of
+from .colours import OPTIMIZER_COLOURS, colour_of, style_of
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "pyplot_axes", "note_nonfinite", "nonfinite_lines", "plain_log_axes",
-           "label_colour", "Animator"]
+__all__ = ["set_figsize", "figure_to_png", "new_figure", "pyplot_axes", "note_nonfinite",
+           "nonfinite_lines", "plain_log_axes", "label_colour", "label_style", "Animator"]
 
 # Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").
 _NAMES = sorted([*OPTIMIZER_COLOURS, "minibatch SGD", "SGD", "GD", "torch.optim.Adagrad"],
@@ -50,6 +50,23 @@ def label_colour(label: str | None, default: str | None = None) -> str | None:
                                               or not text[len(name)].isalnum()):
             return colour_of("Adagrad" if name == "torch.optim.Adagrad" else name)
     return default
+
+
+def label_style(label: str | None, default: str | None = None) -> dict:
+    """Keyword arguments for ``plot`` that draw the optimizer a figure label names in its colour
+    and its own dash (:func:`d2lite.colours.style_of`); a label naming no optimizer gets the
+    colour ``default`` and a solid line.
+
+    >>> label_style("Adam (lr=0.01)") == style_of("Adam")
+    True
+    >>> label_style("noise floor", default="k")
+    {'color': 'k', 'linestyle': '-'}
+    """
+    colour = label_colour(label)
+    if colour is None:
+        return {"color": default, "linestyle": "-"}
+    name = next(n for n in OPTIMIZER_COLOURS if colour_of(n) == colour)
+    return style_of(name)
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:

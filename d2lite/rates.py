@@ -18,15 +18,15 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_float, check_int
-from .colours import colour_of
-from .plotting import pyplot_axes, note_nonfinite, plain_log_axes
+from .colours import ROLE_COLOURS
+from .plotting import note_nonfinite, plain_log_axes, pyplot_axes
 from .trace2d import f_2d_grad
 from .optim import Adagrad
 
 __all__ = ["AdagradHistory", "adagrad_2d_history", "loglog_slope", "plot_effective_rates"]
 
 #: Adagrad's two coordinates in the effective-rate panel: two shades of Adagrad's blue.
-COORDINATE_COLOURS = ("#08306b", "#6baed6")
+COORDINATE_COLOURS = (ROLE_COLOURS["x1"], ROLE_COLOURS["x2"])  # from d2lite.colours
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
         except ValueError:
             slope = "slope n/a"
         drawn = shown[finite[shown]]
-        ax.plot(t[drawn], rates[drawn], "-" + marker, markersize=2.5, color=color,
+        ax.plot(t[drawn], rates[drawn], ("-", "--")[i] + marker, markersize=2.5, color=color,
                 label=f"{_COORDINATE[i]} ({slope})")
         if reference and finite.any():
             first = int(np.argmax(finite))

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int, check_point, warn_nonfinite
-from .plotting import label_colour, note_nonfinite, pyplot_axes
+from .plotting import label_style, note_nonfinite, pyplot_axes
 
 __all__ = ["f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d", "show_trace_2d"]
 
@@ -198,14 +198,13 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     for i, (label, points) in enumerate(traces.items()):
         shown = _shown(points)
         last = len(shown)
+        style = label_style(label, default=f"C{i + 1}")  # colour and dash of its optimizer
         if isinstance(colors, str):
-            colour = colors
+            style["color"] = colors
         elif colors is not None and label in colors:
-            colour = colors[label]
-        else:
-            colour = label_colour(label, default=f"C{i + 1}")
-        ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, linewidth=1.2, label=label,
-                color=colour)
+            style["color"] = colors[label]
+        ax.plot(shown[:, 0], shown[:, 1], marker="o", markersize=3, linewidth=1.2, label=label,
+                **style)
         if last < len(points):
             name = "the path" if label is None else label
             warnings.append(f"{name} diverged at step {last}\n(inf, NaN or beyond 1e8;"

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 
 from ._checks import check_callable, check_float, check_int
 from ._book import EVAL_EVERY, ch11_line
-from .plotting import Animator, label_colour, pyplot_axes, note_nonfinite, plain_log_axes
+from .plotting import Animator, label_style, note_nonfinite, plain_log_axes, pyplot_axes
 from .timer import Timer
 
 __all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "TrainingHistory",
@@ -283,8 +283,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
             epochs = np.concatenate([[0.0], epochs])
         finite = np.isfinite(losses)
         last = len(losses) if finite.all() else int(np.argmin(finite))
-        ax.plot(epochs[:last], losses[:last], "-o", markersize=3, label=label,
-                color=label_colour(label, default=f"C{i}"))
+        ax.plot(epochs[:last], losses[:last], marker="o", markersize=3, label=label,
+                **label_style(label, default=f"C{i}"))
         if last < len(losses):
             broken.append(f"{label}: the loss became inf or NaN at epoch {epochs[last]:.2g}")
     if floor is not None:

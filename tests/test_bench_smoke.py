@@ -138,8 +138,12 @@ def test_explorer_latency_measures_each_explorer_in_the_page(monkeypatch):
     entry = result["data"]["explorers"]["rotation_explorer"]
     assert entry["events"] >= 50  # one slider swept there and back, then drags and steps
     assert 0 < entry["p50_ms"] <= entry["p95_ms"] <= entry["max_ms"]
-    (only,) = result["rows"]
+    *per_slider, only = result["rows"]  # the angle slider at 1x and 4x CPU, then the whole sweep
     assert only["value"] == entry["p95_ms"] and only["goal"] == "<= 16"
+    assert [(r["goal"], "CPU 1x" in r["figure"], "CPU 4x" in r["figure"]) for r in per_slider] == \
+        [("<= 8", True, False), ("<= 16", False, True)]
+    assert [s["throttle"] for s in result["data"]["per_slider"]] == [1, 4]
+    assert all(s["events"] >= 51 and s["p95_ms"] > 0 for s in result["data"]["per_slider"])
 
 
 def test_percentile_is_the_nearest_rank():

@@ -145,8 +145,16 @@ def check_site(notebook_dir: Path, site: Path) -> None:
             cell = soup.find(id=f"cell-id={cell_id}")
             assert cell is not None, f"{page.name}: hidden-output cell {cell_id} is missing"
             for area in cell.select(".jp-OutputArea"):
+                if area.select_one(".d2lite-explorer"):  # an explorer is never folded away
+                    assert area.find_parent("details") is None, \
+                        f"{page.name}: the explorer of cell {cell_id} is inside a fold"
+                    continue
                 assert area.find_parent("details") is not None, \
                     f"{page.name}: the outputs of cell {cell_id} (a solution?) are not folded"
+        for summary in soup.select("details.d2lite-folded > summary"):  # labelled by what it holds
+            assert "hidden" not in summary.get_text() and ":" in summary.get_text(), \
+                f"{page.name}: a fold labelled {summary.get_text()!r}"
+        assert not soup.select("details .d2lite-explorer"), f"{page.name}: an explorer inside a fold"
         for cell_id in slider_cell_ids(notebook):
             cell = soup.find(id=f"cell-id={cell_id}")
             assert cell is not None, f"{page.name}: slider cell {cell_id} is missing"

@@ -119,3 +119,15 @@ def test_every_explorer_stays_under_its_size_budget(make):
     html = make().html()
     assert len(html.encode()) <= MAX_BYTES, f"{make.__name__}: {len(html) / 1e3:.0f} kB"
     assert parts(html)["png"].startswith(b"\x89PNG")
+
+
+def test_the_pages_default_colours_are_the_tables():
+    """plot.js's fallback COLOURS (used before a config arrives) agree with d2lite.colours."""
+    import re
+
+    from d2lite.page import WEB, palette
+    text = (WEB / "plot.js").read_text(encoding="utf-8")
+    block = text[text.index("export const COLOURS"):text.index("};", text.index("export const COLOURS"))]
+    defaults = dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', block))
+    for role, value in palette().items():
+        assert defaults[role] == value, role

@@ -63,8 +63,17 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {#- Cells whose source JupyterLab hides (exercise solutions) stay folded: <details>. -#}
+{#- A fold says what it holds: its kind and the first line of the cell (a heading, a comment). -#}
 {%- macro fold_label(cell, what) -%}
-Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidden ' ~ what }}
+{%- set ns = namespace(first='') -%}
+{%- for line in cell.source.split('\n') if not ns.first and line.strip() and 'NBVAL' not in line -%}
+{%- set ns.first = line.lstrip('# ').replace('*', '').replace('`', '').strip() | striptags | truncate(80) -%}
+{%- endfor -%}
+{%- set kind = 'solution ' ~ what if 'solution' in cell.metadata.get('tags', []) else what -%}
+Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
+{%- endmacro -%}
+{%- macro holds_explorer(cell) -%}
+{%- for output in cell.outputs if 'd2lite-explorer' in (output.get('data', {}).get('text/html', '') | string) -%}yes{%- endfor -%}
 {%- endmacro -%}
 {%- block markdowncell scoped -%}
 {%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
@@ -85,7 +94,8 @@ Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidd
 {%- endif -%}
 {%- endblock input_group -%}
 {%- block output_group -%}
-{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') and cell.outputs -%}
+{#- An explorer is never folded away: it shows wherever its cell is. -#}
+{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') and cell.outputs and not holds_explorer(cell) -%}
 <details class="d2lite-folded"><summary>{{ fold_label(cell, 'output') }}</summary>
 {{ super() }}
 </details>
@@ -104,8 +114,40 @@ Show the {{ 'solution' if 'solution' in cell.metadata.get('tags', []) else 'hidd
   .d2lite-tex { font-family: var(--jp-code-font-family); }
   details.d2lite-folded { margin: 0.3em 0 0.3em var(--jp-cell-prompt-width, 64px); }
   details.d2lite-folded > summary { cursor: pointer; color: var(--jp-content-link-color, #1976d2);
-    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px); }
+    font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1, 14px);
+    overflow-wrap: anywhere; }
   .d2lite-still-caption { font-style: italic; color: var(--jp-content-font-color2); margin: 0; }
+  /* WCAG 2.2 AA: code and prompts at 4.5:1 or more on the cells' #f5f5f5 and on white */
+  :root:root, body { --jp-cell-prompt-not-active-opacity: 1; --jp-cell-prompt-not-active-font-color: #616161;
+    --jp-cell-inprompt-font-color: #1f5f99; --jp-cell-outprompt-font-color: #a0472c;
+    --jp-mirror-editor-atom-color: #0000c4; --jp-mirror-editor-attribute-color: #0000c4;
+    --jp-mirror-editor-bracket-color: #6e6e4e; --jp-mirror-editor-builtin-color: #006e00;
+    --jp-mirror-editor-comment-color: #2e6363; --jp-mirror-editor-def-color: #0000e0;
+    --jp-mirror-editor-error-color: #d10000; --jp-mirror-editor-header-color: #0000e0;
+    --jp-mirror-editor-hr-color: #616161; --jp-mirror-editor-keyword-color: #006e00;
+    --jp-mirror-editor-link-color: #0000c4; --jp-mirror-editor-meta-color: #8a16c8;
+    --jp-mirror-editor-number-color: #006600; --jp-mirror-editor-operator-color: #8a16c8;
+    --jp-mirror-editor-quote-color: #006e00; --jp-mirror-editor-tag-color: #006e00;
+    --jp-content-font-color3: rgba(0, 0, 0, 0.62); --jp-ui-font-color3: rgba(0, 0, 0, 0.62); }
+  /* prose links are underlined, not told apart by colour alone */
+  body .jp-RenderedHTMLCommon a:link, body .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+  /* a phone (390 px): no prompt column, code and wide outputs scroll inside their cell */
+  @media (max-width: 600px) {
+    .jp-InputPrompt, .jp-OutputPrompt { display: none; }
+    :root:root, body { --jp-cell-prompt-width: 0px; }
+    details.d2lite-folded { margin-left: 0; }
+    body .jp-Notebook, body .jp-Cell { padding-left: 2px; padding-right: 2px; }
+    body { margin: 0; }
+    math[display="block"] { font-size: 0.95em; }
+    body .jp-RenderedHTMLCommon table { font-size: 11px; table-layout: auto; }
+    body .jp-RenderedHTMLCommon td, body .jp-RenderedHTMLCommon th { padding: 0.3em 0.3em;
+      white-space: normal; }
+    .jp-OutputArea-output, .jp-InputArea-editor { overflow-x: auto; }
+    body .jp-RenderedText pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+  }
+  /* an explorer's caption speaks of this page, a static one */
+  .d2lite-in-jupyter { display: none; }
+  .d2lite-on-site[hidden] { display: inline; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -259,6 +301,8 @@ def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path, trusted: 
     if not trusted:
         nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    # a table's empty corner cell (a Markdown table whose first header is blank) is no header
+    body = body.replace("<th></th>", "<td></td>")
     target = out_dir / f"{path.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target

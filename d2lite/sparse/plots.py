@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
-from ..colours import colour_of
-from ..plotting import pyplot_axes, note_nonfinite, plain_log_axes
+from ..colours import colour_of, style_of
+from ..plotting import note_nonfinite, plain_log_axes, pyplot_axes
 from .data import SparseRegression
 from .results import binned_median, weight_errors
 from .rules import RATE_RULES, RateRule, SparseRun
@@ -29,8 +29,17 @@ RULE_COLOURS = {"global": colour_of("global clock"), "count": colour_of("count c
                 "adagrad": colour_of("Adagrad")}
 
 
+_RULE_NAMES = {"global": "global clock", "count": "count clock", "adagrad": "Adagrad"}
+
+
 def _colour(rule: RateRule) -> str | None:
     return next((c for key, c in RULE_COLOURS.items() if RATE_RULES[key] is rule), None)
+
+
+def _dash(rule: RateRule) -> str | tuple:
+    """The rule's own dash (:func:`d2lite.colours.style_of`), so colour is not all that differs."""
+    key = next((key for key in RULE_COLOURS if RATE_RULES[key] is rule), None)
+    return "-" if key is None else style_of(_RULE_NAMES[key])["linestyle"]
 
 
 def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | None = None) -> Axes:
@@ -48,7 +57,8 @@ def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | No
         if run.diverged[row]:
             diverged.append(run.rule.name)
             label += " (diverged)"
-        ax.plot(run.steps[finite], run.test_loss[row][finite], color=_colour(run.rule), label=label)
+        ax.plot(run.steps[finite], run.test_loss[row][finite], color=_colour(run.rule),
+                linestyle=_dash(run.rule), label=label)
     plain_log_axes(ax)
     ax.set(xlabel="step (examples seen)", ylabel="excess test loss")
     ax.legend(fontsize="small")
@@ -59,6 +69,7 @@ def plot_sparse_loss_curves(runs: Sequence[tuple[SparseRun, int]], ax: Axes | No
 
 def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axes | None = None,
                             label: str | None = None, color: str | None = None,
+                            linestyle: str | tuple = "-",
                             scatter: bool = True, num_bins: int = 12) -> Axes:
     """Per-weight error against the feature's frequency on log axes, with the binned median.
 
@@ -81,7 +92,8 @@ def plot_error_vs_frequency(frequencies: np.ndarray, errors: np.ndarray, ax: Axe
         ax.scatter(frequencies[seen], np.maximum(errors[seen], 1e-6), s=4, alpha=0.3,
                    color=color, linewidths=0)
     centres, medians = binned_median(frequencies, errors, num_bins)
-    ax.plot(centres, np.maximum(medians, 1e-6), "-o", ms=3, color=color, label=label)
+    ax.plot(centres, np.maximum(medians, 1e-6), marker="o", ms=3, color=color, linestyle=linestyle,
+            label=label)
     return ax
 
 
@@ -156,6 +168,7 @@ def plot_median_errors(data: SparseRegression, runs: Sequence[tuple[SparseRun, i
             continue
         plot_error_vs_frequency(frequencies, weight_errors(run.weights[row], data), ax=ax,
                                 label=run.rule.name, color=_colour(run.rule), scatter=False,
+                                linestyle=_dash(run.rule),
                                 num_bins=num_bins)
     plain_log_axes(ax)
     ax.set(xlabel="feature frequency (fraction of examples)",

@@ -5,30 +5,50 @@
 //
 // Test hooks: every mounted explorer is pushed on window.d2liteExplorers as
 //   {kind, root, sliders: {name: {min, max, step, value, log}}, set(name, value) -> ms,
-//    state() -> JSON summary of what is drawn, workMs: [ms of each input event's work]}.
+//    state() -> JSON summary of what is drawn, workMs: [ms of each input event's work],
+//    flush() -> draws now what the next animation frame would draw}.
+// Input events only record the new value; the drawing happens at most once per animation
+// frame (requestAnimationFrame), however fast the events come.  set() draws at once.
 import { algorithm, preconditioning, rotation } from "./explorer2d.js";
 import { lr, sparse } from "./grid.js";
 import { COLOURS } from "./plot.js";
+import { rotatePoint } from "./quadratic.js";
 
 const KINDS = { algorithm, preconditioning, rotation, sparse, lr };
 
 let counter = 0;
 
-/** A slider row: label, <input type=range data-name>, and the value it shows. */
-function sliderRow(spec, onInput) {
-  const row = document.createElement("label");
+/** A slider row: label, <input type=range data-name>, the value it shows, and - / + buttons
+ * that move it by one position (fine control for a thumb on a phone). */
+function sliderRow(spec, onInput, uid) {
+  const row = document.createElement("div");
   row.className = "d2lite-slider";
-  row.style.cssText = "display:grid;grid-template-columns:150px minmax(140px,320px) 70px;"
-    + "align-items:center;gap:8px;margin:2px 0";
   const input = document.createElement("input");
   input.type = "range";
+  input.id = `${uid}-${spec.name}`;
   input.dataset.name = spec.name;
   const toInput = (v) => (spec.log ? Math.log10(v) : v);
+  // screen readers read a log slider's position (-0.4) unless told the value it shows (0.4)
   input.min = toInput(spec.min); input.max = toInput(spec.max);
   input.step = spec.log ? 1 / spec.per_decade : spec.step;
   input.value = toInput(spec.value);
-  const shown = document.createElement("output");
-  row.append(Object.assign(document.createElement("span"), { textContent: spec.label }), input, shown);
+  const shown = document.createElement("span");  // the slider's aria-valuetext says it too
+  shown.className = "d2lite-value";
+  shown.setAttribute("aria-hidden", "true");
+  const label = Object.assign(document.createElement("label"), { textContent: spec.label });
+  label.htmlFor = input.id;
+  const nudge = (sign, text) => {
+    const button = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+    button.className = "d2lite-nudge";
+    button.setAttribute("aria-label", `${sign < 0 ? "decrease" : "increase"} ${spec.label}`);
+    button.addEventListener("click", () => {
+      const before = input.value;
+      if (sign < 0) input.stepDown(); else input.stepUp();
+      if (input.value !== before) input.dispatchEvent(new Event("input"));
+    });
+    return button;
+  };
+  row.append(label, nudge(-1, "−"), input, nudge(1, "+"), shown);
   const read = () => {
     const x = Number(input.value);
     if (!spec.log) return x;
@@ -54,19 +74,23 @@ export function mount(root) {
   const kind = KINDS[config.kind];
   if (config.colours) Object.assign(COLOURS, config.colours);  // the palette d2lite's figures use
   if (!kind) throw new Error(`unknown explorer kind ${JSON.stringify(config.kind)}`);
-  const uid = `d2lite-${++counter}`;
+  const uid = `d2lite-${root.dataset.key || "x"}-${++counter}`;  // unique in the document
   const values = Object.fromEntries(config.sliders.map((s) => [s.name, s.value]));
   const ctx = { uid, frozen: {}, step: Infinity, start: null, config };
   if (kind.initialStart) ctx.start = kind.initialStart(values);
   const live = document.createElement("div");
   live.className = "d2lite-live";
   const [w, h] = kind.size;
-  live.innerHTML = `<svg data-role="figure" viewBox="0 0 ${w} ${h}" width="100%" `
-    + `style="max-width:${w}px;touch-action:none;font:12px sans-serif;background:#fff;color:#000" `
-    + `role="img" aria-label="${config.kind} explorer"></svg><p data-role="note" `
-    + `style="color:#b2182b;margin:2px 0;min-height:1.2em"></p><div class="d2lite-controls" `
-    + `style="font:13px sans-serif"></div>`;
+  live.innerHTML = `<div class="d2lite-figure" tabindex="0" role="group" aria-label="figure (scrolls sideways `
+    + `on a narrow screen)"><svg data-role="figure" viewBox="0 0 ${w} ${h}" `
+    + `width="100%" style="max-width:${w}px;min-width:${Math.round(w * 0.92)}px;`
+    + `font:12px sans-serif;background:#fff;color:#000" role="img" `
+    + `aria-label="${config.kind} explorer" aria-describedby="${uid}-summary"></svg></div>`
+    + `<p class="d2lite-summary" id="${uid}-summary" data-role="summary" aria-live="polite"></p>`
+    + `<p data-role="note" style="color:#b2182b;margin:2px 0;min-height:1.2em"></p>`
+    + `<div class="d2lite-controls" style="font:13px sans-serif"></div>`;
   const svg = live.querySelector("svg"), note = live.querySelector("[data-role=note]");
+  const summary = live.querySelector("[data-role=summary]");
   const controls = live.querySelector(".d2lite-controls");
   const hook = { kind: config.kind, root, sliders: {}, workMs: [], set: null, state: null };
   let model = null, drawn = null;
@@ -82,17 +106,38 @@ export function mount(root) {
       stepper.max = steps;
       stepper.value = Math.min(ctx.step, steps);
       stepLabel.textContent = `step ${Math.min(ctx.step, steps)} of ${steps}`;
+      stepper.setAttribute("aria-valuetext", stepLabel.textContent);
     }
-    for (const s of config.sliders) rows[s.name].shown.textContent = formatValue(s, values[s.name]);
+    for (const s of config.sliders) {
+      const text = formatValue(s, values[s.name]);
+      rows[s.name].shown.textContent = text;
+      rows[s.name].input.setAttribute("aria-valuetext", text);
+    }
+    // the figure in words: its titles and the note, for a screen reader (and the hook)
+    const titles = [...svg.querySelectorAll('text[font-weight="600"]')].map((t) => t.textContent);
+    const words = [...titles, drawn.note].filter(Boolean).join(". ").replaceAll("\n", " ");
+    if (summary.textContent !== words) summary.textContent = words;
+  }
+  // An input event only records its value (queuedMs: the time that took); the next animation
+  // frame draws once for all the events since the last one.  workMs: the work of each drawing.
+  let pending = 0, queuedMs = 0;
+  function flush() {
+    if (!pending) return undefined;
+    cancelAnimationFrame(pending);
+    pending = 0;
+    const t0 = performance.now();
+    redraw();
+    svg.getBoundingClientRect();  // count the layout the new drawing needs, too
+    const ms = performance.now() - t0 + queuedMs;
+    queuedMs = 0;
+    hook.workMs.push(ms);
+    return ms;
   }
   function timed(action) {
     const t0 = performance.now();
     action();
-    redraw();
-    svg.getBoundingClientRect();  // count the layout the new drawing needs, too
-    const ms = performance.now() - t0;
-    hook.workMs.push(ms);
-    return ms;
+    queuedMs += performance.now() - t0;
+    if (!pending) pending = requestAnimationFrame(flush);
   }
 
   const rows = {};
@@ -100,7 +145,7 @@ export function mount(root) {
     const row = sliderRow(spec, (name, v) => timed(() => {
       values[name] = v;
       if (kind.startFromSliders && (name === "x1" || name === "x2")) ctx.start = [values.x1, values.x2];
-    }));
+    }), uid);
     rows[spec.name] = row;
     controls.append(row.row);
     hook.sliders[spec.name] = {
@@ -114,10 +159,11 @@ export function mount(root) {
   if (kind.steps) {
     const row = document.createElement("div");
     row.className = "d2lite-stepper";
-    row.style.cssText = "display:flex;align-items:center;gap:8px;margin-top:4px";
+    const moves = kind.startFromSliders ? "" : "or use the arrow buttons below";
     row.innerHTML = `<button type="button" data-role="play">▶ play</button> `
-      + `<input type="range" data-role="stepper" min="0" step="1"> <span></span>`
-      + `<span style="color:#666;margin-left:12px">drag the open circle to move the start</span>`;
+      + `<input type="range" data-role="stepper" min="0" step="1" aria-label="step shown"> `
+      + `<span aria-hidden="true"></span>`
+      + `<span class="d2lite-hint">drag the open circle to move the start ${moves}</span>`;
     controls.append(row);
     stepper = row.querySelector("input");
     stepper.addEventListener("keydown", (event) => event.stopPropagation());  // as for sliders
@@ -175,6 +221,27 @@ export function mount(root) {
     const stop = () => { if (dragging) { dragging = false; ctx.frozen = {}; redraw(); } };
     svg.addEventListener("pointerup", stop);
     svg.addEventListener("pointercancel", stop);
+    if (!kind.startFromSliders) {  // the keyboard's (and a thumb's) way to move the start
+      const pad = document.createElement("div");
+      pad.className = "d2lite-startpad";
+      pad.setAttribute("role", "group");
+      pad.setAttribute("aria-label", "move the start point");
+      pad.append(Object.assign(document.createElement("span"), { textContent: "move the start:" }));
+      for (const [text, name, dx, dy] of [["←", "left", -1, 0], ["→", "right", 1, 0],
+        ["↓", "down", 0, -1], ["↑", "up", 0, 1]]) {
+        const button = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+        button.dataset.role = `start-${name}`;
+        button.setAttribute("aria-label", `move the start ${name} by 0.5`);
+        button.addEventListener("click", () => {
+          // the start as shown on the plot (turned, for the rotation explorer), moved by 0.5
+          const shown = kind.startIsUnturned ? rotatePoint(...ctx.start, values.angle) : ctx.start;
+          const point = [shown[0] + 0.5 * dx, shown[1] + 0.5 * dy];
+          timed(() => { ctx.start = drawn.toStart ? drawn.toStart(point) : point; });
+        });
+        pad.append(button);
+      }
+      controls.append(pad);
+    }
   }
 
   hook.set = (name, v) => {
@@ -182,8 +249,9 @@ export function mount(root) {
     if (!row) throw new Error(`no slider ${JSON.stringify(name)}; sliders: ${Object.keys(rows)}`);
     row.input.value = row.toInput(v);
     row.input.dispatchEvent(new Event("input"));
-    return hook.workMs[hook.workMs.length - 1];
+    return flush();  // set() draws at once, so a test reads what it set
   };
+  hook.flush = flush;
   hook.state = () => JSON.parse(JSON.stringify({ kind: config.kind, values, start: ctx.start,
     step: ctx.step === Infinity ? null : ctx.step, ...drawn.summary },
   (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)));

@@ -22,7 +22,14 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
   const clip = `${ctx.uid}-${key}`;
   const f = (a, b) => value(q, a, b);
   let s = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
-  s += ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip);
+  // the contours change only with the problem and the window, not with η or the steps: reuse
+  const contourKey = `${win}|${q.chapter ? "chapter" : ""}${q.a},${q.b},${q.d}`;
+  ctx.contours = ctx.contours || {};
+  if (!ctx.contours[key] || ctx.contours[key].key !== contourKey) {
+    ctx.contours[key] = { key: contourKey,
+      svg: ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip) };
+  }
+  s += ctx.contours[key].svg;
   s += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
   for (const line of paths) {
     const upTo = Math.min(ctx.step + 1, shown[paths.indexOf(line)].length);
@@ -66,7 +73,8 @@ function ratePanel(box, rates, ctx) {
     const pts = [];
     rates.forEach((r, k) => { if (Number.isFinite(r[i]) && r[i] > 0) pts.push([k + 1, r[i]]); });
     const upTo = pts.filter(([t]) => t <= ctx.step).length;
-    s += path(p, pts, COLOURS[name], { upTo, clipId: clip, radius: 2.2, width: 1.4 });
+    const dash = name === "x2" ? "2 2" : "";  // not colour alone (d2lite.rates: solid, dashed)
+    s += path(p, pts, COLOURS[name], { upTo, clipId: clip, radius: 2.2, width: 1.4, dash });
     if (refs[i] >= 0) {
       const k = refs[i], ref = [];
       for (let t = k + 1; t <= steps; t *= 1.25) ref.push([t, rates[k][i] * Math.sqrt((k + 1) / t)]);
@@ -76,7 +84,7 @@ function ratePanel(box, rates, ctx) {
     const slope = loglogSlope(rates.map((r) => r[i]));
     entries.push({ label: `${name === "x1" ? "x₁" : "x₂"} (slope ${Number.isFinite(slope)
       ? (Math.round(slope * 100) / 100 + 0).toFixed(2).replace("-", "−") : "n/a"})`,
-    colour: COLOURS[name], marker: true });
+    colour: COLOURS[name], marker: true, dash });
   });
   entries.push({ label: "slope −1/2", colour: "#555", dash: "5 3" });
   if (ctx.step >= 1) {
@@ -129,11 +137,11 @@ export const preconditioning = {
     };
     const left = contourPanel(box(LEFT), run.q, [
       { points: run.plain, colour: COLOURS.gd },
-      { points: run.mappedBack, colour: COLOURS.preconditioned }], ctx, "original",
+      { points: run.mappedBack, colour: COLOURS.preconditioned, dash: "5 3" }], ctx, "original",
     { aspect: true, handle: ctx.start,
       title: `original: κ = ${fmt(run.kappa)}, axes turned ${fmt(values.angle)}°\nGD: ${progress(run.q, run.plain)}` });
     const right = contourPanel(box(RIGHT), run.qt, [
-      { points: run.rescaled, colour: COLOURS.preconditioned }], ctx, "rescaled",
+      { points: run.rescaled, colour: COLOURS.preconditioned, dash: "5 3" }], ctx, "rescaled",
     { aspect: true, labels: ["y₁ = √Q₁₁ · x₁", "y₂ = √Q₂₂ · x₂"],
       title: `preconditioned: κ = ${fmt(run.kappaTilde)}\n${progress(run.qt, run.rescaled)}` });
     const notes = [divergenceNote("gradient descent", run.plain),
@@ -143,7 +151,7 @@ export const preconditioning = {
     let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
       : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
     svg += left.svg + right.svg + noteText(left.panel, notes);
-    [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, ""]]
+    [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, "5 3"]]
       .forEach(([label, colour, dash], i) => {
         const x = 250 + 170 * i;
         svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`

@@ -38,6 +38,7 @@ function logRange(values) {
 }
 
 const RULE_COLOURS = [COLOURS.global, COLOURS.count, COLOURS.adagrad];
+const RULE_DASHES = ["6 2 2 2", "2 2", ""];  // d2lite.colours.OPTIMIZER_DASHES, not colour alone
 
 /** Notebook 01: the three rate rules on Zipf-distributed sparse features. */
 export const sparse = {
@@ -53,7 +54,7 @@ export const sparse = {
     const r = nearest(d.rates, values.lr), nr = d.rates.length, nRules = d.rules.length;
     const runs = d.rules.map((name, k) => {
       const row = (e * nRules + k) * nr + r;
-      return { name, colour: RULE_COLOURS[k], diverged: d.diverged[row] === 1,
+      return { name, colour: RULE_COLOURS[k], dash: RULE_DASHES[k], diverged: d.diverged[row] === 1,
         loss: Array.from(ctx.decoded.loss.subarray(row * d.records, (row + 1) * d.records)),
         medians: Array.from(ctx.decoded.medians.subarray(row * d.bins, (row + 1) * d.bins)) };
     });
@@ -67,9 +68,9 @@ export const sparse = {
       logRange(curves.flatMap((c) => c.points.map((p) => p[1]))), { xlog: true, ylog: true });
     let s = axes(lp, { xlabel: "step (examples seen)", ylabel: "excess test loss", grid: true,
       clipId: `${ctx.uid}-l`, title: `Zipf exponent a = ${m.exponent.toFixed(1)}, η₀ = ${fmt(m.rate)}` });
-    curves.forEach((c) => { s += path(lp, c.points, c.run.colour, { markers: false, clipId: `${ctx.uid}-l` }); });
+    curves.forEach((c) => { s += path(lp, c.points, c.run.colour, { markers: false, clipId: `${ctx.uid}-l`, dash: c.run.dash }); });
     s += legend(lp, curves.map((c) => ({ label: `${c.run.name}, η₀ = ${fmt(m.rate)}`
-      + (c.run.diverged ? " (diverged)" : ""), colour: c.run.colour })));
+      + (c.run.diverged ? " (diverged)" : ""), colour: c.run.colour, dash: c.run.dash })));
     const shown = m.runs.filter((run) => !run.diverged);
     const meds = shown.flatMap((run) => run.medians.filter((v, i) => Number.isFinite(m.centres[i])));
     const xs = m.centres.filter(Number.isFinite);
@@ -78,10 +79,10 @@ export const sparse = {
       title: "median error of the weights, by frequency", grid: true, clipId: `${ctx.uid}-r` });
     shown.forEach((run) => {
       const pts = m.centres.map((c, i) => [c, run.medians[i]]).filter(([c, v]) => Number.isFinite(c) && Number.isFinite(v));
-      s += path(rp, pts, run.colour, { clipId: `${ctx.uid}-r` });
+      s += path(rp, pts, run.colour, { clipId: `${ctx.uid}-r`, dash: run.dash });
     });
     if (shown.length) {  // errors fall with frequency: the lower left corner stays clear
-      s += legend(rp, shown.map((run) => ({ label: run.name, colour: run.colour, marker: true })),
+      s += legend(rp, shown.map((run) => ({ label: run.name, colour: run.colour, marker: true, dash: run.dash })),
         "bottom-left");
     }
     const gone = m.runs.filter((run) => run.diverged).map((run) => run.name);
@@ -98,7 +99,7 @@ export const lr = {
   compute(values, ctx, config) {
     const d = config.data, k = nearest(d.rates, values.lr);
     const curves = Object.entries(d.curves).map(([name, rows], i) => ({
-      name, colour: [COLOURS.adagrad, COLOURS.sgd][i],
+      name, colour: [COLOURS.adagrad, COLOURS.sgd][i], dash: ["", "5 3"][i],
       losses: [d.initial, ...rows[k].map((v) => (v === null ? NaN : v))] }));
     return { rate: d.rates[k], epochs: [0, ...d.epochs], floor: d.floor, curves };
   },
@@ -114,8 +115,8 @@ export const lr = {
       title: `lr = ${fmt(m.rate)}, final loss: ${finals.join(", ")}` });
     const fy = p.y(m.floor);
     s += `<line x1="${box.x}" x2="${box.x + box.w}" y1="${fy}" y2="${fy}" stroke="#000" stroke-dasharray="2 3"/>`;
-    parts.forEach(({ c, points }) => { s += path(p, points, c.colour, { clipId: `${ctx.uid}-p` }); });
-    s += legend(p, [...parts.map(({ c }) => ({ label: c.name, colour: c.colour, marker: true })),
+    parts.forEach(({ c, points }) => { s += path(p, points, c.colour, { clipId: `${ctx.uid}-p`, dash: c.dash }); });
+    s += legend(p, [...parts.map(({ c }) => ({ label: c.name, colour: c.colour, marker: true, dash: c.dash })),
       { label: `best linear fit (${m.floor.toFixed(3)})`, colour: "#000", dash: "2 3" }],
     "outside-right");
     const notes = parts.filter((q) => q.cut >= 0).map(({ c, cut }) =>

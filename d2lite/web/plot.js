@@ -4,9 +4,10 @@
 // which is both the simplest and (for a few hundred elements) a fast way to redraw.
 
 /** The collection's colours (d2lite.colours); d2lite.page sends them with every explorer. */
+// (These defaults are the table's values too; tests/test_page.py checks that they agree.)
 export const COLOURS = {
-  adagrad: "#1f77b4", gd: "#ff7f0e", sgd: "#ff7f0e", preconditioned: "#00695c",
-  global: "#7f7f7f", count: "#bcbd22", x1: "#08306b", x2: "#6baed6", contour: "#8fa8c8",
+  adagrad: "#0b6fd4", gd: "#e16300", sgd: "#e16300", preconditioned: "#00695c",
+  global: "#000000", count: "#b45666", x1: "#08306b", x2: "#4a8fc8", contour: "#8fa8c8",
   minimum: "#000000", note: "#b2182b", grid: "#e5e5e5",
 };
 
@@ -164,7 +165,8 @@ export function minimumMark(p, x1 = 0, x2 = 0) {
 /** A start handle: an open circle the reader can drag. */
 export function startHandle(p, x1, x2) {
   return `<circle data-role="start" cx="${p.x(x1).toFixed(1)}" cy="${p.y(x2).toFixed(1)}" r="7" `
-    + `fill="white" fill-opacity="0.6" stroke="#333" stroke-width="1.5" style="cursor:move"/>`;
+    + `fill="white" fill-opacity="0.6" stroke="#333" stroke-width="1.5" `
+    + `style="cursor:move;touch-action:none"/>`;
 }
 
 /** A legend box: entries [{label, colour, dash, marker}] at the panel's top right. */

@@ -227,3 +227,38 @@ def pytest_terminal_summary(terminalreporter):
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "latency.json").write_text(json.dumps([w.row() | {"ms": w.ms} for w in WORK], indent=1))
     tr.write_line(f"every event: {OUT / 'latency.json'}; screenshots: {OUT}")
+
+
+def load_renderer():
+    """tools/render_html.py as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
+    """The static site of the fixture notebooks (stand-ins, every explorer, broken ones)."""
+    import shutil
+
+    from .test_static_site import broken_notebook
+
+    source = tmp_path_factory.mktemp("fixture-site-notebooks")
+    for i, path in enumerate(fixture_notebooks):
+        shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
+    broken_notebook(source / "90-broken.ipynb")
+    site = tmp_path_factory.mktemp("fixture-site")
+    load_renderer().render_site(source, site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def collection_site(chromium_path, tmp_path_factory) -> Path:
+    """The static site of the collection's stored notebooks, as ``make html`` renders it (of
+    the notebooks in ``$D2LITE_E2E_NOTEBOOKS`` when set: a freshly executed scratch copy)."""
+    site = tmp_path_factory.mktemp("site")
+    load_renderer().render_site(Path(os.environ.get("D2LITE_E2E_NOTEBOOKS", REPO / "notebooks")), site)
+    return site

@@ -38,6 +38,7 @@ HELPERS_JS = r"""
       && getComputedStyle(el).visibility !== 'hidden';
   const snapshot = (i) => {
     const ex = live()[i];
+    if (typeof ex.flush === 'function') ex.flush();  // draw what the next frame would draw
     const state = ex.state();
     const notes = Array.from(ex.root.querySelectorAll('[data-role="note"]'))
       .filter(n => visible(n) && n.textContent.trim()).map(n => n.textContent.trim());

@@ -13,8 +13,6 @@ recorded; none may be attempted.
 """
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -28,13 +26,6 @@ from .stills import assert_still, containers, open_folds, wait_images
 
 pytestmark = pytest.mark.e2e
 LOCAL = ("file:", "data:", "blob:", "about:")
-
-
-def load_renderer():
-    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def broken_html() -> list[str]:
@@ -59,22 +50,8 @@ def broken_notebook(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("fixture-site-notebooks")
-    for i, path in enumerate(fixture_notebooks):
-        shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
-    broken_notebook(source / "90-broken.ipynb")
-    site = tmp_path_factory.mktemp("fixture-site")
-    load_renderer().render_site(source, site)
-    return site
-
-
-@pytest.fixture(scope="session")
-def collection_site(chromium_path, tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    load_renderer().render_site(REPO / "notebooks", site)
-    return site
+# the sites (fixture_site, collection_site) are session fixtures of conftest.py, shared with
+# test_a11y.py
 
 
 def offline_page(browser, javascript: bool = True):

@@ -1,0 +1,123 @@
+"""Figures with a text alternative, read the same way by JupyterLab and by nbconvert.
+
+Neither JupyterLab's image renderer nor nbconvert's HTML template reads an alt text from an
+``image/png`` output's metadata (``IPython.display.Image(metadata=...)`` reaches neither: Lab's
+``renderImage`` sets only the source and size, and nbconvert's ``data_png`` block only width,
+height and background, then writes "No description has been provided for this image").  Both
+do show a ``text/html`` output as written, and both prefer it to ``image/png``; so a figure with
+alt text is displayed as a bundle whose ``text/html`` is ``<img src="data:image/png;base64,..."
+alt="...">``, beside the plain ``image/png`` (for tools that want the picture) and the alt text
+as ``text/plain``.  The sanitizer of an untrusted notebook keeps such an image and its alt.
+
+>>> import matplotlib; from matplotlib.figure import Figure
+>>> fig = Figure(figsize=(2, 1)); _ = fig.subplots().plot([0, 1], [1, 0])
+>>> bundle = FigureWithAlt.of(fig, "a line falling from 1 to 0")._repr_mimebundle_()
+>>> 'alt="a line falling from 1 to 0"' in bundle["text/html"], bundle["text/plain"]
+(True, 'a line falling from 1 to 0')
+>>> images_missing_alt('<p><img src="x.png"><img src="y.png" alt="a bowl"></p>')
+['x.png']
+"""
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from html.parser import HTMLParser
+
+from matplotlib.figure import Figure
+
+from .plotting import figure_to_png
+
+if TYPE_CHECKING:  # pragma: no cover
+    import nbformat
+
+__all__ = ["FigureWithAlt", "show_figure", "images_missing_alt", "notebook_images_missing_alt",
+           "PLACEHOLDER"]
+
+#: What nbconvert writes into an ``<img>`` that has no alt text (not a description).
+PLACEHOLDER = "No description has been provided for this image"
+
+
+def _check_alt(alt: object) -> str:
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a sentence saying what the figure shows, got {alt!r}")
+    return alt.strip()
+
+
+@dataclass(frozen=True)
+class FigureWithAlt:
+    """A PNG and its text alternative, displayed as ``<img alt>`` in JupyterLab and on the site."""
+
+    png: bytes
+    alt: str
+
+    def __post_init__(self) -> None:
+        _check_alt(self.alt)
+
+    @classmethod
+    def of(cls, fig: Figure, alt: str, dpi: int = 100) -> "FigureWithAlt":
+        """The figure ``fig`` rendered at ``dpi``, with ``alt``."""
+        return cls(figure_to_png(fig, dpi=dpi), _check_alt(alt))
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        png = base64.b64encode(self.png).decode("ascii")
+        return {"text/html": f'<img src="data:image/png;base64,{png}" '
+                             f'alt="{html.escape(self.alt)}" style="max-width:100%">',
+                "image/png": png, "text/plain": self.alt}
+
+
+def show_figure(fig: Figure, alt: str, dpi: int = 100) -> FigureWithAlt:
+    """Show ``fig`` with the text alternative ``alt`` (use it instead of ``plt.show()``).
+
+    In IPython the figure is displayed at once and closed in pyplot (so the inline backend does
+    not show it a second time, without alt text); the displayed object is returned.
+    """
+    shown = FigureWithAlt.of(fig, alt, dpi=dpi)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return shown
+    if get_ipython() is not None:
+        display(shown)
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+    return shown
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            found = dict(attrs)
+            alt = (found.get("alt") or "").strip()
+            if not alt or alt == PLACEHOLDER:
+                self.missing.append((found.get("src") or "")[:40])
+
+
+def images_missing_alt(page: str) -> list[str]:
+    """The sources (their first 40 characters) of the images in the HTML ``page`` that have no
+    real alt text (none, empty, or nbconvert's placeholder)."""
+    parser = _Images()
+    parser.feed(page)
+    return parser.missing
+
+
+def notebook_images_missing_alt(nb: "nbformat.NotebookNode") -> list[tuple[str, int]]:
+    """``(cell id, output index)`` of every stored figure in the notebook ``nb`` (an nbformat
+    node) shown without a text alternative: an ``image/png`` or ``image/jpeg`` output with no
+    ``text/html`` ``<img>`` that has one, or a ``text/html`` output whose images lack one."""
+    missing = []
+    for cell in nb.cells:
+        for k, output in enumerate(cell.get("outputs", [])):
+            data = output.get("data", {})
+            page = data.get("text/html", "")
+            page = "".join(page) if isinstance(page, list) else page
+            has_image = "image/png" in data or "image/jpeg" in data
+            if (page and images_missing_alt(page)) or (has_image and "<img" not in page):
+                missing.append((cell.get("id", "?"), k))
+    return missing
