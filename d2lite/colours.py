@@ -20,7 +20,8 @@ True
 """
 from __future__ import annotations
 
-__all__ = ["OPTIMIZER_COLOURS", "OPTIMIZER_DASHES", "ROLE_COLOURS", "colour_of", "style_of"]
+__all__ = ["OPTIMIZER_COLOURS", "OPTIMIZER_DASHES", "ROLE_COLOURS", "LEARNER_COLOURS", "colour_of",
+           "style_of"]
 
 #: The colour of each optimizer; all ten differ under protanopia and deuteranopia (see above).
 OPTIMIZER_COLOURS: dict[str, str] = {
@@ -47,8 +48,11 @@ OPTIMIZER_DASHES: dict[str, str | tuple] = {
 #: Colours of the other things the explorers draw: gradient descent after preconditioning and
 #: the two coordinates of one optimizer's effective rates (3:1 or more on white, and distinct
 #: under both simulations from the colours they share a figure with).
-ROLE_COLOURS: dict[str, str] = {"preconditioned": "#00695c", "x1": "#08306b", "x2": "#4a8fc8",
-                                "your rule": "#000000"}  # the learner's own rule (d2lite.explore)
+ROLE_COLOURS: dict[str, str] = {"preconditioned": "#00695c", "x1": "#08306b", "x2": "#4a8fc8"}
+
+#: The learner's own rule in :func:`d2lite.explore`, drawn beside the optimizers above: black,
+#: which no optimizer uses in a figure it shares with the learner's rule.
+LEARNER_COLOURS: dict[str, str] = {"your rule": "#000000"}
 
 _ALIASES = {"sgd": "gradient descent", "gd": "gradient descent",
             "minibatch sgd": "gradient descent", "adagrad-norm": "AdaGrad-Norm",

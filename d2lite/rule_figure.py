@@ -28,7 +28,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .colours import ROLE_COLOURS, colour_of
+from .colours import LEARNER_COLOURS, colour_of
 from .plotting import new_figure, plain_log_axes
 from .trace2d import _shown, show_trace_2d
 
@@ -70,7 +70,7 @@ class RuleFigure:
         # a roomy window (a margin of 0.35 of the span on each side, 1.0 after a line left it),
         # so that a line that grows while a slider is dragged leaves it only now and then
         show_trace_2d(f, paths, ax=ax, grid_points=50, levels=10, margin=margin,
-                      colors={n: ROLE_COLOURS.get(n) or colour_of(n) for n in paths})
+                      colors={n: LEARNER_COLOURS.get(n) or colour_of(n) for n in paths})
         for text in list(ax.texts):  # show_trace_2d's divergence note: ours moves, below
             text.remove()
         self.path_lines = {}
@@ -84,7 +84,7 @@ class RuleFigure:
         for name in rates:
             for i, dash in enumerate(("-", ":")):
                 self.rate_lines[name, i] = ax_rates.plot(
-                    [], [], dash, color=ROLE_COLOURS.get(name) or colour_of(name), animated=True,
+                    [], [], dash, color=LEARNER_COLOURS.get(name) or colour_of(name), animated=True,
                     linewidth=1.6 if name == "your rule" else 1.0)[0]
         finite = np.concatenate([r[np.isfinite(r) & (r > 0)] for r in rates.values()] + [[1.0]])
         ax_rates.set_xlim(1, max(steps, 2))

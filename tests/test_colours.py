@@ -109,3 +109,12 @@ def test_every_optimizer_has_its_own_dash():
     import matplotlib.lines as mlines
     for dash in OPTIMIZER_DASHES.values():  # each is a line style matplotlib accepts
         mlines.Line2D([0, 1], [0, 1], linestyle=dash)
+
+
+@pytest.mark.parametrize("deficiency", sorted(MACHADO))
+@pytest.mark.parametrize("beside", ["Adagrad", "RMSProp", "AdaGrad-Norm", "power 1/4", "Adam"])
+def test_the_learners_rule_differs_from_what_explore_draws_beside_it(beside, deficiency):
+    from d2lite.colours import LEARNER_COLOURS
+    mine = LEARNER_COLOURS["your rule"]
+    assert contrast(mine) >= 3.0
+    assert seen_difference(mine, OPTIMIZER_COLOURS[beside], deficiency) >= 10
