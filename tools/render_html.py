@@ -139,7 +139,10 @@ Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
     body .jp-Notebook, body .jp-Cell { padding-left: 2px; padding-right: 2px; }
     body { margin: 0; }
     math[display="block"] { font-size: 0.95em; }
-    body .jp-RenderedHTMLCommon table { font-size: 11px; table-layout: auto; }
+    body .jp-RenderedHTMLCommon table { font-size: 11px; table-layout: fixed; width: 100%; }
+    body .jp-RenderedMarkdown { overflow-x: visible; }
+    body .jp-RenderedHTMLCommon td code, body .jp-RenderedHTMLCommon th code {
+      overflow-wrap: anywhere; white-space: normal; }
     body .jp-RenderedHTMLCommon td, body .jp-RenderedHTMLCommon th { padding: 0.3em 0.3em;
       white-space: normal; }
     .jp-OutputArea-output, .jp-InputArea-editor { overflow-x: auto; }
