@@ -11,7 +11,7 @@ has a draggable start point and step/play buttons.
 * ``"config"``: the config is not valid JSON: the explorer must not mount (``status=failed``);
 * ``"frozen"``: the figure ignores the second slider;
 * ``"nan"``: at the first slider's top end the path holds NaN and no note says so;
-* ``"slow"``: every input event busy-waits 40 ms;
+* ``"slow"``: every input event busy-waits 80 ms (above the three-frame regression bound);
 * ``"throws"``: the first slider's top end throws inside the input handler (a page error).
 
     >>> html = standin_html("standin2d")
@@ -81,7 +81,7 @@ try {
   const toPx = ([x, y]) => cfg.twoD ? [W / 2 + x * 60, H / 2 - y * 50] : [20 + x * (W - 40), H / 2 - y * 50];
   const draw = () => {
     const t0 = performance.now();
-    if (bug === 'slow') while (performance.now() - t0 < 40) {}
+    if (bug === 'slow') while (performance.now() - t0 < 80) {}
     let pts = path();
     if (shown !== null) pts = pts.slice(0, shown + 1);
     drawn = pts;
