@@ -140,7 +140,9 @@ Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
     body { margin: 0; }
     math[display="block"] { font-size: 0.95em; }
     body .jp-RenderedHTMLCommon table { font-size: 11px; table-layout: fixed; width: 100%; }
-    body .jp-RenderedMarkdown { overflow-x: visible; }
+    /* both axes: with one axis visible and the other auto, CSS computes visible as auto */
+    body .jp-RenderedMarkdown, body .jp-RenderedHTMLCommon { overflow: visible; }
+    body .jp-RenderedMarkdown code { overflow-wrap: anywhere; }
     body .jp-RenderedHTMLCommon td code, body .jp-RenderedHTMLCommon th code {
       overflow-wrap: anywhere; white-space: normal; }
     body .jp-RenderedHTMLCommon td, body .jp-RenderedHTMLCommon th { padding: 0.3em 0.3em;
