@@ -15,9 +15,9 @@ time, cell by cell (:func:`slide_type_of`); a cell that has ``metadata.slideshow
 
 * the navigation links (tag ``nav``), the set-up cell (tag ``setup``) and code cells without
   outputs are skipped;
-* a Markdown cell that opens with a ``#`` or ``##`` heading starts a new slide (a column of
-  reveal.js, left and right arrows), a ``###`` heading a sub-slide (down arrow); its heading
-  stays on the slide and its text follows the rule for prose;
+* a ``#`` or ``##`` heading starts a new slide (a column of reveal.js: left and right arrows),
+  a deeper heading a sub-slide (down arrow), wherever it stands in a Markdown cell; the
+  heading stays on the slide and the text under it follows the rule for prose;
 * prose is cut into paragraphs: lists are shown on the current slide, and so are prose
   paragraphs while the slide's prose stays within :data:`PROSE_LIMIT` characters; the other
   paragraphs become the slide's speaker notes (press ``S``);
@@ -155,7 +155,8 @@ def holds_figure(cell: nbformat.NotebookNode) -> bool:
         data = output.get("data", {})
         if "image/png" in data or "image/svg+xml" in data or WIDGET_VIEW in data:
             return True
-        if "d2lite-explorer" in str(data.get("text/html", "")):
+        page = str(data.get("text/html", ""))
+        if "d2lite-explorer" in page or '<img src="data:image/' in page:
             return True
     return False
 
@@ -192,6 +193,26 @@ def blocks(text: str) -> list[str]:
     if current:
         out.append("\n\n".join(current))
     return [b for b in out if b.strip()]
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """``text`` cut at every heading line (outside code fences): ``(heading, body)`` pairs, the
+    first with an empty heading when the text does not open with one.
+
+    >>> sections("Intro.\\n## One\\nBody.\\n```\\n# a comment\\n```\\n### Two")
+    [('', 'Intro.'), ('## One', 'Body.\\n```\\n# a comment\\n```'), ('### Two', '')]
+    """
+    found: list[tuple[str, list[str]]] = [("", [])]
+    fenced = False
+    for line in text.strip("\n").splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and _HEADING.match(line):
+            found.append((line.strip(), []))
+        else:
+            found[-1][1].append(line)
+    pairs = [(heading, "\n".join(lines).strip("\n")) for heading, lines in found]
+    return [pair for pair in pairs if pair[0] or pair[1].strip()]
 
 
 def split_prose(text: str) -> tuple[str, str]:
@@ -266,8 +287,9 @@ def _with_type(cell: nbformat.NotebookNode, kind: str) -> nbformat.NotebookNode:
 def plan_cell(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """The cells of the deck that ``cell`` becomes, each with ``metadata.slideshow.slide_type``.
 
-    A Markdown cell becomes up to three: its heading, what the slide shows of its text and what
-    goes to the speaker notes (:func:`split_prose`). A code cell whose point is its figure, or
+    A Markdown cell is cut at its headings (:func:`sections`); each part becomes up to three
+    cells: its heading, what the slide shows of its text and what goes to the speaker notes
+    (:func:`split_prose`). A code cell whose point is its figure, or
     whose code is longer than :data:`CODE_LINE_LIMIT` lines, gets the tag that hides its code.
 
     >>> [c.metadata.slideshow.slide_type for c in plan_cell(
@@ -280,18 +302,17 @@ def plan_cell(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     if _slideshow_type(cell) is not None:  # the author's choice: used as it is
         return [_with_type(cell, kind)]
     if cell.cell_type == "markdown":
-        heading, body = "", cell.source.strip("\n")
-        if _HEADING.match(body.lstrip()):
-            heading, _, body = body.lstrip().partition("\n")
-        shown, notes = split_prose(body)
         made = []
-        for part, part_kind, suffix in ((heading, kind, ""), (shown, "-", "-shown"),
-                                        (notes, "notes", "-notes")):
-            if part.strip():
-                piece = _with_type(cell, part_kind)
-                piece.source = part
-                piece.id = f"{cell.get('id', 'cell')}{suffix}"
-                made.append(piece)
+        for k, (heading, body) in enumerate(sections(cell.source)):
+            shown, notes = split_prose(body)
+            level = len(_HEADING.match(heading).group(1)) if heading else 0
+            for part, part_kind, suffix in ((heading, "slide" if level <= 2 else "subslide", ""),
+                                            (shown, "-", "-shown"), (notes, "notes", "-notes")):
+                if part.strip():
+                    piece = _with_type(cell, part_kind)
+                    piece.source = part
+                    piece.id = f"{cell.get('id', 'cell')}-{k}{suffix}"
+                    made.append(piece)
         return made
     planned = _with_type(cell, kind)
     if cell.cell_type == "code":
