@@ -87,36 +87,65 @@ def deck_names() -> list[str]:
     return list(SLIDES.CORE)
 
 
+def visit_every_slide(page, name: str) -> tuple[list[str], int]:
+    """Visit every slide of the open deck; returns what is wrong and how many slides scroll."""
+    wait_images(page)
+    indices = page.evaluate(SLIDES_JS)
+    bad, scrolling = [], 0
+    for index in indices:
+        h, v = index["h"], index.get("v") or 0
+        seen = page.evaluate(VISIT_JS, [h, v])
+        where = f"{name} slide {h}.{v} ({seen['text'][:40]!r})"
+        if seen["at"] != [h, v] or not seen["present"]:
+            bad.append(f"{where}: Reveal.slide did not make it the current slide ({seen['at']})")
+        if not seen["shown"] or seen["width"] <= 0 or seen["height"] <= 0:
+            bad.append(f"{where}: not shown ({seen['width']}x{seen['height']})")
+        if not (seen["text"] or seen["figures"] or any(i["width"] > 0 for i in seen["images"])):
+            bad.append(f"{where}: an empty slide")
+        broken = [i for i in seen["images"] if not i["complete"] or i["width"] == 0 or i["shownWidth"] == 0]
+        if broken:
+            bad.append(f"{where}: {len(broken)} images not loaded or not shown")
+        scrolling += seen["scrolls"]
+        if os.environ.get("D2LITE_SLIDE_SHOTS") == "1":
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}-{h:02d}-{v:02d}.png"))
+    print(f"{name}: {len(indices)} slides, {scrolling} of them scroll inside themselves")
+    return bad, len(indices)
+
+
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", deck_names())
 def test_every_slide_renders_offline(name, browser, decks):
     context, page, attempted, errors = open_deck(browser, decks / f"{name}.html")
     try:
-        wait_images(page)
-        indices = page.evaluate(SLIDES_JS)
-        assert len(indices) >= 5, f"{name}: only {len(indices)} slides"
-        bad, scrolling = [], 0
-        for index in indices:
-            h, v = index["h"], index.get("v") or 0
-            seen = page.evaluate(VISIT_JS, [h, v])
-            where = f"{name} slide {h}.{v} ({seen['text'][:40]!r})"
-            if seen["at"] != [h, v] or not seen["present"]:
-                bad.append(f"{where}: Reveal.slide did not make it the current slide ({seen['at']})")
-            if not seen["shown"] or seen["width"] <= 0 or seen["height"] <= 0:
-                bad.append(f"{where}: not shown ({seen['width']}x{seen['height']})")
-            if not (seen["text"] or seen["figures"] or any(i["width"] > 0 for i in seen["images"])):
-                bad.append(f"{where}: an empty slide")
-            broken = [i for i in seen["images"] if not i["complete"] or i["width"] == 0 or i["shownWidth"] == 0]
-            if broken:
-                bad.append(f"{where}: {len(broken)} images not loaded or not shown")
-            scrolling += seen["scrolls"]
-            if os.environ.get("D2LITE_SLIDE_SHOTS") == "1":
-                SHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SHOTS / f"{name}-{h:02d}-{v:02d}.png"))
-        print(f"{name}: {len(indices)} slides, {scrolling} of them scroll inside themselves")
+        bad, count = visit_every_slide(page, name)
+        assert count >= 5, f"{name}: only {count} slides"
         assert not bad, "; ".join(bad[:10])
         assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
         assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
+    finally:
+        context.close()
+
+
+def test_the_checks_catch_an_empty_slide_a_broken_image_and_a_request_out(browser, tmp_path):
+    """A planted deck (its cells' own slideshow metadata): the same checks must fail it."""
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell("# Planted"),
+             nbformat.v4.new_markdown_cell("", metadata={"slideshow": {"slide_type": "slide"}}),
+             nbformat.v4.new_markdown_cell('<img src="https://example.invalid/x.png" alt="from the web">',
+                                           metadata={"slideshow": {"slide_type": "slide"}})]
+    source = tmp_path / "nbs"
+    source.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), source / "90-planted.ipynb")
+    SLIDES.build(source, tmp_path / "out", ("90-planted",))
+    context, page, attempted, errors = open_deck(browser, tmp_path / "out" / "90-planted.html")
+    try:
+        bad, count = visit_every_slide(page, "planted")
+        assert count == 3
+        assert any("slide 1.0" in b and "empty slide" in b for b in bad), bad
+        assert any("slide 2.0" in b and "not loaded" in b for b in bad), bad
+        assert attempted == ["https://example.invalid/x.png"]
     finally:
         context.close()
 
