@@ -11,6 +11,7 @@ none may be attempted: reveal.js, its theme and fonts come from the vendored cop
 * Every slider explorer of a deck mounts (``data-status="live"``) and, on its slide, answers
   every slider (``explorers.exercise``: set, arrow keys, a real mouse drag, the start point and
   play) without moving the deck off its slide.
+* ``S`` opens the speaker view, offline, with the slide's notes (the prose the slide leaves out).
 * axe-core finds no critical or serious violation on the slides of one deck.
 """
 from __future__ import annotations
@@ -179,6 +180,29 @@ def test_explorers_answer_their_sliders_on_their_slides(name, expected, browser,
         page.screenshot(path=str(REPO / "build" / "e2e" / f"slides-{name}-explorer.png"))
         assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
         assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(120)
+def test_speaker_notes_open_offline_with_the_slides_prose(browser, decks):
+    """``S`` opens reveal.js's speaker view (a pop-up) showing the current slide's notes."""
+    context, page, attempted, errors = open_deck(browser, decks / "03-the-algorithm.html")
+    try:
+        noted = page.evaluate("""() => { for (const s of Reveal.getSlides()) {
+            const n = s.querySelector(':scope > aside.notes');
+            if (n && n.textContent.trim().length > 40) { const i = Reveal.getIndices(s);
+              Reveal.slide(i.h, i.v); return n.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30); } }
+            return null; }""")
+        assert noted, "no slide of 03 has speaker notes"
+        with page.expect_popup() as popup_info:
+            page.keyboard.press("s")
+        popup = popup_info.value
+        popup.wait_for_function("(t) => { const n = document.querySelector('.speaker-controls-notes');"
+                                " return n && n.innerText.replace(/\\s+/g, ' ').includes(t); }",
+                                arg=noted[:20], timeout=15_000)
+        assert not errors.messages, errors.messages[:5]
+        assert not attempted, f"the speaker view asked for {attempted[:5]}"
     finally:
         context.close()
 
