@@ -228,3 +228,17 @@ def test_core_decks_hide_the_code_of_every_figure_and_show_the_other_code(core_d
                 kept += 1
     print(f"{hidden} hidden and {kept} shown code cells checked")
     assert hidden >= 10 and kept >= 10, (hidden, kept)
+
+
+def test_a_notebook_that_is_not_the_stored_one_has_its_scripts_neutralised(tmp_path):
+    nb = sample_notebook()
+    nb.cells.insert(2, markdown("<script>window.planted = 1</script>Planted."))
+    source, stored = tmp_path / "mine", tmp_path / "stored"
+    source.mkdir()
+    stored.mkdir()
+    nbformat.write(nb, source / "07-sample.ipynb")
+    trusted = slides.build(source, tmp_path / "a", ("07-sample",))[0].read_text(encoding="utf-8")
+    assert "<script>window.planted = 1</script>" in trusted
+    untrusted = slides.build(source, tmp_path / "b", ("07-sample",), stored=stored)[0].read_text(encoding="utf-8")
+    assert "<script>window.planted" not in untrusted and "Planted." in untrusted
+    assert "reveal.js/dist/reveal.js" in untrusted  # the deck's own scripts still run

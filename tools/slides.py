@@ -1,6 +1,6 @@
 """Build a reveal.js slide deck for each core notebook, to show from disk with no network.
 
-    python tools/slides.py [--notebooks notebooks] [--out build/slides] [NAME ...]
+    python tools/slides.py [--notebooks notebooks] [--out build/slides] [--stored notebooks] [NAME ...]
 
 ``make slides`` runs it: every notebook of :data:`CORE` (or the NAMEs given, such as
 ``03-the-algorithm``) becomes ``build/slides/<name>.html``, next to a copy of the vendored
@@ -27,7 +27,9 @@ time, cell by cell (:func:`slide_type_of`); a cell that has ``metadata.slideshow
 * any other code cell with outputs is a sub-slide with its code (``NBVAL`` markers dropped)
   and its outputs.
 
-A slide longer than the screen scrolls inside the slide.
+A slide longer than the screen scrolls inside the slide. Built from other notebooks
+(``--notebooks my-notebooks``), a deck whose notebook differs from the stored one has its HTML
+sanitised as on the static site (``site_safety``): its scripts never run.
 """
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_tools import title_of  # noqa: E402
 from render_html import WIDGET_VIEW, StaticHTMLExporter, StaticSitePreprocessor  # noqa: E402
+from site_safety import UNTRUSTED, is_trusted, sanitise_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The core of the course, in its order: one deck each.
@@ -339,6 +342,8 @@ class OfflineSlidesExporter(SlidesExporter):
 
 
 def make_exporter() -> OfflineSlidesExporter:
+    """The exporter of every deck: nbconvert's reveal template without CDN scripts, the static
+    site's preprocessor (an explorer's widget view becomes its still), no prompts, hidden code."""
     exporter = OfflineSlidesExporter(
         extra_loaders=[DictLoader({"d2lite-slides.html.j2": TEMPLATE})], embed_images=True,
         reveal_url_prefix=REVEAL_DIR, reveal_theme=THEME, reveal_width=str(WIDTH), reveal_height=str(HEIGHT),
@@ -349,11 +354,14 @@ def make_exporter() -> OfflineSlidesExporter:
     return exporter
 
 
-def render_deck(exporter: OfflineSlidesExporter, path: Path, out_dir: Path) -> Path:
-    """Write the deck of the notebook at ``path`` to ``out_dir/<name>.html`` and return its path."""
+def render_deck(exporter: OfflineSlidesExporter, path: Path, out_dir: Path, trusted: bool = True) -> Path:
+    """Write the deck of the notebook at ``path`` to ``out_dir/<name>.html`` and return its path;
+    an untrusted notebook (``site_safety.is_trusted``) has its HTML sanitised, as on the site."""
     nb = nbformat.read(path, as_version=4)
-    body, _ = exporter.from_notebook_node(plan(nb), resources={
-        "metadata": {"name": path.stem, "path": str(path.parent)}})
+    resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
+    if not trusted:
+        nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
+    body, _ = exporter.from_notebook_node(plan(nb), resources=resources)
     body = body.replace("<th></th>", "<td></td>")  # an empty corner cell is no header
     target = out_dir / f"{path.stem}.html"
     target.write_text(body, encoding="utf-8")
@@ -361,6 +369,7 @@ def render_deck(exporter: OfflineSlidesExporter, path: Path, out_dir: Path) -> P
 
 
 def index_page(decks: list[Path], titles: dict[str, str]) -> str:
+    """The HTML of ``index.html``: a link to every deck, titled from ``titles`` (by file name)."""
     items = "\n".join(f'<li><a href="{d.name}">{html.escape(titles.get(d.name, d.stem))}</a></li>'
                       for d in decks)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title>'
@@ -370,9 +379,13 @@ def index_page(decks: list[Path], titles: dict[str, str]) -> str:
             f"<ul>\n{items}\n</ul></main></body></html>\n")
 
 
-def build(notebook_dir: Path, out_dir: Path, names: tuple[str, ...] = CORE) -> list[Path]:
+def build(notebook_dir: Path, out_dir: Path, names: tuple[str, ...] = CORE,
+          stored: Path | None = None) -> list[Path]:
     """Render the deck of every notebook ``names`` lists (stems, without ``.ipynb``) into
-    ``out_dir``, with the vendored reveal.js beside them and an ``index.html``; returns the decks."""
+    ``out_dir``, with the vendored reveal.js beside them and an ``index.html``; returns the decks.
+
+    ``stored`` is the trusted collection (None: ``notebook_dir`` is it): a notebook that differs
+    from its stored version has its HTML sanitised, so its scripts never run (as on the site)."""
     missing = [n for n in names if not (notebook_dir / f"{n}.ipynb").is_file()]
     if missing:
         found = ", ".join(sorted(p.stem for p in notebook_dir.glob("[0-9]*.ipynb")))
@@ -383,20 +396,23 @@ def build(notebook_dir: Path, out_dir: Path, names: tuple[str, ...] = CORE) -> l
     decks, titles = [], {}
     for name in names:
         path = notebook_dir / f"{name}.ipynb"
-        decks.append(render_deck(exporter, path, out_dir))
+        decks.append(render_deck(exporter, path, out_dir, is_trusted(path, stored)))
         titles[decks[-1].name] = title_of(nbformat.read(path, as_version=4)) or name
     (out_dir / "index.html").write_text(index_page(decks, titles), encoding="utf-8")
     return decks
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring); 2 when a named notebook is missing."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help=f"notebook stems (default: {' '.join(CORE)})")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides")
+    parser.add_argument("--stored", type=Path, default=ROOT / "notebooks",
+                        help="the trusted collection: other notebooks are sanitised")
     args = parser.parse_args(argv)
     try:
-        decks = build(args.notebooks, args.out, tuple(args.names) or CORE)
+        decks = build(args.notebooks, args.out, tuple(args.names) or CORE, args.stored)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
