@@ -95,7 +95,7 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
     box-sizing: border-box; }
   .reveal section img { max-width: 100%; height: auto; }
   /* a figure fills the slide's width, or its height, whichever comes first */
-  .reveal .jp-OutputArea-output > img { width: 100%; max-height: 560px; object-fit: contain;
+  .reveal .jp-OutputArea-output > img { width: 100%; max-height: 470px; object-fit: contain;
     object-position: left top; }
   .reveal .jp-OutputArea-output img { margin: 0; }
   .d2lite-still-caption { font-style: italic; margin: 0; font-size: 0.7em; }
