@@ -373,7 +373,10 @@ def index_page(decks: list[Path], titles: dict[str, str]) -> str:
     items = "\n".join(f'<li><a href="{d.name}">{html.escape(titles.get(d.name, d.stem))}</a></li>'
                       for d in decks)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title>'
-            "</head>\n<body><main><h1>Slides of the core notebooks</h1>\n"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
+            "line-height:1.5}li{margin:0.5em 0}li a{display:inline-block;padding:4px 0;"
+            "min-height:24px}</style></head>\n<body><main><h1>Slides of the core notebooks</h1>\n"
             "<p>Arrows move between slides (down for a slide's details), <kbd>S</kbd> opens the "
             "speaker notes, <kbd>Esc</kbd> the overview.</p>\n"
             f"<ul>\n{items}\n</ul></main></body></html>\n")
