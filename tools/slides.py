@@ -58,7 +58,8 @@ CORE = ("01-sparse-features", "02-preconditioning", "03-the-algorithm", "04-from
 VENDOR = Path(__file__).resolve().parent / "vendor" / "reveal.js"
 REVEAL_DIR = "reveal.js"  # the copy's folder name next to the decks
 THEME = "white"  # the one theme vendored
-#: Prose longer than this (in characters, after its heading) goes to the speaker notes.
+#: At most this many characters of prose paragraphs on a slide (lists are not counted); the
+#: paragraphs that would go beyond it become speaker notes.
 PROSE_LIMIT = 600
 #: Code longer than this (in lines) is not shown on a slide, only its outputs.
 CODE_LINE_LIMIT = 20
