@@ -78,7 +78,8 @@ Open the notebooks in order; each one builds on the one before. The exercises co
 their worked solutions only after trying them. The appendix is optional. The times are for
 reading, running and trying things, not for running alone.
 
-This page has no code: it is only text and links, so it needs no kernel."""
+This page has no code, only text and links: it needs no kernel. (JupyterLab starts one for
+every notebook it opens; here it stays idle, and *Kernel > Shut Down Kernel* frees it.)"""
 
 #: Notebooks found by the end of their file name (``NN-<slug>.ipynb``), so the plans below keep
 #: their links when the notebooks are renumbered.
@@ -220,21 +221,29 @@ def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None
     return cells
 
 
-#: The contents page has no code. It carries the language metadata a saved notebook has, so
-#: JupyterLab does not mark it changed on opening; see CONTENTS_KERNELSPEC for the kernel.
-CONTENTS_KERNELSPEC: dict | None = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                     "name": "python3"}
+#: The contents page has no code, yet JupyterLab (4.6) starts a kernel for every notebook it
+#: opens, kernelspec or not (without one it starts the default kernel, and then writes a kernelspec
+#: in, which marks the page changed); only "Open With > Notebook (no kernel)" avoids it, a choice
+#: made when opening, not stored in the file.  On connecting, Lab also writes the kernel's
+#: ``language_info`` into the metadata.  So the page keeps the chapters' kernelspec and carries the
+#: same ``language_info`` the chapters were executed with (the kernel's own, version included):
+#: then nothing changes on opening and the page is not marked as changed.  tests/e2e checks both.
+CONTENTS_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 CONTENTS_LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3},
                           "file_extension": ".py", "mimetype": "text/x-python",
                           "nbconvert_exporter": "python", "pygments_lexer": "ipython3"}
 
 
-def contents_metadata() -> dict:
-    """Notebook metadata of the contents page: its language, and its kernel (see the module text)."""
-    meta = {"language_info": dict(CONTENTS_LANGUAGE_INFO)}
-    if CONTENTS_KERNELSPEC is not None:
-        meta["kernelspec"] = dict(CONTENTS_KERNELSPEC)
-    return meta
+def contents_metadata(books: list | None = None) -> dict:
+    """Notebook metadata of the contents page: the chapters' kernelspec and the ``language_info``
+    their kernel wrote (that of the first chapter that has one; else this Python's)."""
+    import platform
+
+    info = next((nb.metadata["language_info"] for nb in books or []
+                 if nb.metadata.get("language_info", {}).get("version")), None)
+    if info is None:
+        info = {**CONTENTS_LANGUAGE_INFO, "version": platform.python_version()}
+    return {"kernelspec": dict(CONTENTS_KERNELSPEC), "language_info": dict(info)}
 
 
 def refresh() -> None:
@@ -258,7 +267,7 @@ def refresh() -> None:
     contents = nbformat.v4.new_notebook()
     contents.cells = contents_cells(entries, minutes, [is_optional(nb) for nb in books],
                                     [is_solutions(p) for p in paths])
-    contents.metadata.update(contents_metadata())
+    contents.metadata.update(contents_metadata(books))
     nbformat.write(contents, CONTENTS)
 
     if README.exists():
