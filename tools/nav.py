@@ -9,8 +9,11 @@ script and re-execute the notebooks.
 
 A notebook's title is its first ``# `` heading; its one-line summary is the ``summary`` entry of
 its metadata (``metadata.d2lite.summary``), and the time it takes to work through (reading and
-running, in minutes) is ``metadata.d2lite.minutes``.  The contents notebook also says who the
-collection is for, gives a path for a 30-minute lecture and lists the references.  Navigation cells carry the tag ``nav`` and are
+running, in minutes) is ``metadata.d2lite.minutes``; ``metadata.d2lite.optional`` marks the
+appendix, and a file name containing ``solutions`` the exercises' worked solutions.  The contents
+notebook also says who the collection is for, gives a 50-minute lecture plan through the core
+(found by file-name slug, so renumbering keeps its links), the self-study path with its minutes,
+and the references.  Navigation cells carry the tag ``nav`` and are
 replaced on every run, so links never rot.  Run it after adding or renaming a notebook.
 """
 from __future__ import annotations
@@ -68,31 +71,106 @@ follows section 12.7 of *Dive into Deep Learning* and runs as experiments what t
 learning rate) and want to see why one learning rate per parameter helps; and instructors who want
 material to run in a lecture. **What to know first:** derivatives and gradients; a little linear
 algebra (a symmetric matrix, its eigenvalues, an orthogonal matrix); enough Python and NumPy to read
-short code. From notebook 04 on, PyTorch basics help (tensors, `backward()`). Every notebook runs
-top to bottom on a laptop CPU in seconds, offline.
+short code. From "Adagrad from scratch" on, PyTorch basics help (tensors, `backward()`). Every
+notebook runs top to bottom on a laptop CPU in seconds, offline.
 
-Open the notebooks in order; each one builds on the one before. The times are for reading,
-running and trying things, not for running alone."""
+Open the notebooks in order; each one builds on the one before. The exercises come last: open
+their worked solutions only after trying them. The appendix is optional. The times are for
+reading, running and trying things, not for running alone.
 
-LECTURE = """## A 30-minute lecture
+This page has no code, only text and links: it needs no kernel. (JupyterLab starts one for
+every notebook it opens; here it stays idle, and *Kernel > Shut Down Kernel* frees it.)"""
 
-Run the notebooks beforehand, so that every figure is on screen, then show:
+#: Notebooks found by the end of their file name (``NN-<slug>.ipynb``), so the plans below keep
+#: their links when the notebooks are renumbered.
+LECTURE_PLAN = [
+    # (slug, minutes, what to show, what to drag, the question to stop for)
+    ("sparse-features", 10,
+     "section 1 (how uneven the feature counts are), section 3 (the rate a rare feature gets from "
+     "a global clock against its own clock) and the figure of section 6 (every weight's error "
+     "against its feature's frequency)",
+     "in the explorer of section 11, move the Zipf exponent from 1.1 down to 0, where every feature "
+     "is equally frequent (section 9's control), and compare the three rules' curves on the way",
+     "Why should a feature seen once in a thousand examples take a larger step than a common one?"),
+    ("preconditioning", 9,
+     "section 2 (the condition number sets gradient descent's speed) and the explorer of section 3",
+     "at angle 0, raise the condition number from 1 to 100 and watch gradient descent zigzag while "
+     "the diagonally preconditioned path does not; then turn the angle to 45 degrees and compare "
+     "the preconditioned path again",
+     "Rescaling each coordinate fixes a bowl aligned with the axes. What can it not fix?"),
+    ("the-algorithm", 12,
+     "the rule, the reference run and the table of its first steps by hand, then \"The same runs "
+     "with gradient descent\" and \"How fast does the rate decay?\"",
+     "in the explorer (\"Explore\"), set the rate to 10 and then to 0.01, and move epsilon",
+     "Adagrad's first step has size eta in every coordinate, whatever the gradient. Why?"),
+    ("from-scratch", 7,
+     "the state and the update (two lines of code), the book's run on the airfoil data, and the "
+     "comparison against minibatch SGD at the same rate",
+     "in the learning-rate explorer at the end, drag the rate from 0.1 up to 10",
+     "In the table of learning rates SGD diverges at 2 while Adagrad does not blow up even at 10. "
+     "What in Adagrad's rule stops it?"),
+    ("concise", 5,
+     "section 2 (the framework's optimizer on the same minibatches) and section 4 (the table of five "
+     "frameworks and the figure of the tiny gradient)",
+     None,
+     "Which framework's first step on a gradient of 1e-4 is largest, and what sets it?"),
+    ("successors", 5,
+     "section 3: the linear regression at one shared rate, then at each optimizer's tuned rate",
+     None,
+     "Adagrad stalls at the shared rate and not at its own. What does that say about comparing "
+     "optimizers at one rate?"),
+]
 
-1. **Why one rate per weight** (6 min): [01](01-sparse-features.ipynb), sections 1 and 3 (how
-   uneven the feature counts are, and the factor a rare feature gets from a global clock against
-   its own clock), then the figure of section 6 (the error of every weight against its frequency).
-2. **The gradient as a stand-in for curvature** (4 min): [02](02-preconditioning.ipynb),
-   section 6, the two figures.
-3. **The rule** (10 min): [03](03-the-algorithm.ipynb): the rule, the reference run and the table
-   of the first steps, the sweep of learning rates against gradient descent, and the decay of the
-   rate with noisy gradients. Move the explorer's rate to 10 and to 0.01.
-4. **On a real model** (5 min): [04](04-from-scratch.ipynb), the loss curves against SGD and the
-   table of learning rates (SGD diverges at 2; Adagrad does not blow up at 10 but ends worse than
-   it started).
-5. **Limits and what came next** (5 min): [06](06-exercises.ipynb), exercise 2's sweep over the
-   rotation angle and its answer, the flat line of full-matrix Adagrad in
-   [08](08-full-matrix.ipynb) (section 2); then exercise 6's noisy-gradient
-   rates, which lead to RMSProp and Adam: the two panels of [09](09-successors.ipynb), section 3."""
+
+def _find(entries: list[tuple[str, str, str]], slug: str) -> tuple[str, str] | None:
+    """(file name, title) of the notebook whose file name ends in ``-<slug>.ipynb``, or None."""
+    for name, label, _ in entries:
+        if name.endswith(f"-{slug}.ipynb"):
+            return name, label.split(" · ", 1)[-1]
+    return None
+
+
+def lecture_cell_source(entries: list[tuple[str, str, str]]) -> str:
+    """The 50-minute lecture plan through the core notebooks, linked by file name."""
+    lines = ["## A 50-minute lecture", "",
+             "Before the lecture, run the notebooks below once (Run All), so that every figure is on "
+             "screen and every explorer answers at once. Then, in this order:", ""]
+    total = 0
+    for number, (slug, minutes, show, drag, question) in enumerate(LECTURE_PLAN, start=1):
+        found = _find(entries, slug)
+        if found is None:
+            continue
+        name, title = found
+        total += minutes
+        lines.append(f"{number}. **[{title}]({name})** ({minutes} min). Show {show}.")
+        if drag:
+            lines.append(f"   *Drag:* {drag}.")
+        lines.append(f"   *Stop for a question:* {question}")
+    lines += ["", f"That is {total} minutes of material, with {50 - total} minutes to spare for the "
+              "questions. For the full-matrix notebook, the costs and the exercises, point the "
+              "class to the self-study path below; the exercises make a good assignment."]
+    return "\n".join(lines)
+
+
+def self_study_source(entries, minutes, optional, solutions) -> str:
+    """The self-study path: every notebook in order, with its minutes, and what each one is for."""
+    lines = ["## Self-study path", "",
+             "Work through every notebook in order, running each cell and moving every slider:"]
+    core = 0
+    for (name, label, _), time, is_optional, is_solution in zip(entries, minutes, optional, solutions):
+        title = label.split(" · ", 1)[-1]
+        note = ""
+        if is_solution:
+            note = ": open it only after trying the exercises"
+        elif is_optional:
+            note = " (optional)"
+        else:
+            core += time or 0
+        lines.append(f"* [{title}]({name}){note}, about {time} minutes")
+    lines += ["", f"Without the optional appendix and the solutions: about {core} minutes "
+              f"({core // 60} h {core % 60:02d} min)."]
+    return "\n".join(lines)
+
 
 REFERENCES = """## References
 
@@ -103,24 +181,69 @@ REFERENCES = """## References
 * *Dive into Deep Learning*, section 12.7, "Adagrad":
   [d2l.ai/chapter_optimization/adagrad.html](https://d2l.ai/chapter_optimization/adagrad.html).
 
-The optional last section of notebook 03 explains, in the online-learning view of the first two
-papers, why the sum of squared gradients is the right clock."""
+The optional last section of "The Adagrad algorithm, step by step" explains, in the online-learning
+view of the first two papers, why the sum of squared gradients is the right clock."""
 
 
-def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None]) -> list:
-    """The cells of the contents notebook: audience and list (first cell), lecture, references."""
+def is_optional(nb) -> bool:
+    """Whether the notebook is marked optional (``metadata.d2lite.optional``, the appendix)."""
+    return bool(nb.metadata.get("d2lite", {}).get("optional", False))
+
+
+def is_solutions(path: Path) -> bool:
+    """Whether the notebook holds the exercises' worked solutions (its file name says so)."""
+    return "solutions" in path.stem
+
+
+def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None],
+                   optional: list[bool] | None = None, solutions: list[bool] | None = None) -> list:
+    """The cells of the contents notebook: audience and list (first cell), the 50-minute lecture,
+    the self-study path, references."""
+    optional = optional or [False] * len(entries)
+    solutions = solutions or [False] * len(entries)
     lines = ["# Adagrad, interactively: contents", "", AUDIENCE, ""]
-    for i, ((name, label, summary), time) in enumerate(zip(entries, minutes)):
-        lines.append(f"{i + 1}. [{label}]({name}): {summary}" + (f" (about {time} minutes)" if time else ""))
-    known = [time for time in minutes if time]
+    for i, ((name, label, summary), time, opt, sol) in enumerate(zip(entries, minutes, optional, solutions)):
+        mark = " *Open it after trying the exercises.*" if sol else " *Optional.*" if opt else ""
+        lines.append(f"{i + 1}. [{label}]({name}): {summary}.{mark}".replace("..", ".")
+                     + (f" (about {time} minutes)" if time else ""))
+    known = [time for time, opt, sol in zip(minutes, optional, solutions) if time and not opt and not sol]
     if known:
         total = sum(known)
-        lines += ["", f"All {len(known)} notebooks: about {total} minutes ({total // 60} h {total % 60:02d} min)."]
-    cells = [nbformat.v4.new_markdown_cell("\n".join(lines)), nbformat.v4.new_markdown_cell(LECTURE),
+        lines += ["", f"These {len(known)} notebooks: about {total} minutes "
+                  f"({total // 60} h {total % 60:02d} min), without the worked solutions and the "
+                  "optional appendix."]
+    cells = [nbformat.v4.new_markdown_cell("\n".join(lines)),
+             nbformat.v4.new_markdown_cell(lecture_cell_source(entries)),
+             nbformat.v4.new_markdown_cell(self_study_source(entries, minutes, optional, solutions)),
              nbformat.v4.new_markdown_cell(REFERENCES)]
-    for cell, cell_id in zip(cells, ("contents", "lecture", "references")):
+    for cell, cell_id in zip(cells, ("contents", "lecture", "self-study", "references")):
         cell.id = cell_id
     return cells
+
+
+#: The contents page has no code, yet JupyterLab (4.6) starts a kernel for every notebook it
+#: opens, kernelspec or not (without one it starts the default kernel, and then writes a kernelspec
+#: in, which marks the page changed); only "Open With > Notebook (no kernel)" avoids it, a choice
+#: made when opening, not stored in the file.  On connecting, Lab also writes the kernel's
+#: ``language_info`` into the metadata.  So the page keeps the chapters' kernelspec and carries the
+#: same ``language_info`` the chapters were executed with (the kernel's own, version included):
+#: then nothing changes on opening and the page is not marked as changed.  tests/e2e checks both.
+CONTENTS_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+CONTENTS_LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3},
+                          "file_extension": ".py", "mimetype": "text/x-python",
+                          "nbconvert_exporter": "python", "pygments_lexer": "ipython3"}
+
+
+def contents_metadata(books: list | None = None) -> dict:
+    """Notebook metadata of the contents page: the chapters' kernelspec and the ``language_info``
+    their kernel wrote (that of the first chapter that has one; else this Python's)."""
+    import platform
+
+    info = next((nb.metadata["language_info"] for nb in books or []
+                 if nb.metadata.get("language_info", {}).get("version")), None)
+    if info is None:
+        info = {**CONTENTS_LANGUAGE_INFO, "version": platform.python_version()}
+    return {"kernelspec": dict(CONTENTS_KERNELSPEC), "language_info": dict(info)}
 
 
 def refresh() -> None:
@@ -142,9 +265,9 @@ def refresh() -> None:
 
     minutes = [minutes_of(nb) for nb in books]
     contents = nbformat.v4.new_notebook()
-    contents.cells = contents_cells(entries, minutes)
-    contents.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                       "name": "python3"}
+    contents.cells = contents_cells(entries, minutes, [is_optional(nb) for nb in books],
+                                    [is_solutions(p) for p in paths])
+    contents.metadata.update(contents_metadata(books))
     nbformat.write(contents, CONTENTS)
 
     if README.exists():
