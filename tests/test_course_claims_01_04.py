@@ -75,10 +75,11 @@ def test_opens_with_two_to_four_objectives_and_its_minutes(name):
     items = re.findall(r"^\s*(?:[*-]|\d+\.)\s+\S", objectives.source, flags=re.M)
     assert 2 <= len(items) <= 4, f"{name}: {len(items)} objectives (want 2 to 4)"
     assert f"{minutes} minutes" in objectives.source, f"{name}: the objectives do not state the {minutes} minutes"
-    # it opens the notebook: only the navigation and the title come before it
+    # it opens the notebook: only the navigation, the title and the set-up cell come before it
     before = [c for c in nb.cells[:where] if "nav" not in c.metadata.get("tags", [])]
-    assert len(before) == 1 and before[0].source.lstrip().startswith("# "), \
-        f"{name}: the objectives are not right after the title"
+    assert len(before) <= 2 and before[0].source.lstrip().startswith("# ") and \
+        all("setup" in c.metadata.get("tags", []) for c in before[1:]), \
+        f"{name}: the objectives are not right after the title (and the set-up cell)"
 
 
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
