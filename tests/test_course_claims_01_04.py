@@ -63,23 +63,53 @@ def has_image(output: dict) -> bool:
 
 # ---------------------------------------------------------------- generic structure checks
 
+def objectives_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """What is wrong with the notebook's opening: its minutes and its 2-4 objectives (a markdown
+    cell tagged ``objectives`` right after the title and the set-up cell, stating the minutes)."""
+    minutes = nb.metadata.get("d2lite", {}).get("minutes")
+    if not (isinstance(minutes, int) and 5 <= minutes <= 120):
+        return [f"metadata.d2lite.minutes is {minutes!r}"]
+    tagged = [i for i, c in enumerate(nb.cells) if "objectives" in c.metadata.get("tags", [])]
+    if len(tagged) != 1:
+        return [f"{len(tagged)} cells tagged 'objectives' (want exactly one)"]
+    where, objectives = tagged[0], nb.cells[tagged[0]]
+    problems = []
+    if objectives.cell_type != "markdown":
+        problems.append("the objectives cell is not markdown")
+    items = re.findall(r"^\s*(?:[*-]|\d+\.)\s+\S", objectives.source, flags=re.M)
+    if not 2 <= len(items) <= 4:
+        problems.append(f"{len(items)} objectives (want 2 to 4)")
+    if f"{minutes} minutes" not in objectives.source:
+        problems.append(f"the objectives do not state the {minutes} minutes")
+    before = [c for c in nb.cells[:where] if "nav" not in c.metadata.get("tags", [])]
+    if not (1 <= len(before) <= 2 and before[0].source.lstrip().startswith("# ") and
+            all("setup" in c.metadata.get("tags", []) for c in before[1:])):
+        problems.append("the objectives are not right after the title (and the set-up cell)")
+    return problems
+
+
+def caption_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Figures (image outputs) not followed by a markdown cell tagged ``caption`` of one or two
+    sentences; and a notebook without any figure."""
+    problems, figures = [], 0
+    for i, c in enumerate(nb.cells):
+        if not any(has_image(o) for o in c.get("outputs", [])):
+            continue
+        figures += 1
+        caption = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        if caption is None or caption.cell_type != "markdown" or \
+                "caption" not in caption.metadata.get("tags", []):
+            problems.append(f"the figure of cell {c.get('id')} has no caption cell under it")
+            continue
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", caption.source.strip()) if s]
+        if not (1 <= len(sentences) <= 2 and len(caption.source) <= 400):
+            problems.append(f"the caption under {c.get('id')} is not one or two sentences")
+    return problems + ([] if figures else ["no figure found (did the notebook lose its outputs?)"])
+
+
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_opens_with_two_to_four_objectives_and_its_minutes(name):
-    nb = load(name)
-    minutes = nb.metadata.get("d2lite", {}).get("minutes")
-    assert isinstance(minutes, int) and 5 <= minutes <= 120, f"{name}: metadata.d2lite.minutes is {minutes!r}"
-    tagged = [i for i, c in enumerate(nb.cells) if "objectives" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1, f"{name}: {len(tagged)} cells tagged 'objectives' (want exactly one)"
-    where, objectives = tagged[0], nb.cells[tagged[0]]
-    assert objectives.cell_type == "markdown"
-    items = re.findall(r"^\s*(?:[*-]|\d+\.)\s+\S", objectives.source, flags=re.M)
-    assert 2 <= len(items) <= 4, f"{name}: {len(items)} objectives (want 2 to 4)"
-    assert f"{minutes} minutes" in objectives.source, f"{name}: the objectives do not state the {minutes} minutes"
-    # it opens the notebook: only the navigation, the title and the set-up cell come before it
-    before = [c for c in nb.cells[:where] if "nav" not in c.metadata.get("tags", [])]
-    assert len(before) <= 2 and before[0].source.lstrip().startswith("# ") and \
-        all("setup" in c.metadata.get("tags", []) for c in before[1:]), \
-        f"{name}: the objectives are not right after the title (and the set-up cell)"
+    assert objectives_problems(load(name)) == []
 
 
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
@@ -93,33 +123,29 @@ def test_every_figure_has_a_text_alternative(name):
 
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_every_figure_is_followed_by_a_short_caption(name):
-    nb = load(name)
-    figures = 0
-    for i, c in enumerate(nb.cells):
-        if not any(has_image(o) for o in c.get("outputs", [])):
-            continue
-        figures += 1
-        assert i + 1 < len(nb.cells), f"{name}: cell {c.get('id')} ends the notebook without a caption"
-        caption = nb.cells[i + 1]
-        assert caption.cell_type == "markdown" and "caption" in caption.metadata.get("tags", []), \
-            f"{name}: the figure of cell {c.get('id')} is not followed by a markdown cell tagged 'caption'"
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+", caption.source.strip()) if s]
-        assert 1 <= len(sentences) <= 2 and len(caption.source) <= 400, \
-            f"{name}: the caption under {c.get('id')} is not one or two sentences: {caption.source!r}"
-    assert figures > 0, f"{name}: no figure found (did the notebook lose its outputs?)"
+    assert caption_problems(load(name)) == []
 
 
-def test_the_checks_can_fail():
-    """The caption and objectives checks reject a notebook that lacks them."""
+def test_the_checks_find_a_notebook_without_objectives_alt_or_captions():
+    figure = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
     bare = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Title"),
-        nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
-            "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]),
-        nbformat.v4.new_markdown_cell("A long discussion, not tagged as a caption.")])
+        nbformat.v4.new_code_cell("plot()", outputs=[figure]),
+        nbformat.v4.new_markdown_cell("A long discussion. Not tagged as a caption. Three sentences.")])
+    assert objectives_problems(bare) == ["metadata.d2lite.minutes is None"]
+    bare.metadata["d2lite"] = {"minutes": 20}
+    assert objectives_problems(bare) == ["0 cells tagged 'objectives' (want exactly one)"]
+    goals = nbformat.v4.new_markdown_cell("* one thing\n\n*About 20 minutes.*", metadata={"tags": ["objectives"]})
+    bare.cells.insert(1, goals)
+    assert objectives_problems(bare) == ["1 objectives (want 2 to 4)"]
+    goals.source = "* one thing\n* another\n\n*About 20 minutes.*"
+    assert objectives_problems(bare) == []
     assert notebook_images_missing_alt(bare) != []
-    assert images_missing_alt('<img src="x.png">') == ["x.png"]
-    assert not any("objectives" in c.metadata.get("tags", []) for c in bare.cells)
-    assert "caption" not in bare.cells[2].metadata.get("tags", [])
+    assert caption_problems(bare) == ["the figure of cell " + bare.cells[2].id + " has no caption cell under it"]
+    bare.cells[3].metadata["tags"] = ["caption"]
+    assert caption_problems(bare) == ["the caption under " + bare.cells[2].id + " is not one or two sentences"]
+    bare.cells[3].source = "Look at the line falling."
+    assert caption_problems(bare) == []
 
 
 # ---------------------------------------------------------------- the numbers behind the prose
