@@ -10,7 +10,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanit
 NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: install lab refresh test unit notebooks notebooks-test reproduce e2e lane-oldest lane-newest \
-	html bench execute nav clean
+	html bench execute nav clean student
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ e2e: $(STAMP)
 
 html: $(STAMP)
 	$(PY) tools/render_html.py
+
+# A solution-free copy of the collection for a class, in build/student/ (tools/student.py).
+student: $(STAMP)
+	$(PY) tools/student.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
