@@ -598,7 +598,7 @@ def check_lenet(net: torch.nn.Module | None, image_size: int = 8, num_classes: i
             torch.manual_seed(0)
             with recorder:
                 try:
-                    out = _call(net, X[:4], what="net")
+                    out = _call(net, X[:4].clone(), what="net")
                 except _Failed as failure:
                     hint = (" Check the in_features of the first nn.Linear: it must equal "
                             "channels x height x width after the last pooling (16 x 2 x 2 = 64 "
@@ -643,8 +643,9 @@ def check_lenet(net: torch.nn.Module | None, image_size: int = 8, num_classes: i
     with torch.no_grad():
         a, b = X[4:12], X[12:20]
         zero = torch.zeros_like(a)
-        gap = (net(a + b) - net(a) - net(b) + net(zero)).abs().max()
-        scale = torch.maximum((net(a) - net(zero)).abs().max(), (net(b) - net(zero)).abs().max())
+        f_ab, f_a, f_b, f_0 = (net(v.clone()) for v in (a + b, a, b, zero))  # clones: a forward may work in place
+        gap = (f_ab - f_a - f_b + f_0).abs().max()
+        scale = torch.maximum((f_a - f_0).abs().max(), (f_b - f_0).abs().max())
     if not float(scale) > 1e-7:
         raise _Failed("the network's output does not depend on its input (the same scores for "
                       "every image): is the input connected to the output?")
@@ -661,15 +662,15 @@ def check_lenet(net: torch.nn.Module | None, image_size: int = 8, num_classes: i
         torch.manual_seed(0)
         optimizer = torch.optim.Adam(parameters, lr=0.01)
         with torch.no_grad():
-            before = float(loss_fn(net(X), y))
+            before = float(loss_fn(net(X.clone()), y))
         for _ in range(30):
             optimizer.zero_grad()
-            loss = loss_fn(net(X), y)
+            loss = loss_fn(net(X.clone()), y)
             loss.backward()
             optimizer.step()
         net.eval()
         with torch.no_grad():
-            after = float(loss_fn(net(X), y))
+            after = float(loss_fn(net(X.clone()), y))
     if not math.isfinite(after) or not before - after > 0.03:
         raise _Failed(f"30 Adam steps on 256 digits took the loss from {before:.3f} to "
                       f"{after:.3f}: the network does not learn. Are its layers connected to its "

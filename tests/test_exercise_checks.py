@@ -390,7 +390,15 @@ def classic_sigmoid():
                          nn.Linear(84, 10))
 
 
-LENET_RIGHT = [lenet(seed=0), FunctionalLeNet(), classic_sigmoid()]
+class InPlaceLeNet(FunctionalLeNet):
+    """Right, though its forward scales its input in place: the check must not be fooled."""
+
+    def forward(self, x):
+        x.mul_(1.0)
+        return super().forward(x)
+
+
+LENET_RIGHT = [lenet(seed=0), FunctionalLeNet(), classic_sigmoid(), InPlaceLeNet()]
 
 
 @pytest.mark.parametrize("net, words", LENET_WRONG)
