@@ -10,7 +10,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanit
 NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: install lab refresh test unit notebooks notebooks-test reproduce e2e lane-oldest lane-newest \
-	html slides bench execute nav clean
+	html slides student bench execute nav clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ html: $(STAMP)
 # A reveal.js deck per core notebook (01-05) in build/slides/, shown from disk with no network.
 slides: $(STAMP)
 	$(PY) tools/slides.py
+
+# A solution-free copy of the collection for a class, in build/student/ (tools/student.py).
+student: $(STAMP)
+	$(PY) tools/student.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
