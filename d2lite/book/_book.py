@@ -6,10 +6,10 @@ training loops.  This module imports NumPy and matplotlib only, so every facade 
 environment that has its own framework and no other.
 
 Each name is a thin front on the collection's one implementation, shaped as the book calls it:
-:func:`train_2d` runs :func:`d2lite.trace2d.train_2d`, :func:`show_trace_2d` draws with
-:func:`d2lite.trace2d.show_trace_2d` on a new pyplot figure (so Jupyter's inline backend shows it)
-and returns nothing, as the book's does; :class:`Animator` is :class:`d2lite.plotting.Animator`
-with the book's signature; :class:`Timer` is :class:`d2lite.timer.Timer`.  The helpers for the
+:func:`train_2d` runs :func:`d2lite.book.trace2d.train_2d`, :func:`show_trace_2d` draws with
+:func:`d2lite.book.plotting.show_trace_2d` on a new pyplot figure (so Jupyter's inline backend shows it)
+and returns nothing, as the book's does; :class:`Animator` is :class:`d2lite.book.plotting.Animator`
+with the book's signature; :class:`Timer` is :class:`d2lite.book.timer.Timer`.  The helpers for the
 facades' ``train_ch11`` (:func:`ch11_animator`, :func:`ch11_line`, :func:`check_hyperparams`,
 :data:`EVAL_EVERY`) keep the three tabs printing and drawing alike.
 
@@ -32,10 +32,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
-from . import trace2d
-from .plotting import Animator as _Animator
-from .plotting import set_figsize
-from .timer import Timer
+from d2lite.book import trace2d
+from d2lite.book.plotting import Animator as _Animator
+from d2lite.book.plotting import set_figsize
+from d2lite.book.timer import Timer
 
 __all__ = ["train_2d", "show_trace_2d", "set_figsize", "plt", "Timer", "Accumulator", "Animator",
            "EVAL_EVERY", "ch11_animator", "ch11_line", "check_hyperparams"]
@@ -57,7 +57,7 @@ def train_2d(trainer: Callable, steps: int = 20, f_grad: Callable | None = None)
 
     Prints ``epoch {steps}, x1: {x1:f}, x2: {x2:f}`` and returns the ``steps + 1`` points, the
     start included.  With ``f_grad`` the trainer is called as ``trainer(x1, x2, s1, s2, f_grad)``.
-    It is :func:`d2lite.trace2d.train_2d` (the collection's one run loop) with the book's
+    It is :func:`d2lite.book.trace2d.train_2d` (the collection's one run loop) with the book's
     signature; a learner's ``adagrad_2d(x1, x2, s1, s2)`` reading a global ``eta`` is the
     trainer the chapter passes.
     """
@@ -69,7 +69,7 @@ def show_trace_2d(f: Callable, results: Sequence) -> None:
 
     Like the book's, it sets the default figure size (:func:`set_figsize`), draws on a new pyplot
     figure, which Jupyter's inline backend displays when the cell ends, and returns None (so no
-    ``<Axes ...>`` is printed).  The drawing is :func:`d2lite.trace2d.show_trace_2d`: its window
+    ``<Axes ...>`` is printed).  The drawing is :func:`d2lite.book.plotting.show_trace_2d`: its window
     follows the path instead of the book's fixed one.
     """
     set_figsize()
@@ -108,7 +108,7 @@ class Accumulator:
 class Animator(_Animator):
     """The book's ``Animator``: a loss curve redrawn in Jupyter each time a point is added.
 
-    :class:`d2lite.plotting.Animator` with the book's signature and defaults (``figsize``
+    :class:`d2lite.book.plotting.Animator` with the book's signature and defaults (``figsize``
     3.5 x 2.5 inches).  In a Jupyter kernel each :meth:`add` redraws the figure in place, and its
     last frame stays as the cell's figure; elsewhere it only records ``X`` and ``Y``.  It draws
     one axes: ``nrows`` and ``ncols`` other than 1 raise ValueError.

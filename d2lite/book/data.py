@@ -14,11 +14,10 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import check_array, check_float, check_int, check_seed
-from .datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, airfoil_arrays
+from d2lite._checks import check_array, check_float, check_int, check_seed
+from d2lite.book.datasets import AIRFOIL_PATH, AIRFOIL_SOURCE, airfoil_arrays
 
-__all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE", "lr_explorer_data"]
-
+__all__ = ["make_loader", "synthetic_linreg", "load_airfoil", "AIRFOIL_SOURCE"]
 
 
 def make_loader(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int = 0) -> DataLoader:
@@ -81,7 +80,7 @@ def load_airfoil(path: str | os.PathLike | None = None, batch_size: int = 10, n:
                  seed: int = 0) -> tuple[DataLoader, int]:
     """The NASA airfoil self-noise data (the book's data set), shipped with d2lite.
 
-    ``path`` defaults to the copy inside the package (:data:`d2lite.datasets.AIRFOIL_PATH`); any
+    ``path`` defaults to the copy inside the package (:data:`d2lite.book.datasets.AIRFOIL_PATH`); any
     other file must have the same layout: six tab-separated numeric columns and no header, five
     features and the target (sound pressure in dB) last.  Every column is standardised with the
     mean and the population standard deviation of *all* rows, then the first ``n`` rows are kept.
@@ -106,27 +105,4 @@ def load_airfoil(path: str | os.PathLike | None = None, batch_size: int = 10, n:
                         torch.tensor(labels, dtype=torch.float32), batch_size, seed),
             features.shape[1])
 
-
-EXPLORER_EXAMPLES = 500  # a third of the notebook's data set, so that a redraw retrains fast
-EXPLORER_NOISE = 0.7
-
-
-def lr_explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
-                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """The first ``num_examples`` examples ``(X, y)`` of the synthetic set
-    ``synthetic_linreg(noise=noise, seed=seed)``.
-
-    The full set has its default 1,500 examples (the one notebook 04 trains on); the learning-rate
-    explorer retrains on this subset so that a redraw stays fast.
-
-    >>> X, y = lr_explorer_data()
-    >>> tuple(X.shape), tuple(y.shape)
-    ((500, 5), (500, 1))
-    """
-    num_examples = check_int("num_examples", num_examples, minimum=2)
-    data_iter, _ = synthetic_linreg(noise=noise, seed=seed)
-    X, y = data_iter.dataset.tensors
-    if num_examples > len(X):
-        raise ValueError(f"num_examples must be at most {len(X)}, got {num_examples}")
-    return X[:num_examples], y[:num_examples]
 

@@ -3,7 +3,7 @@ r"""The book's frameworks, run for real: their stored results, and the presets r
 ``make frameworks`` runs Adagrad in PyTorch, MXNet, TensorFlow, Keras 3 and Optax, each in its
 own environment, and ``frameworks/results.json`` keeps what they computed.  This module reads
 that file without installing any framework, and replays every run with the NumPy presets of
-:mod:`d2lite.optim`, so a test can check that the presets are what the frameworks really do.
+:mod:`d2lite.optimizers.optim`, so a test can check that the presets are what the frameworks really do.
 
 A run on the linear-regression data takes minibatch gradients of the mean loss
 :math:`\tfrac{c}{2}(\hat y - y)^2`, where the framework's loss fixes :math:`c` (1 for a half
@@ -19,8 +19,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
-from .optim import Adagrad, adagrad_path
+from d2lite._checks import check_choice, check_float, check_int
+from d2lite.book.data import make_loader, synthetic_linreg
+from d2lite.book.training import init_linreg_params
+from d2lite.optimizers.optim import Adagrad, adagrad_path
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
@@ -29,7 +31,7 @@ __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results
 RESULTS_PATH = Path(__file__).resolve().parent.parent / "frameworks" / "results.json"
 #: Every framework ``make frameworks`` runs, in the order the notebook shows them.
 FRAMEWORKS = ("torch", "mxnet", "tensorflow", "keras", "optax")
-#: The :data:`d2lite.presets.PRESETS` entry that describes each framework's Adagrad
+#: The :data:`d2lite.optimizers.presets.PRESETS` entry that describes each framework's Adagrad
 #: (``tf.keras`` in TensorFlow 2.21 is Keras 3).
 PRESET_OF = {"torch": "torch", "mxnet": "mxnet", "tensorflow": "keras", "keras": "keras",
              "optax": "optax"}
@@ -93,8 +95,6 @@ def linreg_inputs(noise: float = 0.7, seed: int = 0, epochs: int = 4,
     """
     import torch
 
-    from .data import make_loader, synthetic_linreg
-    from .training import init_linreg_params
 
     noise = check_float("noise", noise)
     epochs = check_int("epochs", epochs)
@@ -130,13 +130,13 @@ def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
     squared error, is recorded every ``eval_every`` examples.  Returns the losses and the final
     ``weight`` and ``bias``.
 
-    >>> from d2lite.optim import Adagrad
+    >>> from d2lite.optimizers.optim import Adagrad
     >>> run = replay_linreg(Adagrad.preset("book", lr=0.1), linreg_inputs(epochs=1), epochs=1)
     >>> len(run["losses"]), 0.24 < run["losses"][-1] < 0.26
     (7, True)
     """
     if not isinstance(optimizer, Adagrad):
-        raise TypeError(f"optimizer must be a d2lite.optim.Adagrad, got {type(optimizer).__name__}")
+        raise TypeError(f"optimizer must be a d2lite.optimizers.optim.Adagrad, got {type(optimizer).__name__}")
     epochs = check_int("epochs", epochs)
     check_choice("dtype", dtype, TOLERANCE)
     scale = check_float("gradient_scale", gradient_scale, strict=True)

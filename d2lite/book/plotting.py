@@ -1,72 +1,23 @@
-"""Small plotting utilities: figure size, PNG rendering, and a live loss curve.
+"""The book's plotting helpers: figure size, the 2-D path picture, and a live loss curve.
 
-A plot helper of the collection called with ``ax=`` draws there.  Called without it, it draws
-on a new *pyplot* figure (:func:`pyplot_axes`), so that Jupyter's inline backend displays it at
-the end of the cell, as the book's helpers do.  Whole figures (an explorer's redraw, a PNG) are
-built with :func:`new_figure`, which pyplot does not manage.  pyplot itself is imported only when
-a figure is first made that way, so ``import d2lite`` does not import it.
+:func:`set_figsize`, :func:`show_trace_2d` and :class:`Animator` are the book's ``d2l`` helpers
+(the facades hand them out as printed).  They take their colours and axes from
+:mod:`d2lite.style`, the bottom layer every drawing of the collection shares; the collection's
+own figures live in :mod:`d2lite.figures`.
 """
 from __future__ import annotations
 
-import io
-import math
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from ._checks import check_float
-from .colours import OPTIMIZER_COLOURS, colour_of, style_of
+from d2lite._checks import check_callable, check_float, check_int
+from d2lite.book.trace2d import OFF_CHART, Point, adagrad_2d_rule, f_2d, train_2d  # noqa: F401 (doctests)
+from d2lite.style import figure_to_png, label_style, new_figure, note_nonfinite, pyplot_axes
 
-__all__ = ["set_figsize", "figure_to_png", "new_figure", "pyplot_axes", "note_nonfinite",
-           "nonfinite_lines", "plain_log_axes", "label_colour", "label_style", "Animator"]
-
-# Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").
-_NAMES = sorted([*OPTIMIZER_COLOURS, "minibatch SGD", "SGD", "GD", "torch.optim.Adagrad"],
-                key=len, reverse=True)
-
-
-def label_colour(label: str | None, default: str | None = None) -> str | None:
-    """The collection's colour (:mod:`d2lite.colours`) of the optimizer a figure label names.
-
-    The label may go on after the name ("Adagrad, eta=0.4", "SGD (lr=0.1)"); a label naming no
-    optimizer gets ``default``.
-
-    >>> label_colour("Adagrad, eta=0.4") == colour_of("Adagrad")
-    True
-    >>> label_colour("AdaGrad-Norm") == colour_of("AdaGrad-Norm")
-    True
-    >>> label_colour("the other two rules", default="grey")
-    'grey'
-    """
-    if label is None:
-        return default
-    text = str(label).strip().lower()
-    for name in _NAMES:
-        if text.startswith(name.lower()) and (len(text) == len(name)
-                                              or not text[len(name)].isalnum()):
-            return colour_of("Adagrad" if name == "torch.optim.Adagrad" else name)
-    return default
-
-
-def label_style(label: str | None, default: str | None = None) -> dict:
-    """Keyword arguments for ``plot`` that draw the optimizer a figure label names in its colour
-    and its own dash (:func:`d2lite.colours.style_of`); a label naming no optimizer gets the
-    colour ``default`` and a solid line.
-
-    >>> label_style("Adam (lr=0.01)") == style_of("Adam")
-    True
-    >>> label_style("noise floor", default="k")
-    {'color': 'k', 'linestyle': '-'}
-    """
-    colour = label_colour(label)
-    if colour is None:
-        return {"color": default, "linestyle": "-"}
-    name = next(n for n in OPTIMIZER_COLOURS if colour_of(n) == colour)
-    return style_of(name)
+__all__ = ["set_figsize", "show_trace_2d", "Animator"]
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
@@ -76,119 +27,6 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
     width = check_float("figsize[0]", figsize[0], strict=True)
     height = check_float("figsize[1]", figsize[1], strict=True)
     mpl.rcParams["figure.figsize"] = (width, height)
-
-
-def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None,
-               margins: dict[str, float] | None = None, **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
-    """A figure and its axes, made without pyplot (no global current figure is created).
-
-    By default matplotlib's constrained layout places the axes.  ``margins`` (the keywords of
-    :meth:`~matplotlib.figure.Figure.subplots_adjust`: ``left``, ``right``, ``bottom``, ``top``,
-    ``wspace``, ``hspace``, as fractions of the figure) fixes them instead: such a figure renders
-    about twice as fast, which is what a slider explorer that redraws on every move wants.
-    """
-    fig = Figure(figsize=figsize or mpl.rcParams["figure.figsize"],
-                 layout=None if margins else "constrained")
-    if margins:
-        unknown = set(margins) - {"left", "right", "bottom", "top", "wspace", "hspace"}
-        if unknown:
-            raise ValueError(f"margins accepts left, right, bottom, top, wspace and hspace; "
-                             f"got {sorted(unknown)}")
-        fig.subplots_adjust(**margins)
-    axes = fig.subplots(nrows, ncols, **subplot_kw)
-    return fig, axes
-
-
-def pyplot_axes(figsize: tuple[float, float] | None = None) -> Axes:
-    """The axes of a new pyplot figure (constrained layout; ``figsize`` defaults to rcParams).
-
-    What a plot helper draws on when it is called without ``ax``: pyplot manages the figure, so
-    Jupyter's inline backend displays it when the cell ends, as it displays the book's plots.
-
-    >>> import matplotlib.pyplot as plt
-    >>> ax = pyplot_axes()
-    >>> ax.figure.number in plt.get_fignums()
-    True
-    >>> plt.close(ax.figure)
-    """
-    import matplotlib.pyplot as plt  # lazily: importing d2lite must not import pyplot
-
-    fig = plt.figure(figsize=figsize or mpl.rcParams["figure.figsize"], layout="constrained")
-    return fig.add_subplot()
-
-
-def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
-    """Render ``fig`` to PNG bytes (deterministic: no timestamp in the metadata)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def nonfinite_lines(fig: Figure) -> list:
-    """The lines of ``fig`` whose data hold inf or NaN (a figure should draw none: it should cut
-    a diverged curve at its last finite point and say so).
-
-    >>> fig, ax = new_figure()
-    >>> _ = ax.plot([0, 1], [0, float("nan")])
-    >>> len(nonfinite_lines(fig))
-    1
-    """
-    found = []
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
-            if not (np.isfinite(x).all() and np.isfinite(y).all()):
-                found.append(line)
-    return found
-
-
-def note_nonfinite(ax: Axes, message: str) -> None:
-    """Write a visible warning on ``ax`` (used when a curve diverged to inf or NaN)."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="crimson",
-            fontsize="medium", wrap=True,
-            bbox=dict(boxstyle="round", facecolor="white", edgecolor="crimson", alpha=0.9))
-
-
-class _PlainLogLocator(LogLocator):
-    """Ticks at powers of ten, and at 2 and 5 times them (or every digit) on a short axis.
-
-    The choice is made from the axis limits when the ticks are drawn, so the data may be
-    added after :func:`plain_log_axes` is called.
-    """
-
-    def tick_values(self, vmin, vmax):
-        low, high = sorted((vmin, vmax))
-        decades = math.log10(high / low) if low > 0 else math.inf
-        self.set_params(subs=tuple(range(1, 10)) if decades <= 1.2 else
-                        (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,))
-        return super().tick_values(vmin, vmax)
-
-
-def _plain_number(value: float, _position=None) -> str:
-    return f"{value:g}" if 1e-3 <= abs(value) < 1e4 else f"{value:.0e}"
-
-
-def plain_log_axes(ax: Axes, axes: str = "xy") -> Axes:
-    """Log scale on ``axes`` ("xy", "x" or "y"), ticks as plain numbers (0.01, 2, 100), no minor ticks.
-
-    Plain labels read well and render fast (matplotlib's default log labels are typeset as
-    maths, which makes a slider redraw slow).  Returns ``ax``.
-
-    >>> ax = plain_log_axes(new_figure()[1])
-    >>> label = ax.xaxis.get_major_formatter()
-    >>> label(0.01), label(200), label(2e5)
-    ('0.01', '200', '2e+05')
-    """
-    if axes not in ("xy", "x", "y"):
-        raise ValueError(f"axes must be 'xy', 'x' or 'y', got {axes!r}")
-    for name in axes:
-        axis = ax.xaxis if name == "x" else ax.yaxis
-        ax.set(**{f"{name}scale": "log"})
-        axis.set_major_locator(_PlainLogLocator(numticks=8))
-        axis.set_minor_locator(NullLocator())
-        axis.set_major_formatter(FuncFormatter(_plain_number))
-    ax.grid(True, alpha=0.25)
-    return ax
 
 
 def _in_notebook() -> bool:
@@ -273,3 +111,107 @@ class Animator:
             self._handle = display(image, display_id=True)
         else:
             self._handle.update(image)
+
+
+def _as_traces(results) -> dict[str | None, np.ndarray]:
+    if isinstance(results, Mapping):
+        traces = {label: np.asarray(points, dtype=float) for label, points in results.items()}
+    else:
+        traces = {None: np.asarray(results, dtype=float)}
+    for label, points in traces.items():
+        if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+            name = "results" if label is None else f"results[{label!r}]"
+            raise ValueError(f"{name} must be a non-empty sequence of (x1, x2) points, "
+                             f"got an array of shape {points.shape}")
+    return traces
+
+
+def _shown(points: np.ndarray) -> np.ndarray:
+    """The leading points that are finite and on the chart (a diverged path stops there)."""
+    ok = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1, initial=0) <= OFF_CHART)
+    return points[:len(points) if ok.all() else int(np.argmin(ok))]
+
+
+def _window(traces: Mapping[str | None, np.ndarray], margin: float,
+            extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    finite = np.concatenate([_shown(p) for p in traces.values()] +
+                            ([extra.reshape(-1, 2)] if extra is not None else []))
+    if len(finite) == 0:
+        finite = np.zeros((1, 2))
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    span = np.maximum(high - low, 1e-3 * np.maximum(1.0, np.abs(high)))
+    pad = margin * span + 0.5 * (span < 1.0)
+    return low - pad, high + pad
+
+
+def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[Point]],
+                  ax: Axes | None = None, *, margin: float = 0.15, levels: int = 12,
+                  grid_points: int = 120, minimum: Point | None = None,
+                  colors: str | Mapping[str, str] | None = None) -> Axes:
+    """Draw the contour lines of ``f`` and the path(s) in ``results``; return the Axes.
+
+    ``results`` is the list that :func:`train_2d` returns, or a mapping ``{label: points}`` to
+    compare several paths (a legend is added).  The window covers every finite point of every
+    path and the minimum, plus a ``margin`` (a fraction of the span).  The minimum, a black
+    star, is ``minimum`` or, when that is None, ``f.minimum`` if ``f`` has one (:func:`f_2d`
+    and every :class:`~d2lite.problems.quadratic.Quadratic2D` do).  A path that diverged (a coordinate
+    inf, NaN or beyond ``OFF_CHART`` = 1e8) is drawn up to its last point before that, and the
+    plot says so.  ``f`` must accept NumPy arrays.
+
+    Each path's colour is ``colors`` (one colour for a single path, or ``{label: colour}``), or
+    else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
+    Adagrad's blue, see :mod:`d2lite.style`), or else the next of matplotlib's colours.
+
+    >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False)})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['Adagrad', 'minimum']
+    """
+    check_callable("f", f)
+    margin = check_float("margin", margin)
+    levels = check_int("levels", levels)
+    grid_points = check_int("grid_points", grid_points, minimum=10, maximum=2000,
+                            why="f is evaluated on grid_points**2 points")
+    traces = _as_traces(results)
+    if minimum is None:
+        minimum = getattr(f, "minimum", None)
+    if minimum is not None:
+        if len(minimum) != 2 or not np.all(np.isfinite(np.asarray(minimum, dtype=float))):
+            raise ValueError(f"minimum must be a finite point (x1, x2), got {minimum!r}")
+        minimum = np.asarray(minimum, dtype=float)
+    if colors is not None and not isinstance(colors, (str, Mapping)):
+        raise TypeError(f"colors must be a colour, a {{label: colour}} mapping or None, "
+                        f"got {type(colors).__name__}")
+    if ax is None:
+        ax = pyplot_axes()
+    low, high = _window(traces, margin, minimum)
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], grid_points),
+                         np.linspace(low[1], high[1], grid_points))
+    with np.errstate(all="ignore"):
+        values = np.asarray(f(g1, g2), dtype=float)
+    if np.isfinite(values).any():
+        ax.contour(g1, g2, np.ma.masked_invalid(values), levels=levels, colors="#8fa8c8",
+                   linewidths=0.8)
+    warnings = []
+    for i, (label, points) in enumerate(traces.items()):
+        shown = _shown(points)
+        last = len(shown)
+        style = label_style(label, default=f"C{i + 1}")  # colour and dash of its optimizer
+        if isinstance(colors, str):
+            style["color"] = colors
+        elif colors is not None and label in colors:
+            style["color"] = colors[label]
+        ax.plot(shown[:, 0], shown[:, 1], marker="o", markersize=3, linewidth=1.2, label=label,
+                **style)
+        if last < len(points):
+            name = "the path" if label is None else label
+            warnings.append(f"{name} diverged at step {last}\n(inf, NaN or beyond 1e8;"
+                            f" drawn up to there)")
+    if minimum is not None:
+        ax.plot(minimum[0], minimum[1], "*", color="black", markersize=11, zorder=3,
+                label="minimum")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(low[0], high[0]), ylim=(low[1], high[1]))
+    if any(label is not None for label in traces):
+        ax.legend(fontsize="small")
+    if warnings:
+        note_nonfinite(ax, "\n".join(warnings))
+    return ax

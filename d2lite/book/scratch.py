@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 
 import torch
 
-from ._checks import check_float, check_int
+from d2lite._checks import check_float, check_int
 
 __all__ = ["init_adagrad_states", "adagrad", "sgd"]
 

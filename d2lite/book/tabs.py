@@ -17,8 +17,8 @@ import html
 import re
 from typing import Any
 
-from ._checks import check_choice
-from .frameworks import load_results
+from d2lite._checks import check_choice
+from d2lite.book.framework_runs import load_results
 
 __all__ = ["TABS", "BOOK_NAME", "BOOK_LINES", "LOSS_RANGES", "BOOK_LOSSES", "CELL_TITLES",
            "tab_run", "tab_loss", "check_tab", "book_prints", "side_by_side_html"]
@@ -41,7 +41,7 @@ _LOSS_LINE = re.compile(r"^loss: (\d+\.\d{3}), T sec/epoch$")
 
 
 def tab_run(framework: str, results: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The stored run of ``framework``'s tab (from :func:`d2lite.frameworks.load_results`).
+    """The stored run of ``framework``'s tab (from :func:`d2lite.book.framework_runs.load_results`).
 
     >>> run = tab_run("tensorflow")
     >>> run["tab"], len(run["cells"])

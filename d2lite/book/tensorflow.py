@@ -20,11 +20,11 @@ from typing import Any, Callable, Mapping, Sequence
 
 import tensorflow as tf
 
-from . import datasets
-from ._book import (EVAL_EVERY, Accumulator, Animator, Timer, ch11_animator, ch11_line,  # noqa: F401
+from d2lite.book import datasets
+from d2lite.book._book import (EVAL_EVERY, Accumulator, Animator, Timer, ch11_animator, ch11_line,  # noqa: F401
                     check_hyperparams, set_figsize, show_trace_2d, train_2d)
-from ._book import __getattr__ as _book_getattr
-from ._checks import check_callable, check_int
+from d2lite.book._book import __getattr__ as _book_getattr
+from d2lite._checks import check_callable, check_int
 
 __all__ = ["Accumulator", "Animator", "Timer", "plt", "set_figsize", "show_trace_2d",
            "train_2d", "zeros", "ones", "size", "reduce_sum", "reshape", "matmul", "load_array",

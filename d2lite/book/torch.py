@@ -1,11 +1,11 @@
 """The book's PyTorch tab of section 12.7, run as printed: ``from d2lite import torch as d2l``.
 
 Every name the chapter's PyTorch cells use, with the book's signatures and what the book shows:
-:func:`train_2d` and :func:`show_trace_2d` (from :mod:`d2lite._book`), ``zeros`` and the book's
+:func:`train_2d` and :func:`show_trace_2d` (from :mod:`d2lite.book._book`), ``zeros`` and the book's
 other tensor aliases, :func:`get_data_ch11` (the airfoil data shipped with d2lite, standardised
 as the book does; nothing is downloaded), :func:`train_ch11` and :func:`train_concise_ch11`, which
 draw the live loss curve, print ``loss: L, T sec/epoch`` and return what the book's return.  The
-two loops are :func:`d2lite.training.train_scratch` and :func:`d2lite.training.train_concise`
+two loops are :func:`d2lite.book.training.train_scratch` and :func:`d2lite.book.training.train_concise`
 (one loop, shared), given the book's curve and torch's global random generator, so
 ``torch.manual_seed`` makes a run repeatable as it does the book's.
 
@@ -27,11 +27,11 @@ import torch
 from torch import nn  # noqa: F401  (the book's d2l.torch exposes nn)
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._book import (EVAL_EVERY, Accumulator, Animator, Timer, ch11_animator, ch11_line,  # noqa: F401
+from d2lite.book._book import (EVAL_EVERY, Accumulator, Animator, Timer, ch11_animator, ch11_line,  # noqa: F401
                     check_hyperparams, set_figsize, show_trace_2d, train_2d)
-from ._book import __getattr__ as _book_getattr
-from .datasets import airfoil_arrays
-from .training import evaluate_loss, linreg, squared_loss, train_concise, train_scratch
+from d2lite.book._book import __getattr__ as _book_getattr
+from d2lite.book.datasets import airfoil_arrays
+from d2lite.book.training import evaluate_loss, linreg, squared_loss, train_concise, train_scratch
 
 __all__ = ["train_2d", "show_trace_2d", "set_figsize", "plt", "Timer", "Accumulator", "Animator",
            "zeros", "ones", "tensor", "arange", "meshgrid", "matmul", "normal", "reshape",
@@ -81,7 +81,7 @@ def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int,
 def get_data_ch11(batch_size: int = 10, n: int = 1500) -> tuple[DataLoader, int]:
     """The book's ``get_data_ch11``: the airfoil data, standardised, ``(data_iter, 5)``.
 
-    Reads the copy shipped inside d2lite (:func:`d2lite.datasets.airfoil_arrays`: every column
+    Reads the copy shipped inside d2lite (:func:`d2lite.book.datasets.airfoil_arrays`: every column
     standardised over all 1,503 rows in float32, then the first ``n`` rows kept), never a
     download.  The labels have shape ``(n,)``, as in the book.
     """

@@ -1,9 +1,9 @@
-r"""Optimisers on two-dimensional problems, step by step, and the picture of their path.
+r"""Optimisers on two-dimensional problems, step by step.
 
 A *trainer* is a function ``trainer(x1, x2, s1, s2) -> (x1, x2, s1, s2)``: it takes the point
 and the optimiser's state (for Adagrad the two accumulated squared gradients; ignored by plain
 gradient descent) and returns the new ones.  :func:`train_2d` runs it from the chapter's start
-point and :func:`show_trace_2d` draws the path over the contour lines of the objective.
+point; :func:`d2lite.book.plotting.show_trace_2d` draws the path (maths here, the picture there).
 
 This is the book's teaching code, kept small on purpose; :func:`adagrad_2d_rule` takes exactly the
 steps of the one NumPy Adagrad, ``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it
@@ -12,15 +12,13 @@ point by point), which every other experiment of the collection runs.
 from __future__ import annotations
 
 import math
-from typing import Callable, Mapping, Sequence
+from typing import Callable
 
 import numpy as np
-from matplotlib.axes import Axes
 
-from ._checks import check_callable, check_float, check_int, check_point, warn_nonfinite
-from .plotting import label_style, note_nonfinite, pyplot_axes
+from d2lite._checks import check_callable, check_float, check_int, check_point, warn_nonfinite
 
-__all__ = ["f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d", "show_trace_2d"]
+__all__ = ["f_2d", "f_2d_grad", "adagrad_2d_rule", "gd_2d", "train_2d"]
 
 Point = tuple[float, float]
 ArrayOrFloat = float | np.ndarray
@@ -116,105 +114,3 @@ def train_2d(trainer: Trainer, steps: int = 20, f_grad: GradFn | None = None,
     return results
 
 
-def _as_traces(results) -> dict[str | None, np.ndarray]:
-    if isinstance(results, Mapping):
-        traces = {label: np.asarray(points, dtype=float) for label, points in results.items()}
-    else:
-        traces = {None: np.asarray(results, dtype=float)}
-    for label, points in traces.items():
-        if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
-            name = "results" if label is None else f"results[{label!r}]"
-            raise ValueError(f"{name} must be a non-empty sequence of (x1, x2) points, "
-                             f"got an array of shape {points.shape}")
-    return traces
-
-
-def _shown(points: np.ndarray) -> np.ndarray:
-    """The leading points that are finite and on the chart (a diverged path stops there)."""
-    ok = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1, initial=0) <= OFF_CHART)
-    return points[:len(points) if ok.all() else int(np.argmin(ok))]
-
-
-def _window(traces: Mapping[str | None, np.ndarray], margin: float,
-            extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    finite = np.concatenate([_shown(p) for p in traces.values()] +
-                            ([extra.reshape(-1, 2)] if extra is not None else []))
-    if len(finite) == 0:
-        finite = np.zeros((1, 2))
-    low, high = finite.min(axis=0), finite.max(axis=0)
-    span = np.maximum(high - low, 1e-3 * np.maximum(1.0, np.abs(high)))
-    pad = margin * span + 0.5 * (span < 1.0)
-    return low - pad, high + pad
-
-
-def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[Point]],
-                  ax: Axes | None = None, *, margin: float = 0.15, levels: int = 12,
-                  grid_points: int = 120, minimum: Point | None = None,
-                  colors: str | Mapping[str, str] | None = None) -> Axes:
-    """Draw the contour lines of ``f`` and the path(s) in ``results``; return the Axes.
-
-    ``results`` is the list that :func:`train_2d` returns, or a mapping ``{label: points}`` to
-    compare several paths (a legend is added).  The window covers every finite point of every
-    path and the minimum, plus a ``margin`` (a fraction of the span).  The minimum, a black
-    star, is ``minimum`` or, when that is None, ``f.minimum`` if ``f`` has one (:func:`f_2d`
-    and every :class:`~d2lite.quadratic.Quadratic2D` do).  A path that diverged (a coordinate
-    inf, NaN or beyond ``OFF_CHART`` = 1e8) is drawn up to its last point before that, and the
-    plot says so.  ``f`` must accept NumPy arrays.
-
-    Each path's colour is ``colors`` (one colour for a single path, or ``{label: colour}``), or
-    else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
-    Adagrad's blue, see :mod:`d2lite.colours`), or else the next of matplotlib's colours.
-
-    >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False)})
-    >>> [line.get_label() for line in ax.get_lines()]
-    ['Adagrad', 'minimum']
-    """
-    check_callable("f", f)
-    margin = check_float("margin", margin)
-    levels = check_int("levels", levels)
-    grid_points = check_int("grid_points", grid_points, minimum=10, maximum=2000,
-                            why="f is evaluated on grid_points**2 points")
-    traces = _as_traces(results)
-    if minimum is None:
-        minimum = getattr(f, "minimum", None)
-    if minimum is not None:
-        if len(minimum) != 2 or not np.all(np.isfinite(np.asarray(minimum, dtype=float))):
-            raise ValueError(f"minimum must be a finite point (x1, x2), got {minimum!r}")
-        minimum = np.asarray(minimum, dtype=float)
-    if colors is not None and not isinstance(colors, (str, Mapping)):
-        raise TypeError(f"colors must be a colour, a {{label: colour}} mapping or None, "
-                        f"got {type(colors).__name__}")
-    if ax is None:
-        ax = pyplot_axes()
-    low, high = _window(traces, margin, minimum)
-    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], grid_points),
-                         np.linspace(low[1], high[1], grid_points))
-    with np.errstate(all="ignore"):
-        values = np.asarray(f(g1, g2), dtype=float)
-    if np.isfinite(values).any():
-        ax.contour(g1, g2, np.ma.masked_invalid(values), levels=levels, colors="#8fa8c8",
-                   linewidths=0.8)
-    warnings = []
-    for i, (label, points) in enumerate(traces.items()):
-        shown = _shown(points)
-        last = len(shown)
-        style = label_style(label, default=f"C{i + 1}")  # colour and dash of its optimizer
-        if isinstance(colors, str):
-            style["color"] = colors
-        elif colors is not None and label in colors:
-            style["color"] = colors[label]
-        ax.plot(shown[:, 0], shown[:, 1], marker="o", markersize=3, linewidth=1.2, label=label,
-                **style)
-        if last < len(points):
-            name = "the path" if label is None else label
-            warnings.append(f"{name} diverged at step {last}\n(inf, NaN or beyond 1e8;"
-                            f" drawn up to there)")
-    if minimum is not None:
-        ax.plot(minimum[0], minimum[1], "*", color="black", markersize=11, zorder=3,
-                label="minimum")
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=(low[0], high[0]), ylim=(low[1], high[1]))
-    if any(label is not None for label in traces):
-        ax.legend(fontsize="small")
-    if warnings:
-        note_nonfinite(ax, "\n".join(warnings))
-    return ax

@@ -6,30 +6,27 @@ examples and return a :class:`TrainingHistory` (losses, seconds, examples seen).
 ``loss: {final:.3f}`` only with ``verbose=True`` (the seconds stay in the history, so that a
 stored notebook output holds no wall-clock figure; ``history.summary()`` gives the book's line
 with them) and draw the live curve only with ``animate=True``.  The seconds count training only: evaluation and plotting happen with
-the clock stopped.  :func:`least_squares_floor` is the loss no linear model can beat, and
-:func:`plot_loss_curves` draws recorded losses against it.
+the clock stopped.  :func:`least_squares_floor` is the loss no linear model can beat, (the figure that
+draws recorded losses against it is :func:`d2lite.figures.plots.plot_loss_curves`).
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from matplotlib.axes import Axes
-
-from ._checks import check_callable, check_float, check_int
-from ._book import EVAL_EVERY, ch11_line
-from .plotting import Animator, label_style, note_nonfinite, plain_log_axes, pyplot_axes
-from .timer import Timer
+from d2lite._checks import check_callable, check_int
+from d2lite.book._book import EVAL_EVERY, ch11_line
+from d2lite.book.plotting import Animator
+from d2lite.book.timer import Timer
 
 __all__ = ["linreg", "squared_loss", "init_linreg_params", "evaluate_loss", "TrainingHistory",
-           "train_scratch", "train_concise", "least_squares_floor", "initial_linreg_loss",
-           "plot_loss_curves"]
+           "train_scratch", "train_concise", "least_squares_floor", "initial_linreg_loss"]
 
 MAX_EPOCHS = 10_000
 _EPOCHS_WHY = "a bound on the run's time: these loops are for small data sets"
@@ -164,7 +161,7 @@ def train_scratch(trainer_fn: Callable, states: object, hyperparams: Mapping[str
     ``trainer_fn([w, b], states, hyperparams)``, which updates in place and zeroes the gradients.
     The weight starts from N(0, 0.01^2) drawn with ``seed``, the bias from 0.  Returns the
     :class:`TrainingHistory`; ``animate`` draws the live loss curve (or, given an
-    :class:`~d2lite.plotting.Animator`, adds the points to it), ``verbose`` prints the summary
+    :class:`~d2lite.book.plotting.Animator`, adds the points to it), ``verbose`` prints the summary
     line.  ``seed=None`` draws the weight from torch's global generator, as the book does.
     """
     check_callable("trainer_fn", trainer_fn)
@@ -256,45 +253,3 @@ def initial_linreg_loss(X: torch.Tensor, y: torch.Tensor, seed: int = 0) -> floa
         return float(squared_loss(linreg(X, w, b), y).mean())
 
 
-def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
-                     ax: Axes | None = None, floor: float | None = None,
-                     initial_loss: float | None = None, yscale: str = "linear") -> Axes:
-    """Draw loss curves recorded by :func:`d2lite.train_scratch` against the epoch; return the Axes.
-
-    ``curves`` maps a label to a :class:`TrainingHistory` (losses drawn where they were taken)
-    or to losses taken every 200 examples of ``num_examples`` (the k-th at epoch 200 k / n).
-    ``floor`` is drawn dotted (e.g. :func:`least_squares_floor`); ``initial_loss`` (the loss
-    before training) starts each curve at epoch 0.  A curve that reached inf or NaN is drawn up
-    to there and the plot says so.  Optimizer labels get their colour (:mod:`d2lite.colours`).
-    """
-    num_examples = check_int("num_examples", num_examples)
-    if not curves:
-        raise ValueError("curves must hold at least one {label: losses} entry")
-    if ax is None:
-        ax = pyplot_axes()
-    broken = []
-    for i, (label, losses) in enumerate(curves.items()):
-        seen = losses.examples if isinstance(losses, TrainingHistory) else None
-        losses = np.asarray(losses.losses if seen is not None else losses, dtype=float)
-        epochs = (np.asarray(seen) if seen is not None else
-                  EVAL_EVERY * np.arange(1, len(losses) + 1)) / num_examples
-        if initial_loss is not None:
-            losses = np.concatenate([[initial_loss], losses])
-            epochs = np.concatenate([[0.0], epochs])
-        finite = np.isfinite(losses)
-        last = len(losses) if finite.all() else int(np.argmin(finite))
-        ax.plot(epochs[:last], losses[:last], marker="o", markersize=3, label=label,
-                **label_style(label, default=f"C{i}"))
-        if last < len(losses):
-            broken.append(f"{label}: the loss became inf or NaN at epoch {epochs[last]:.2g}")
-    if floor is not None:
-        ax.axhline(check_float("floor", floor), color="k", linestyle=":", linewidth=1,
-                   label=f"best linear fit ({floor:.3f})")
-    ax.set(xlabel="epoch", ylabel="loss (half MSE)", yscale=yscale)
-    if yscale == "log":
-        plain_log_axes(ax, "y")
-    ax.grid(True, alpha=0.25)
-    ax.legend(fontsize="small")
-    if broken:
-        note_nonfinite(ax, "\n".join(broken) + "\n(the learning rate is too large)")
-    return ax

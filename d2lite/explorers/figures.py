@@ -3,8 +3,8 @@ r"""The whole figures of the five slider explorers, one function per chapter.
 Each ``*_figure`` function takes the slider values as arguments and returns a new
 :class:`~matplotlib.figure.Figure` (made without pyplot, with fixed margins so that a redraw is
 fast); :mod:`d2lite.explorers` puts sliders on them.  The maths they draw lives in the modules
-of its subject (:mod:`d2lite.sparse`, :mod:`d2lite.preconditioning`, :mod:`d2lite.rates`,
-:mod:`d2lite.training`, :mod:`d2lite.quadratic`).
+of its subject (:mod:`d2lite.problems.sparse`, :mod:`d2lite.problems.preconditioning`, :mod:`d2lite.problems.rates`,
+:mod:`d2lite.book.training`, :mod:`d2lite.problems.quadratic`).
 
 >>> fig = algorithm_figure(lr=0.4, steps=5)
 >>> [ax.get_xlabel() for ax in fig.axes]
@@ -20,27 +20,30 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ._checks import check_float, check_int
-from .data import lr_explorer_data, make_loader
-from .colours import ROLE_COLOURS, colour_of
-from .plotting import label_colour, new_figure
-from .preconditioning import condition_number, diagonal_preconditioner
-from .quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
-from .rates import adagrad_2d_history, plot_effective_rates
-from .scratch import adagrad, init_adagrad_states, sgd
-from .sparse import SparseRegression, SparseRun, plot_median_errors, plot_sparse_loss_curves
-from .trace2d import f_2d, gd_2d, show_trace_2d, train_2d
-from .training import initial_linreg_loss, least_squares_floor, plot_loss_curves, train_scratch
-from .variants import book_adagrad, run_2d
+from d2lite._checks import check_float, check_int
+from d2lite.book.data import make_loader, synthetic_linreg
+from d2lite.style import ROLE_COLOURS, colour_of
+from d2lite.style import label_colour, new_figure
+from d2lite.problems.preconditioning import condition_number, diagonal_preconditioner
+from d2lite.problems.quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
+from d2lite.problems.rates import adagrad_2d_history
+from d2lite.figures.plots import COORDINATE_NAMES, plot_effective_rates
+from d2lite.book.scratch import adagrad, init_adagrad_states, sgd
+from d2lite.problems.sparse import SparseRegression, SparseRun
+from d2lite.figures.sparse import plot_median_errors, plot_sparse_loss_curves
+from d2lite.book.trace2d import f_2d, gd_2d, train_2d
+from d2lite.book.plotting import show_trace_2d
+from d2lite.book.training import initial_linreg_loss, least_squares_floor, train_scratch
+from d2lite.figures.plots import plot_loss_curves
+from d2lite.optimizers.variants import book_adagrad, run_2d
 
 __all__ = ["sparse_comparison_figure", "preconditioning_runs", "preconditioning_figure", "algorithm_figure",
-           "scratch_lr_figure", "rotation_figure"]
+           "scratch_lr_figure", "rotation_figure", "lr_explorer_data"]
 
 # Plain Unicode instead of mathtext ($x_1$) in labels: parsing mathtext is a large share of the
 # time a redraw takes, and a slider redraw should stay fast.
-_COORDINATE = ("x₁", "x₂")
 # Preconditioned gradient descent is no optimizer of the collection's colour table: dark teal.
-PRECONDITIONED = ROLE_COLOURS["preconditioned"]  # from d2lite.colours
+PRECONDITIONED = ROLE_COLOURS["preconditioned"]  # from d2lite.style
 
 
 
@@ -185,7 +188,7 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
     show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10,
                   colors=colour_of("Adagrad"))
     end = history.points[-1]
-    ax_path.set(xlabel=_COORDINATE[0], ylabel=_COORDINATE[1])
+    ax_path.set(xlabel=COORDINATE_NAMES[0], ylabel=COORDINATE_NAMES[1])
     ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at ({end[0]:.3g}, {end[1]:.3g})",
                       fontsize="medium")
     plot_effective_rates(history, ax=ax_rate)
@@ -240,7 +243,7 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
 
     Left, the Adagrad and gradient-descent paths on the turned problem; right, the distance
     after ``steps`` steps against the angle for both (``sweep`` from
-    :func:`d2lite.quadratic.rotation_sweep`, computed when not given), the current angle marked.
+    :func:`d2lite.problems.quadratic.rotation_sweep`, computed when not given), the current angle marked.
     """
     lr = check_float("lr", lr, strict=True)
     steps = check_int("steps", steps)
@@ -265,3 +268,29 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     right.legend(fontsize="small")
     return fig
 
+
+
+EXPLORER_EXAMPLES = 500  # a third of the notebook's data set, so that a redraw retrains fast
+
+
+EXPLORER_NOISE = 0.7
+
+
+def lr_explorer_data(num_examples: int = EXPLORER_EXAMPLES, noise: float = EXPLORER_NOISE,
+                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``num_examples`` examples ``(X, y)`` of the synthetic set
+    ``synthetic_linreg(noise=noise, seed=seed)``.
+
+    The full set has its default 1,500 examples (the one notebook 04 trains on); the learning-rate
+    explorer retrains on this subset so that a redraw stays fast.
+
+    >>> X, y = lr_explorer_data()
+    >>> tuple(X.shape), tuple(y.shape)
+    ((500, 5), (500, 1))
+    """
+    num_examples = check_int("num_examples", num_examples, minimum=2)
+    data_iter, _ = synthetic_linreg(noise=noise, seed=seed)
+    X, y = data_iter.dataset.tensors
+    if num_examples > len(X):
+        raise ValueError(f"num_examples must be at most {len(X)}, got {num_examples}")
+    return X[:num_examples], y[:num_examples]

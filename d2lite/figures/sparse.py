@@ -1,4 +1,4 @@
-"""Figures for the sparse-feature experiments: every helper takes ``ax=None``, draws on it (a new
+"""Figures for the sparse-feature experiments (:mod:`d2lite.problems.sparse`): every helper takes ``ax=None``, draws on it (a new
 figure when None) and returns it.  ``RULE_COLOURS`` gives each rule its colour in every figure.
 
 >>> ax = plot_error_vs_frequency([0.5, 0.1, 0.0], [0.01, 0.2, 1.0], label="demo")
@@ -15,16 +15,16 @@ from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
-from ..colours import colour_of, style_of
-from ..plotting import note_nonfinite, plain_log_axes, pyplot_axes
-from .data import SparseRegression
-from .results import binned_median, weight_errors
-from .rules import RATE_RULES, RateRule, SparseRun
+from d2lite.style import colour_of, style_of
+from d2lite.style import note_nonfinite, plain_log_axes, pyplot_axes
+from d2lite.problems.sparse.data import SparseRegression
+from d2lite.problems.sparse.results import binned_median, weight_errors
+from d2lite.problems.sparse.rules import RATE_RULES, RateRule, SparseRun
 
 __all__ = ["RULE_COLOURS", "plot_error_vs_frequency", "plot_sparse_loss_curves",
            "plot_rate_grid", "plot_median_errors"]
 
-#: Each rule's colour, from the collection's table (:mod:`d2lite.colours`).
+#: Each rule's colour, from the collection's table (:mod:`d2lite.style`).
 RULE_COLOURS = {"global": colour_of("global clock"), "count": colour_of("count clock"),
                 "adagrad": colour_of("Adagrad")}
 
@@ -37,7 +37,7 @@ def _colour(rule: RateRule) -> str | None:
 
 
 def _dash(rule: RateRule) -> str | tuple:
-    """The rule's own dash (:func:`d2lite.colours.style_of`), so colour is not all that differs."""
+    """The rule's own dash (:func:`d2lite.style.style_of`), so colour is not all that differs."""
     key = next((key for key in RULE_COLOURS if RATE_RULES[key] is rule), None)
     return "-" if key is None else style_of(_RULE_NAMES[key])["linestyle"]
 

@@ -28,15 +28,15 @@ instead, which is how the idea is used on large networks.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from ._checks import check_callable, check_float, check_int
+from d2lite._checks import check_float
+from d2lite.optimizers.run import run
 
-__all__ = ["FullMatrixState", "FullMatrixAdagrad", "full_matrix_path", "full_matrix_rotation_sweep"]
+__all__ = ["FullMatrixState", "FullMatrixAdagrad", "full_matrix_path"]
 
 
 class FullMatrixState(NamedTuple):
@@ -59,7 +59,7 @@ class FullMatrixAdagrad:
         matrix form of the book's :math:`\sqrt{s + \epsilon}`).  With ``eps=0`` directions the
         gradients never visited (eigenvalue 0) get a step of 0, as a pseudo-inverse would.
 
-    Same ``init``/``update`` style as :class:`d2lite.optim.Adagrad`; the state is
+    Same ``init``/``update`` style as :class:`d2lite.optimizers.optim.Adagrad`; the state is
     :class:`FullMatrixState`.  When every gradient has a single non-zero coordinate (one-hot
     features), :math:`G_t` stays diagonal and the steps equal diagonal Adagrad's; in general they
     do not, even on an axis-aligned problem.
@@ -139,40 +139,7 @@ def full_matrix_path(optimizer: FullMatrixAdagrad, grad_fn: Callable[[np.ndarray
     """
     if not isinstance(optimizer, FullMatrixAdagrad):
         raise TypeError(f"optimizer must be a FullMatrixAdagrad, got {type(optimizer).__name__}")
-    check_callable("grad_fn", grad_fn)
-    steps = check_int("steps", steps, minimum=0)
-    params = _check_vector("start", np.asarray(start, dtype=float)).copy()
-    state = optimizer.init(params)
-    path = [params]
-    for _ in range(steps):
-        params, state = optimizer.update(np.asarray(grad_fn(params)), state, params)
-        path.append(params)
-    return np.stack(path), state
+    made = run(optimizer, grad_fn, _check_vector("start", np.asarray(start, dtype=float)), steps)
+    return made.points, made.state
 
 
-def full_matrix_rotation_sweep(angles: Sequence[float], lr: float = 0.4, steps: int = 20,
-                               eigenvalues: tuple[float, float] = (0.2, 4.0),
-                               start: tuple[float, float] = (-5.0, -2.0),
-                               eps: float = 1e-6) -> dict[str, np.ndarray]:
-    """Distance to the optimum after ``steps`` full-matrix steps against the rotation angle.
-
-    The same problems as :func:`d2lite.quadratic.rotation_sweep` (the whole problem, objective
-    and start, turned by each angle); returns ``{"angle": ..., "full_matrix": ...}``.
-
-    >>> sweep = full_matrix_rotation_sweep([0, 30, 45])
-    >>> float(np.ptp(sweep["full_matrix"])) < 1e-9
-    True
-    """
-    from .quadratic import rotated_problem  # quadratic imports the variants: keep this module light
-
-    lr = check_float("lr", lr, strict=True)
-    angles = np.asarray(angles, dtype=float)
-    if angles.ndim != 1 or len(angles) == 0 or not np.isfinite(angles).all():
-        raise ValueError(f"angles must be a non-empty sequence of finite angles in degrees, got {angles!r}")
-    optimizer = FullMatrixAdagrad(lr=lr, eps=eps)
-    distances = []
-    for angle in angles:
-        q, turned = rotated_problem(angle, eigenvalues, start)
-        path, _ = full_matrix_path(optimizer, lambda w, q=q: np.asarray(q.grad(w[0], w[1])), turned, steps)
-        distances.append(math.hypot(*path[-1]))
-    return {"angle": angles, "full_matrix": np.asarray(distances)}

@@ -19,7 +19,7 @@ with every operation coordinate-wise; :math:`\eta_t / \sqrt{\mathbf{s}_t + \epsi
 ``decoupled_weight_decay=True`` the decay is not added to the gradient but applied to the weights
 directly, :math:`\mathbf{w}_t \mathrel{-}= \eta_t \lambda \mathbf{w}_{t-1}` (Keras 3, MXNet 1.x).
 
-Three settings give the variants the collection teaches (:mod:`d2lite.variants` names them):
+Three settings give the variants the collection teaches (:mod:`d2lite.optimizers.variants` names them):
 ``power`` :math:`p` replaces the square root by :math:`(\cdot)^p`; ``gamma`` :math:`\gamma`
 makes the sum a leaky average :math:`\mathbf{s}_t = \gamma\mathbf{s}_{t-1} + (1-\gamma)
 \mathbf{g}_t^2` (RMSProp); ``accumulator="norm"`` keeps one number for the whole gradient,
@@ -27,7 +27,7 @@ makes the sum a leaky average :math:`\mathbf{s}_t = \gamma\mathbf{s}_{t-1} + (1-
 the mean of the row's squared gradients (row-wise Adagrad for embedding tables).
 
 Frameworks disagree on :math:`\epsilon`, :math:`s_{\text{init}}`, the default :math:`\eta` and
-weight decay; :meth:`Adagrad.preset` reproduces each one (:mod:`d2lite.presets`).
+weight decay; :meth:`Adagrad.preset` reproduces each one (:mod:`d2lite.optimizers.presets`).
 """
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
-from .presets import PRESETS
+from d2lite._checks import check_choice, check_float, check_int
+from d2lite.optimizers.presets import PRESETS
+from d2lite.optimizers.run import run
 
 __all__ = ["AdagradState", "Adagrad", "adagrad_path"]
 
@@ -132,7 +133,7 @@ class Adagrad:
 
         Keyword ``overrides`` replace single defaults, e.g. ``Adagrad.preset("optax", lr=1e-2)``;
         optax has no default learning rate, so its preset needs ``lr``.  The sources of the
-        numbers are in :data:`d2lite.presets.PRESET_SOURCES`.
+        numbers are in :data:`d2lite.optimizers.presets.PRESET_SOURCES`.
 
         >>> Adagrad.preset("book", lr=0.4).eps
         1e-06
@@ -260,11 +261,5 @@ def adagrad_path(optimizer: Adagrad, grad_fn: Callable[[np.ndarray], np.ndarray]
     """
     if not isinstance(optimizer, Adagrad):
         raise TypeError(f"optimizer must be an Adagrad, got {type(optimizer).__name__}")
-    steps = check_int("steps", steps, minimum=0)
-    params = _check_params(start).copy()
-    state = optimizer.init(params)
-    path = [params]
-    for _ in range(steps):
-        params, state = optimizer.update(grad_fn(params), state, params)
-        path.append(params)
-    return np.stack(path), state
+    made = run(optimizer, grad_fn, _check_params(start), steps)  # the one run loop
+    return made.points, made.state

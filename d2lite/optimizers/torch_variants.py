@@ -2,7 +2,7 @@ r"""Two torch optimizers that torch lacks, for exercise 6 on LeNet, and a probe 
 optimizer's effective learning rate.
 
 :class:`AdagradPower` and :class:`AdagradNorm` are the torch counterparts of
-:func:`d2lite.variants.adagrad_power` and :func:`d2lite.variants.adagrad_norm` (tests check them
+:func:`d2lite.optimizers.variants.adagrad_power` and :func:`d2lite.optimizers.variants.adagrad_norm` (tests check them
 against the NumPy Adagrad); :func:`median_effective_rate` reads the factor in front of the
 gradient out of the state of SGD, Adagrad, RMSprop, Adam and these two.
 
@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from ._checks import check_float
+from d2lite._checks import check_float
 
 __all__ = ["AdagradPower", "AdagradNorm", "median_effective_rate"]
 

@@ -1,7 +1,7 @@
-r"""The gentler decays of exercise 6, as settings of the one NumPy :class:`~d2lite.optim.Adagrad`.
+r"""The gentler decays of exercise 6, as settings of the one NumPy :class:`~d2lite.optimizers.optim.Adagrad`.
 
 Every variant is an ``Adagrad`` with one setting changed, so all of them share its state,
-:class:`~d2lite.optim.AdagradState`, its ``init``/``update`` and its ``effective_rate``:
+:class:`~d2lite.optimizers.optim.AdagradState`, its ``init``/``update`` and its ``effective_rate``:
 
 =======================  ==================================================================
 ``book_adagrad(lr)``     :math:`s \leftarrow s + g^2`, rate :math:`\eta / \sqrt{s + \epsilon}`
@@ -28,8 +28,9 @@ from typing import Callable, NamedTuple, Union
 
 import numpy as np
 
-from ._checks import check_callable, check_float, check_int
-from .optim import Adagrad
+from d2lite._checks import check_callable, check_float, check_int
+from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.run import run
 
 __all__ = ["book_adagrad", "rmsprop", "adagrad_power", "adagrad_norm", "rowwise_adagrad",
            "AdamState", "Adam", "run_2d"]
@@ -147,23 +148,12 @@ def run_2d(optimizer: Optimizer, f_grad: Callable[[float, float], tuple[float, f
     (array([-2.3826, -0.1586]), array([0.4 , 0.05]))
     """
     if not isinstance(optimizer, (Adagrad, Adam)):
-        raise TypeError(f"optimizer must be an Adagrad (see d2lite.variants) or an Adam, "
+        raise TypeError(f"optimizer must be an Adagrad (see d2lite.optimizers.variants) or an Adam, "
                         f"got {type(optimizer).__name__}")
     check_callable("f_grad", f_grad)
     steps = check_int("steps", steps)
-    noise = check_float("noise", noise)
-    rng = np.random.default_rng(seed)
-    x = np.asarray(start, dtype=float).copy()
+    x = np.asarray(start, dtype=float)
     if x.shape != (2,):
         raise ValueError(f"start must be a point (x1, x2), got {start!r}")
-    state = optimizer.init(x)
-    points, rates = [x.copy()], []
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            g = np.asarray(f_grad(x[0], x[1]), dtype=float)
-            if noise:
-                g = g + noise * rng.standard_normal(2)
-            x, state = optimizer.update(g, state, x)
-            points.append(x.copy())
-            rates.append(np.broadcast_to(optimizer.effective_rate(state), x.shape).copy())
-    return np.asarray(points), np.asarray(rates)
+    made = run(optimizer, lambda p: f_grad(p[0], p[1]), x, steps, noise=noise, seed=seed)
+    return made.points, made.rates

@@ -1,4 +1,4 @@
-r"""A LeNet-style network for exercise 5 and its training loop, on the loaders of :mod:`d2lite.vision`.
+r"""A LeNet-style network for exercise 5 and its training loop, on the loaders of :mod:`d2lite.problems.vision`.
 
 * :func:`lenet`: conv, pool, conv, pool, three dense layers, sized for 8x8 or 28x28 input.
 * :func:`evaluate_classifier`: cross-entropy and accuracy over a whole data set.
@@ -15,8 +15,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from ._checks import check_int
-from .vision import EVAL_BATCH_SIZE
+from d2lite._checks import check_int
+from d2lite.problems.vision import EVAL_BATCH_SIZE
 
 __all__ = ["lenet", "evaluate_classifier", "train_classifier"]
 

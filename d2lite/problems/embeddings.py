@@ -2,7 +2,7 @@ r"""Adagrad at scale: embedding tables, and row-wise against element-wise accumu
 
 Recommender systems learn one embedding row per user and per item, tables of millions of rows.
 Element-wise Adagrad keeps an accumulator per number of the table; *row-wise* Adagrad
-(:func:`d2lite.variants.rowwise_adagrad`) keeps one per row, fed the mean squared gradient of
+(:func:`d2lite.optimizers.variants.rowwise_adagrad`) keeps one per row, fed the mean squared gradient of
 the row, so its state is :math:`d` times smaller for rows of :math:`d` numbers.
 
 The model here is a small matrix factorisation on generated ratings: user :math:`u` rates item
@@ -25,9 +25,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_float, check_int
-from .optim import Adagrad
-from .variants import rowwise_adagrad  # noqa: F401 - the examples above use it
+from d2lite._checks import check_float, check_int
+from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.variants import rowwise_adagrad  # noqa: F401 - the examples above use it
 
 __all__ = ["Ratings", "FactorisationResult", "make_ratings", "train_factorisation"]
 

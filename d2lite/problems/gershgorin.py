@@ -2,7 +2,7 @@ r"""Gershgorin's discs: where a matrix's eigenvalues can be, read off its entrie
 
 Disc :math:`j` of a square matrix :math:`M` has centre :math:`M_{jj}` and radius
 :math:`r_j = \sum_{k \ne j} |M_{jk}|`, and every eigenvalue lies in at least one disc.  After
-diagonal preconditioning (:func:`d2lite.preconditioning.diagonal_preconditioner`) every centre
+diagonal preconditioning (:func:`d2lite.problems.preconditioning.diagonal_preconditioner`) every centre
 is 1, which bounds the condition number (exercises 3 and 4): :func:`preconditioned_interval`.
 :func:`plot_gershgorin` draws the discs with the eigenvalues.
 """
@@ -11,13 +11,9 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.axes import Axes
-from matplotlib.patches import Circle
 
-from .plotting import pyplot_axes
 
-__all__ = ["gershgorin_discs", "in_discs", "preconditioned_interval", "plot_gershgorin"]
+__all__ = ["gershgorin_discs", "in_discs", "preconditioned_interval"]
 
 
 def gershgorin_discs(M: np.ndarray | Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -83,35 +79,3 @@ def preconditioned_interval(M: np.ndarray) -> tuple[float, float]:
     return 1.0 - R, 1.0 + R
 
 
-def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-    """Draw the Gershgorin discs of ``M`` in the complex plane with its eigenvalues; return the Axes.
-
-    ``M`` is checked as in :func:`gershgorin_discs` (square, real, finite), so the eigenvalues
-    drawn are finite.  Each disc gets its own colour, a ``+`` at its centre and (up to six discs)
-    its own legend entry, whose swatch is the disc's own face; the eigenvalues are black crosses.
-    The axes have equal aspect, so a disc looks round.
-    """
-    centres, radii = gershgorin_discs(M)
-    eigenvalues = np.linalg.eigvals(np.asarray(M, dtype=float))
-    if ax is None:
-        ax = pyplot_axes()
-    palette = colormaps["Dark2"].colors  # no optimizer's colour: discs are not optimizers
-    for j, (c, r) in enumerate(zip(centres, radii)):
-        colour = palette[j % len(palette)]
-        # the legend swatch is the disc itself (same face, alpha and edge), one entry per disc
-        ax.add_patch(Circle((c, 0.0), r, facecolor=colour, alpha=0.18, edgecolor=colour,
-                            linewidth=1.2, label=f"disc {j + 1}: centre {c:.3g}, radius {r:.3g}"
-                            if len(centres) <= 6 else ("Gershgorin discs" if j == 0 else None)))
-        ax.plot([c], [0.0], "+", color=colour, markersize=8)
-    ax.plot(eigenvalues.real, eigenvalues.imag, "kx", markersize=8, markeredgewidth=2,
-            label="eigenvalues")
-    low, high = float((centres - radii).min()), float((centres + radii).max())
-    pad = 0.1 * max(high - low, 1e-9)
-    ax.set(xlim=(low - pad, high + pad), ylim=(-radii.max() - pad, radii.max() + pad),
-           xlabel="real part", ylabel="imaginary part", aspect="equal")
-    if title:
-        ax.set_title(title)
-    ax.axhline(0, color="0.8", linewidth=0.6, zorder=0)
-    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
-              frameon=False)
-    return ax

@@ -20,7 +20,7 @@ The module holds the linear algebra (:func:`eigendecomposition`, :func:`conditio
 :func:`diagonal_preconditioner`), random test matrices (:func:`random_orthogonal`,
 :func:`random_spd`) and two small experiments (:func:`gd_steps_to_tolerance`, and
 :func:`adagrad_on_quadratic`, which runs the one NumPy Adagrad).  Gershgorin's discs, which bound
-the eigenvalues after preconditioning, are in :mod:`d2lite.gershgorin`; the chapter's slider
+the eigenvalues after preconditioning, are in :mod:`d2lite.problems.gershgorin`; the chapter's slider
 explorer is :func:`d2lite.explorers.preconditioning_explorer`.
 """
 from __future__ import annotations
@@ -31,8 +31,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_choice, check_float, check_int
-from .optim import Adagrad
+from d2lite._checks import check_choice, check_float, check_int
+from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.run import run
 
 __all__ = ["eigendecomposition", "condition_number", "diagonal_preconditioner",
            "random_orthogonal", "random_spd", "gd_steps_to_tolerance", "AdagradRun",
@@ -273,10 +274,5 @@ def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, lr: float = 0.4, ste
     lr = check_float("lr", lr, strict=True)
     steps = check_int("steps", steps, minimum=0)
     optimizer = Adagrad(lr=lr, eps=check_float("eps", eps), eps_inside=True)
-    state = optimizer.init(x)
-    points, accumulators = [x], [state.sum_of_squares]
-    for _ in range(steps):
-        x, state = optimizer.update(Q @ x, state, x)
-        points.append(x)
-        accumulators.append(state.sum_of_squares)
-    return AdagradRun(np.array(points), np.array(accumulators))
+    made = run(optimizer, lambda p: Q @ p, x, steps)  # the one run loop
+    return AdagradRun(made.points, np.array([state.sum_of_squares for state in made.states]))

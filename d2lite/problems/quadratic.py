@@ -20,11 +20,13 @@ from typing import Sequence
 
 import numpy as np
 
-from ._checks import check_array, check_float, check_int
-from .trace2d import gd_2d, train_2d
-from .variants import book_adagrad, run_2d
+from d2lite._checks import check_array, check_float, check_int
+from d2lite.book.trace2d import gd_2d, train_2d
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, full_matrix_path
+from d2lite.optimizers.variants import book_adagrad, run_2d
 
-__all__ = ["rotation_matrix", "Quadratic2D", "quadratic_2d", "rotated_problem", "rotation_sweep"]
+__all__ = ["rotation_matrix", "Quadratic2D", "quadratic_2d", "rotated_problem", "rotation_sweep",
+           "full_matrix_rotation_sweep"]
 
 
 def rotation_matrix(angle: float) -> np.ndarray:
@@ -98,7 +100,7 @@ def quadratic_2d(eigenvalues: tuple[float, float] = (0.2, 4.0), angle: float = 0
     c, s = float(R[0, 0]), float(R[1, 0])
     # R diag(lam) R^T written out entry by entry: exactly symmetric, and the same bits on every
     # machine (a BLAS matrix product may or may not fuse multiply-adds), which lets the page's
-    # JavaScript copy (d2lite/web/quadratic.js) reproduce it exactly.
+    # JavaScript copy (d2lite/explorers/web/quadratic.js) reproduce it exactly.
     off_diagonal = (lam[0] - lam[1]) * c * s
     Q = np.array([[lam[0] * c * c + lam[1] * s * s, off_diagonal],
                   [off_diagonal, lam[0] * s * s + lam[1] * c * c]])
@@ -151,3 +153,30 @@ def rotation_sweep(angles: Sequence[float], lr: float = 0.4, steps: int = 20,
         adagrad.append(math.hypot(*run_2d(book_adagrad(lr), q.grad, steps, turned)[0][-1]))
         gd.append(math.hypot(*train_2d(gd_2d(lr), steps, q.grad, turned, verbose=False)[-1]))
     return {"angle": angles, "adagrad": np.asarray(adagrad), "gd": np.asarray(gd)}
+
+
+def full_matrix_rotation_sweep(angles: Sequence[float], lr: float = 0.4, steps: int = 20,
+                               eigenvalues: tuple[float, float] = (0.2, 4.0),
+                               start: tuple[float, float] = (-5.0, -2.0),
+                               eps: float = 1e-6) -> dict[str, np.ndarray]:
+    """Distance to the optimum after ``steps`` full-matrix steps against the rotation angle.
+
+    The same problems as :func:`d2lite.problems.quadratic.rotation_sweep` (the whole problem, objective
+    and start, turned by each angle); returns ``{"angle": ..., "full_matrix": ...}``.
+
+    >>> sweep = full_matrix_rotation_sweep([0, 30, 45])
+    >>> float(np.ptp(sweep["full_matrix"])) < 1e-9
+    True
+    """
+
+    lr = check_float("lr", lr, strict=True)
+    angles = np.asarray(angles, dtype=float)
+    if angles.ndim != 1 or len(angles) == 0 or not np.isfinite(angles).all():
+        raise ValueError(f"angles must be a non-empty sequence of finite angles in degrees, got {angles!r}")
+    optimizer = FullMatrixAdagrad(lr=lr, eps=eps)
+    distances = []
+    for angle in angles:
+        q, turned = rotated_problem(angle, eigenvalues, start)
+        path, _ = full_matrix_path(optimizer, lambda w, q=q: np.asarray(q.grad(w[0], w[1])), turned, steps)
+        distances.append(math.hypot(*path[-1]))
+    return {"angle": angles, "full_matrix": np.asarray(distances)}

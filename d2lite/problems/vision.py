@@ -6,7 +6,7 @@ r"""Image data sets for exercise 5: one that ships offline, and Fashion-MNIST fr
 * :func:`train_validation_split`: carve a validation set out of a training loader, so a learning
   rate can be picked without looking at the test set.
 
-The network and its training loop are in :mod:`d2lite.classifier`.
+The network and its training loop are in :mod:`d2lite.problems.classifier`.
 
 Every loader shuffles with its own seeded :class:`torch.Generator`, so the same seed gives the
 same batches and nothing depends on torch's global random state.
@@ -26,8 +26,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from ._checks import check_float, check_int
-from .data import make_loader
+from d2lite._checks import check_float, check_int
+from d2lite.book.data import make_loader
 
 __all__ = ["load_digits_data", "load_fashion_mnist", "FASHION_MNIST_FILES",
            "train_validation_split"]

@@ -34,16 +34,15 @@ stream of examples, one per (base rate, offset) pair, which makes a grid search 
 >>> bool((run.state[1] == data.counts()).all())  # the count clock's state is the count
 True
 
-Four small modules, all re-exported here so that ``d2lite.sparse.<name>`` reaches any of them:
-:mod:`~d2lite.sparse.data` (the Zipf stream), :mod:`~d2lite.sparse.rules` (the three clocks and
-the online SGD that runs them), :mod:`~d2lite.sparse.results` (measuring the learnt weights) and
-:mod:`~d2lite.sparse.plots` (figures).  The slider explorer is
-:func:`d2lite.explorers.sparse_explorer`.
+Three small modules, all re-exported here so that ``d2lite.problems.sparse.<name>`` reaches
+any of them: :mod:`~d2lite.problems.sparse.data` (the Zipf stream),
+:mod:`~d2lite.problems.sparse.rules` (the three clocks and the online SGD that runs them) and
+:mod:`~d2lite.problems.sparse.results` (measuring the learnt weights).  Their figures are
+:mod:`d2lite.figures.sparse`; the slider explorer is :func:`d2lite.explorers.sparse_explorer`.
 """
-from . import data, plots, results, rules
-from .data import *  # noqa: F401,F403
-from .plots import *  # noqa: F401,F403
-from .results import *  # noqa: F401,F403
-from .rules import *  # noqa: F401,F403
+from d2lite.problems.sparse import data, results, rules
+from d2lite.problems.sparse.data import *  # noqa: F401,F403
+from d2lite.problems.sparse.results import *  # noqa: F401,F403
+from d2lite.problems.sparse.rules import *  # noqa: F401,F403
 
-__all__ = [*data.__all__, *rules.__all__, *results.__all__, *plots.__all__]
+__all__ = [*data.__all__, *rules.__all__, *results.__all__]

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_float, check_int
+from d2lite._checks import check_float, check_int
 
 __all__ = ["zipf_probabilities", "SparseRegression", "make_sparse_regression"]
 

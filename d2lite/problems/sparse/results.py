@@ -10,9 +10,9 @@ from typing import Mapping
 
 import numpy as np
 
-from .._checks import check_int
-from .data import SparseRegression
-from .rules import ADAGRAD, SparseRun, _excess_test_loss
+from d2lite._checks import check_int
+from d2lite.problems.sparse.data import SparseRegression
+from d2lite.problems.sparse.rules import ADAGRAD, SparseRun, _excess_test_loss
 
 __all__ = ["weight_errors", "decile_errors", "binned_median", "comparison_table"]
 

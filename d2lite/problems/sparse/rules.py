@@ -21,9 +21,9 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .._checks import check_int
-from ..optim import Adagrad, AdagradState
-from .data import SparseRegression
+from d2lite._checks import check_int
+from d2lite.optimizers.optim import Adagrad, AdagradState
+from d2lite.problems.sparse.data import SparseRegression
 
 __all__ = ["RateRule", "global_clock_factor", "count_clock_factor", "adagrad_factor",
            "GLOBAL_CLOCK", "COUNT_CLOCK", "ADAGRAD", "RATE_RULES", "SparseRun",

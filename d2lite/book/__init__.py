@@ -1,0 +1,8 @@
+"""The book's code: what section 12.7 of *Dive into Deep Learning* prints, and its facades.
+
+The 2-D trainers (:mod:`~d2lite.book.trace2d`) and their picture (:mod:`~d2lite.book.plotting`),
+the from-scratch optimizer (:mod:`~d2lite.book.scratch`), the data (:mod:`~d2lite.book.data`,
+:mod:`~d2lite.book.datasets`), the training loops (:mod:`~d2lite.book.training`), the timer, and
+the three tabs' facades (``from d2lite import torch as d2l``, ``mxnet``, ``tensorflow``).  The
+book's layer imports the optimizers and the style, never the figures or the explorers.
+"""

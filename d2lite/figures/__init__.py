@@ -1,0 +1,7 @@
+"""The figures of the maths: every ``plot_*(..., ax=None) -> Axes``.
+
+:mod:`~d2lite.figures.plots` draws the effective rates, Gershgorin's discs and loss curves;
+:mod:`~d2lite.figures.sparse` the sparse-feature experiments.  Colours and dashes come from the
+one style module, :mod:`d2lite.style`.  The explorers' whole figures are
+:mod:`d2lite.explorers.figures`.
+"""
