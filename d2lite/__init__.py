@@ -71,7 +71,7 @@ _FACADES = {"torch": "book.torch", "mxnet": "book.mxnet", "tensorflow": "book.te
 #: The package's sub-packages and modules (``d2lite.MODULES`` imports them all, for the tests).
 _PACKAGES = ("book", "optimizers", "problems", "figures", "explorers")
 _MODULE_NAMES = (
-    "_checks", "style", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
+    "style", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
     "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
     "book.tabs",

@@ -14,8 +14,9 @@ from hypothesis import given, settings, strategies as st
 
 import d2lite
 from d2lite import Adagrad, AdagradState
-from d2lite import sparse, variants
-from d2lite.quadratic import quadratic_2d
+from d2lite.problems import sparse
+from d2lite.optimizers import variants
+from d2lite.problems.quadratic import quadratic_2d
 
 
 def _recording(trainer, states):

@@ -65,7 +65,8 @@ NAMES = {(module, name): new for module, (names, new) in _MOVED.items() for name
 NEW_PACKAGES = {"book", "optimizers", "problems", "figures", "explorers"}
 NEW_IN_FIGURES = {"plots", "sparse"}
 
-FILE_PATHS = {"d2lite/web/": "d2lite/explorers/web/", "d2lite/datasets/": "d2lite/book/datasets/"}
+FILE_PATHS = {"d2lite/web/": "d2lite/explorers/web/", "d2lite/datasets/": "d2lite/book/datasets/",
+              "frameworks/results.json": "d2lite/book/results/frameworks.json"}
 
 
 def _old(module: str) -> bool:
@@ -113,6 +114,9 @@ def _rewrite_from(match: re.Match, relative_ok: bool) -> str:
     if not _old(module):
         return match[0]
     names_text = re.sub(r"#[^\n]*", "", match["names"])
+    if module == "figures" and all(entry.split(" as ")[0].strip() in NEW_IN_FIGURES
+                                   for entry in _split_names(names_text)):
+        return match[0]  # "from d2lite.figures import plots": the new package
     homes = {new_home(module, entry.split(" as ")[0].strip()) for entry in _split_names(names_text)}
     if len(homes) == 1:  # one new home: only the module path changes, the rest stays as written
         start, end = match.span("module")
@@ -132,12 +136,14 @@ def _rewrite_from_package(match: re.Match, relative_ok: bool) -> str:
     if prefix == "." and not relative_ok:
         return match[0]
     entries = _split_names(match["names"])
-    if not any(_old(e.split(" as ")[0].strip()) for e in entries):
+    # "from d2lite import figures" names the new package: the old module's users were rewritten.
+    if not any(_old(e.split(" as ")[0].strip()) and e.split(" as ")[0].strip() != "figures"
+               for e in entries):
         return match[0]
     groups: dict[str, list[str]] = {}
     for entry in entries:
         name = entry.split(" as ")[0].strip()
-        if _old(name):
+        if _old(name) and name != "figures":
             parent, _, leaf = new_home(name).rpartition(".")
             renamed = leaf if leaf == name else f"{leaf} as {name}"
             if " as " in entry:
@@ -165,7 +171,8 @@ def _rewrite_dotted(match: re.Match) -> str:
     if not _old(module):
         return match[0]
     if name is None:
-        return f"d2lite.{new_home(module)}"
+        # A bare d2lite.figures is the new package (the old module's names are rewritten above).
+        return match[0] if module == "figures" else f"d2lite.{new_home(module)}"
     if module == "figures" and name in NEW_IN_FIGURES:
         return match[0]
     return f"d2lite.{new_home(module, name)}.{name}"

@@ -5,4 +5,10 @@ the from-scratch optimizer (:mod:`~d2lite.book.scratch`), the data (:mod:`~d2lit
 :mod:`~d2lite.book.datasets`), the training loops (:mod:`~d2lite.book.training`), the timer, and
 the three tabs' facades (``from d2lite import torch as d2l``, ``mxnet``, ``tensorflow``).  The
 book's layer imports the optimizers and the style, never the figures or the explorers.
+>>> from d2lite.book import trace2d
+>>> x1, x2 = trace2d.train_2d(trace2d.adagrad_2d_rule(0.4), verbose=False)[-1]
+>>> f"x1: {x1:f}, x2: {x2:f}"        # the book prints these after 20 epochs
+'x1: -2.382563, x2: -0.158591'
 """
+
+__all__: list[str] = []  # a folder of modules: import each by its full name

@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from d2lite.book import trace2d
 from d2lite.book.plotting import Animator as _Animator
+from d2lite.book.plotting import show_trace_2d as _show_trace_2d
 from d2lite.book.plotting import set_figsize
 from d2lite.book.timer import Timer
 
@@ -73,7 +74,7 @@ def show_trace_2d(f: Callable, results: Sequence) -> None:
     follows the path instead of the book's fixed one.
     """
     set_figsize()
-    trace2d.show_trace_2d(f, results)
+    _show_trace_2d(f, results)
 
 
 class Accumulator:

@@ -1,7 +1,7 @@
 r"""The book's frameworks, run for real: their stored results, and the presets replaying them.
 
 ``make frameworks`` runs Adagrad in PyTorch, MXNet, TensorFlow, Keras 3 and Optax, each in its
-own environment, and ``frameworks/results.json`` keeps what they computed.  This module reads
+own environment, and ``d2lite/book/results/frameworks.json`` keeps what they computed.  This module reads
 that file without installing any framework, and replays every run with the NumPy presets of
 :mod:`d2lite.optimizers.optim`, so a test can check that the presets are what the frameworks really do.
 
@@ -27,8 +27,11 @@ from d2lite.optimizers.optim import Adagrad, adagrad_path
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
 
-#: The stored results of ``make frameworks`` (``make frameworks-store`` rewrites them).
-RESULTS_PATH = Path(__file__).resolve().parent.parent / "frameworks" / "results.json"
+#: The stored results of ``make frameworks`` (``make frameworks-store`` rewrites them), shipped
+#: inside the package (package data), so that an installed d2lite reads them too.
+RESULTS_PATH = Path(__file__).resolve().parent / "results" / "frameworks.json"
+#: The scripts that ran them, in the ``frameworks/`` folder of a clone (not installed).
+SCRIPTS = Path(__file__).resolve().parents[2] / "frameworks"
 #: Every framework ``make frameworks`` runs, in the order the notebook shows them.
 FRAMEWORKS = ("torch", "mxnet", "tensorflow", "keras", "optax")
 #: The :data:`d2lite.optimizers.presets.PRESETS` entry that describes each framework's Adagrad
@@ -40,7 +43,7 @@ TOLERANCE = {"float32": 1e-6, "float64": 1e-12}
 
 
 def load_results(path: str | os.PathLike | None = None) -> dict[str, Any]:
-    """The results stored by ``make frameworks`` (``frameworks/results.json`` by default).
+    """The results stored by ``make frameworks`` (``d2lite/book/results/frameworks.json`` by default).
 
     >>> results = load_results()
     >>> sorted(results["frameworks"]) == sorted(FRAMEWORKS)
@@ -51,7 +54,7 @@ def load_results(path: str | os.PathLike | None = None) -> dict[str, Any]:
         raise FileNotFoundError(f"no framework results at {str(path)!r}: run `make frameworks` "
                                 f"(or pass path= to a results file)")
     fix = ("regenerate it with `make frameworks-store`, or restore the published copy with "
-           "`git checkout -- frameworks/results.json`")
+           "`git checkout -- d2lite/book/results/frameworks.json`")
     try:
         results = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -263,7 +266,11 @@ def function_source(framework: str, name: str) -> str:
     import ast
 
     check_choice("framework", framework, FRAMEWORKS)
-    path = RESULTS_PATH.parent / f"run_{framework}.py"
+    path = SCRIPTS / f"run_{framework}.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"no framework script at {str(path)!r}: the scripts live in the "
+                                f"frameworks/ folder of a clone of the collection, not in an "
+                                f"installed d2lite (which ships only their stored results)")
     text = path.read_text(encoding="utf-8")
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.FunctionDef) and node.name == name:

@@ -9,7 +9,8 @@ parameter, the same shape as the parameter, and the learner can print it.  Each 
 
 with :math:`\epsilon` *inside* the square root (PyTorch puts it outside: see the concise notebook).
 In float64 it takes exactly the steps of the one NumPy Adagrad with the book's settings,
-``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it).
+``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it).  :func:`adagrad` reads as the book
+prints it; the checks of its arguments live in the wrapper :func:`checked_step`.
 
 >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
 >>> states = [torch.zeros(2)]
@@ -20,13 +21,17 @@ In float64 it takes exactly the steps of the one NumPy Adagrad with the book's s
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+import functools
+from typing import Any, Callable, Mapping, Sequence
 
 import torch
 
 from d2lite._checks import check_float, check_int
 
-__all__ = ["init_adagrad_states", "adagrad", "sgd"]
+__all__ = ["init_adagrad_states", "adagrad", "sgd", "checked_step"]
+
+#: A from-scratch step: ``step(params, states, hyperparams)`` updates the parameters in place.
+Step = Callable[[Sequence[torch.Tensor], Any, Mapping[str, float]], None]
 
 
 def init_adagrad_states(feature_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -35,27 +40,40 @@ def init_adagrad_states(feature_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.zeros((feature_dim, 1)), torch.zeros(1)
 
 
-def _check_step(params: Sequence[torch.Tensor], hyperparams: Mapping) -> float:
+def checked_step(per_parameter_states: bool = False) -> Callable[[Step], Step]:
+    """Wrap a from-scratch step so that bad arguments get an error naming them.
+
+    The step itself stays as the book writes it; the wrapper checks, before it runs, that
+    ``hyperparams`` holds a finite ``lr`` (and ``eps``, when given), that every parameter is a
+    tensor with a gradient and, with ``per_parameter_states``, that ``states`` holds one
+    accumulator per parameter, of its shape and dtype.
+    """
+    def wrap(step: Step) -> Step:
+        @functools.wraps(step)
+        def checked(params: Sequence[torch.Tensor], states: Any, hyperparams: Mapping[str, float]) -> None:
+            _check_step(params, hyperparams)
+            if per_parameter_states:
+                _check_states(params, states)
+            return step(params, states, hyperparams)
+        return checked
+    return wrap
+
+
+def _check_step(params: Sequence[torch.Tensor], hyperparams: Mapping) -> None:
     if not isinstance(hyperparams, Mapping) or "lr" not in hyperparams:
         raise ValueError(f"hyperparams must be a dict with a learning rate 'lr', got {hyperparams!r}")
+    check_float("hyperparams['lr']", hyperparams["lr"])
+    if "eps" in hyperparams:
+        check_float("hyperparams['eps']", hyperparams["eps"])
     for i, p in enumerate(params):
         if not isinstance(p, torch.Tensor):
             raise TypeError(f"params[{i}] must be a torch tensor, got {type(p).__name__}")
         if p.grad is None:
             raise ValueError(f"params[{i}] has no gradient (.grad is None): call loss.backward() "
                              f"first, on a loss that depends on it (requires_grad=True)")
-    return check_float("hyperparams['lr']", hyperparams["lr"])
 
 
-def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
-            hyperparams: Mapping[str, float]) -> None:
-    """One Adagrad step in place on every parameter, then zero its gradient.
-
-    Reads ``hyperparams["lr"]`` and ``hyperparams.get("eps", 1e-6)``.  ``states`` holds one
-    accumulator per parameter, with the parameter's shape.
-    """
-    lr = _check_step(params, hyperparams)
-    eps = check_float("hyperparams['eps']", hyperparams.get("eps", 1e-6))
+def _check_states(params: Sequence[torch.Tensor], states: Any) -> None:
     if len(states) != len(params):
         raise ValueError(f"states must hold one accumulator per parameter: {len(params)} "
                          f"parameters, {len(states)} states")
@@ -66,18 +84,24 @@ def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
         if s.shape != p.shape:
             raise ValueError(f"states: an accumulator of shape {tuple(s.shape)} does not match "
                              f"its parameter of shape {tuple(p.shape)}")
-        g = p.grad
+
+
+@checked_step(per_parameter_states=True)
+def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
+            hyperparams: Mapping[str, float]) -> None:
+    """One Adagrad step on every parameter, then zero its gradient (eps 1e-6 unless given)."""
+    eps = hyperparams.get("eps", 1e-6)
+    for p, s in zip(params, states):
         with torch.no_grad():
-            # In place: one temporary (s + eps) instead of four (benchmarks/RESULTS.md, item 4)
-            s.addcmul_(g, g)                             # s <- s + g * g
-            p.addcdiv_(g, (s + eps).sqrt_(), value=-lr)  # p <- p - lr * g / sqrt(s + eps)
-        g.zero_()
+            s[:] += torch.square(p.grad)
+            p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps)
+        p.grad.data.zero_()
 
 
+@checked_step()
 def sgd(params: Sequence[torch.Tensor], states: object, hyperparams: Mapping[str, float]) -> None:
     r"""Minibatch SGD, :math:`\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}`, in place (``states`` unused)."""
-    lr = _check_step(params, hyperparams)
     for p in params:
         with torch.no_grad():
-            p -= lr * p.grad
+            p -= hyperparams["lr"] * p.grad
         p.grad.data.zero_()

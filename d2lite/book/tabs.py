@@ -5,7 +5,7 @@ exactly as the book prints them, with only the import line changed to a d2lite f
 (``from d2lite import mxnet as d2l``).  ``make frameworks`` runs each tab, cell by cell, in
 that framework's own environment and stores what every cell printed (seconds masked as ``T``),
 what it would display, how many figures it drew and its loss curve in
-``frameworks/results.json``.  This module reads those stored runs with no framework installed,
+``d2lite/book/results/frameworks.json``.  This module reads those stored runs with no framework installed,
 and checks them against what the book prints.
 
 >>> [cell["printed"] for cell in tab_run("mxnet")["cells"]][1]

@@ -4,4 +4,9 @@
 :mod:`~d2lite.figures.sparse` the sparse-feature experiments.  Colours and dashes come from the
 one style module, :mod:`d2lite.style`.  The explorers' whole figures are
 :mod:`d2lite.explorers.figures`.
+>>> from d2lite.figures.plots import plot_gershgorin
+>>> plot_gershgorin([[2.0, 0.5], [0.5, 1.0]]).get_xlabel()
+'real part'
 """
+
+__all__: list[str] = []  # a folder of modules: import each by its full name

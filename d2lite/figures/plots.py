@@ -4,6 +4,11 @@ r"""The collection's plots of its maths: one ``plot_*(..., ax=None) -> Axes`` pe
 (:mod:`d2lite.problems.rates`), :func:`plot_gershgorin` a matrix's Gershgorin discs
 (:mod:`d2lite.problems.gershgorin`) and :func:`plot_loss_curves` the losses the book's training
 loops record (:mod:`d2lite.book.training`).  Colours and axes come from :mod:`d2lite.style`.
+
+>>> from d2lite.problems.rates import adagrad_2d_history
+>>> ax = plot_effective_rates(adagrad_2d_history(0.4))
+>>> ax.get_legend_handles_labels()[1], ax.get_xscale()
+(['x₁ (slope -0.37)', 'x₂ (slope -0.19)', 'slope −1/2'], 'log')
 """
 from __future__ import annotations
 

@@ -6,4 +6,11 @@ the variants (all ``Adagrad`` settings) and Adam; :mod:`~d2lite.optimizers.fullm
 Adagrad; :mod:`~d2lite.optimizers.torch_variants` the torch versions; and
 :func:`d2lite.optimizers.run.run` runs any of them from a start point.  This layer imports
 nothing else of d2lite but its argument checks.
+>>> import numpy as np
+>>> from d2lite.optimizers.optim import Adagrad
+>>> from d2lite.optimizers.run import run
+>>> run(Adagrad(lr=0.1), lambda w: 2 * w, np.array([1.0]), 3).points.shape
+(4, 1)
 """
+
+__all__: list[str] = []  # a folder of modules: import each by its full name

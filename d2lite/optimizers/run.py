@@ -73,7 +73,7 @@ def run(optimizer: Any, grad: Callable[[np.ndarray], Any], start: Sequence[float
     >>> run(FullMatrixAdagrad(lr=0.1), lambda w: 2 * w, [1.0, 0.0], -1)
     Traceback (most recent call last):
     ...
-    ValueError: steps must be at least 0, got -1
+    ValueError: steps must be an integer >= 0, got -1
     """
     if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "update", None))):
         raise TypeError(f"optimizer must have init(params) and update(grads, state, params) (an "

@@ -6,4 +6,9 @@ the effective rates of a 2-D run (:mod:`~d2lite.problems.rates`), Zipf sparse fe
 (:mod:`~d2lite.problems.sparse`), embedding tables (:mod:`~d2lite.problems.embeddings`) and image
 classification (:mod:`~d2lite.problems.vision`, :mod:`~d2lite.problems.classifier`).  No plots
 here: their figures are :mod:`d2lite.figures`.
+>>> from d2lite.problems.quadratic import quadratic_2d
+>>> quadratic_2d((0.2, 4.0)).condition_number
+20.0
 """
+
+__all__: list[str] = []  # a folder of modules: import each by its full name
