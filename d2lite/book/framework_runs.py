@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
+import torch
 
 from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
@@ -96,9 +97,6 @@ def linreg_inputs(noise: float = 0.7, seed: int = 0, epochs: int = 4,
     >>> len(inputs["X"]), len(inputs["X"][0]), len(inputs["order"]), len(inputs["w0"])
     (1500, 5, 1, 5)
     """
-    import torch
-
-
     noise = check_float("noise", noise)
     epochs = check_int("epochs", epochs)
     batch_size = check_int("batch_size", batch_size)

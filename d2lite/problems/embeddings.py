@@ -28,6 +28,7 @@ import numpy as np
 from d2lite._checks import check_float, check_int
 from d2lite.optimizers.optim import Adagrad
 from d2lite.optimizers.variants import rowwise_adagrad  # noqa: F401 - the examples above use it
+from d2lite.problems.sparse.data import zipf_probabilities
 
 __all__ = ["Ratings", "FactorisationResult", "make_ratings", "train_factorisation"]
 
@@ -63,13 +64,13 @@ def make_ratings(users: int = 500, items: int = 2000, dim: int = 16, ratings: in
     users, items, dim, ratings = (check_int(name, value) for name, value in
                                   (("users", users), ("items", items), ("dim", dim), ("ratings", ratings)))
     zipf_exponent = check_float("zipf_exponent", zipf_exponent)
+    popularity = zipf_probabilities(items, zipf_exponent)  # the one Zipf law of the collection
     noise = check_float("noise", noise)
     rng = np.random.default_rng(seed)
     true_users = rng.normal(size=(users, dim)) / dim ** 0.25
     true_items = rng.normal(size=(items, dim)) / dim ** 0.25
-    popularity = 1.0 / np.arange(1, items + 1) ** zipf_exponent
     who = rng.integers(0, users, ratings)
-    what = rng.choice(items, ratings, p=popularity / popularity.sum())
+    what = rng.choice(items, ratings, p=popularity)
     value = np.sum(true_users[who] * true_items[what], axis=1) + noise * rng.normal(size=ratings)
     return Ratings(who, what, value, users, items, dim, int(0.8 * ratings))
 
