@@ -9,4 +9,16 @@ one style module, :mod:`d2lite.style`.  The explorers' whole figures are
 'real part'
 """
 
-__all__: list[str] = []  # a folder of modules: import each by its full name
+import importlib
+
+__all__: list[str] = []  # a folder of modules, each imported on first use (below)
+
+
+def __getattr__(name: str):
+    """Import a module of this folder on first use, so ``d2lite.figures.<module>`` needs no import."""
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -11,4 +11,16 @@ here: their figures are :mod:`d2lite.figures`.
 20.0
 """
 
-__all__: list[str] = []  # a folder of modules: import each by its full name
+import importlib
+
+__all__: list[str] = []  # a folder of modules, each imported on first use (below)
+
+
+def __getattr__(name: str):
+    """Import a module of this folder on first use, so ``d2lite.problems.<module>`` needs no import."""
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
