@@ -69,7 +69,6 @@ _HOME = {
 _FACADES = {"torch": "book.torch", "mxnet": "book.mxnet", "tensorflow": "book.tensorflow"}
 
 #: The package's sub-packages and modules (``d2lite.MODULES`` imports them all, for the tests).
-_PACKAGES = ("book", "optimizers", "problems", "figures", "explorers")
 _MODULE_NAMES = (
     "style", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",

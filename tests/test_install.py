@@ -8,6 +8,7 @@ first on the path; so a file the package reads from the checkout instead of from
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,12 @@ print(json.dumps({
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_non_editable_install_reads_the_stored_results(tmp_path):
-    site = tmp_path / "site"
+    source, site = tmp_path / "source", tmp_path / "site"   # a copy, so the build writes nothing here
+    shutil.copytree(ROOT / "d2lite", source / "d2lite", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     built = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                            "--no-build-isolation", "--no-index", "--target", str(site), str(ROOT)],
+                            "--no-build-isolation", "--no-index", "--target", str(site), str(source)],
                            capture_output=True, text=True, timeout=240)
     assert built.returncode == 0, built.stderr[-3000:]
     assert "absent from the `packages` configuration" not in built.stderr, built.stderr[-3000:]

@@ -9,8 +9,10 @@ parameter, the same shape as the parameter, and the learner can print it.  Each 
 
 with :math:`\epsilon` *inside* the square root (PyTorch puts it outside: see the concise notebook).
 In float64 it takes exactly the steps of the one NumPy Adagrad with the book's settings,
-``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it).  :func:`adagrad` reads as the book
-prints it; the checks of its arguments live in the wrapper :func:`checked_step`.
+``d2lite.Adagrad.preset("book", lr=...)`` (a test checks it).  :func:`adagrad` is the book's three
+lines, written in place as ``torch.optim.Adagrad`` is (so that notebook 05 can show the two agree
+to the last bit); the checks of its arguments live in the wrapper :func:`checked_step`, not in
+the lesson.
 
 >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
 >>> states = [torch.zeros(2)]
@@ -89,12 +91,12 @@ def _check_states(params: Sequence[torch.Tensor], states: Any) -> None:
 @checked_step(per_parameter_states=True)
 def adagrad(params: Sequence[torch.Tensor], states: Sequence[torch.Tensor],
             hyperparams: Mapping[str, float]) -> None:
-    """One Adagrad step on every parameter, then zero its gradient (eps 1e-6 unless given)."""
+    """One Adagrad step in place on every parameter, then zero its gradient (eps 1e-6 unless given)."""
     eps = hyperparams.get("eps", 1e-6)
     for p, s in zip(params, states):
         with torch.no_grad():
-            s[:] += torch.square(p.grad)
-            p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps)
+            s.addcmul_(p.grad, p.grad)                                       # s += g * g
+            p.addcdiv_(p.grad, (s + eps).sqrt_(), value=-hyperparams["lr"])  # p -= lr g / sqrt(s + eps)
         p.grad.data.zero_()
 
 
