@@ -27,6 +27,7 @@ sub-package            what it holds
                        power, AdaGrad-Norm, row-wise, ``Adam``), ``fullmatrix``,
                        ``torch_variants``, and ``run``: the one run loop
 ``style``, ``_checks``  the bottom: the one colour table and resolver; argument checks
+                       (and ``_lazy``: the sub-packages import their modules on first use)
 =====================  ==============================================================
 
 Beside the layers sit the learner's own rule under sliders (``kernel_explorer``, ``rule_runs``,
@@ -70,7 +71,7 @@ _FACADES = {"torch": "book.torch", "mxnet": "book.mxnet", "tensorflow": "book.te
 
 #: The package's sub-packages and modules (``d2lite.MODULES`` imports them all, for the tests).
 _MODULE_NAMES = (
-    "style", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
+    "style", "_lazy", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
     "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
     "book.tabs",

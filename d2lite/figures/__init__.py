@@ -9,16 +9,7 @@ one style module, :mod:`d2lite.style`.  The explorers' whole figures are
 'real part'
 """
 
-import importlib
+from d2lite._lazy import modules_on_first_use
 
-__all__: list[str] = []  # a folder of modules, each imported on first use (below)
-
-
-def __getattr__(name: str):
-    """Import a module of this folder on first use, so ``d2lite.figures.<module>`` needs no import."""
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__name__}.{name}":
-            raise
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__all__: list[str] = []  # a folder of modules: d2lite.figures.<module> imports one on first use
+__getattr__ = modules_on_first_use(__name__)
