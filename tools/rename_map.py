@@ -9,7 +9,8 @@ stored outputs) to its one new name:
   of a module directly under ``d2lite/``, split into one line per new home when the names moved
   to different modules;
 * ``from d2lite import quadratic, rates`` (modules) and ``import d2lite.quadratic``;
-* attribute paths ``d2lite.quadratic.quadratic_2d`` and file paths ``d2lite/web/``.
+* attribute paths ``d2lite.quadratic.quadratic_2d`` and file paths ``d2lite/web/`` (also in
+  ``.md`` files, whose text is rewritten the same way).
 
 It is idempotent (a second run changes nothing) and ``--check`` lists what would change and
 exits 1 without writing.  ``python tools/rename_map.py [--check] [PATH ...]`` (default: the
@@ -216,7 +217,7 @@ def _notebook(path: Path, check: bool) -> bool:
 
 def _python(path: Path, check: bool) -> bool:
     text = path.read_text(encoding="utf-8")
-    new = rewrite(text, relative_ok=path.parent.name == "d2lite")
+    new = rewrite(text, relative_ok=path.suffix == ".py" and path.parent.name == "d2lite")
     if new != text and not check:
         path.write_text(new, encoding="utf-8")
     return new != text
@@ -228,7 +229,7 @@ def files(paths: list[Path]):
             yield path
             continue
         for found in sorted(path.rglob("*")):
-            if found.suffix in (".py", ".ipynb") and not SKIP & set(found.relative_to(path).parts):
+            if found.suffix in (".py", ".ipynb", ".md") and not SKIP & set(found.relative_to(path).parts):
                 if found.resolve() != Path(__file__).resolve():
                     yield found
 
