@@ -1,4 +1,5 @@
 """tools/rename_map.py rewrites the flat package's paths to the layers, once and for good."""
+# rename_map: leave this file (its examples are the old paths)
 from __future__ import annotations
 
 import importlib
