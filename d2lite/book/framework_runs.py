@@ -24,6 +24,7 @@ from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
 from d2lite.book.training import init_linreg_params
 from d2lite.optimizers.optim import Adagrad, adagrad_path
+from d2lite.optimizers.run import minibatches
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
@@ -116,9 +117,9 @@ def _batches(inputs: dict[str, Any], epochs: int) -> Iterator[tuple[int, np.ndar
                          f"got {epochs}")
     size = inputs["batch_size"]
     for epoch in range(epochs):
-        order = np.asarray(inputs["order"][epoch])
-        for start in range(0, len(order), size):
-            yield start + size + epoch * len(order), order[start:start + size]
+        order = inputs["order"][epoch]
+        for k, batch in enumerate(minibatches(order, size), start=1):
+            yield k * size + epoch * len(order), batch
 
 
 def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,

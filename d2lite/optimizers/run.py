@@ -25,13 +25,13 @@ The book's :func:`d2lite.train_2d` stays as the book prints it, a loop of its ow
 """
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from d2lite._checks import check_callable, check_float, check_int
 
-__all__ = ["Run", "run"]
+__all__ = ["Run", "run", "minibatches"]
 
 
 class Run(NamedTuple):
@@ -98,3 +98,16 @@ def run(optimizer: Any, grad: Callable[[np.ndarray], Any], start: Sequence[float
                 rates.append(np.broadcast_to(rate_of(state), x.shape).copy())
     return Run(np.stack(points), tuple(states),
                None if rate_of is None else np.asarray(rates).reshape((steps, *x.shape)))
+
+
+def minibatches(order: Sequence[int] | np.ndarray, batch_size: int) -> Iterator[np.ndarray]:
+    """The minibatches of one epoch: consecutive slices of ``order``, ``batch_size`` indices each
+    (the last one shorter when ``batch_size`` does not divide the length).
+
+    >>> [batch.tolist() for batch in minibatches([4, 0, 3, 1, 2], 2)]
+    [[4, 0], [3, 1], [2]]
+    """
+    batch_size = check_int("batch_size", batch_size)
+    order = np.asarray(order)
+    for start in range(0, len(order), batch_size):
+        yield order[start:start + batch_size]

@@ -27,6 +27,7 @@ import numpy as np
 
 from d2lite._checks import check_float, check_int
 from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.run import minibatches
 from d2lite.optimizers.variants import rowwise_adagrad  # noqa: F401 - the examples above use it
 from d2lite.problems.sparse.data import zipf_probabilities
 
@@ -100,9 +101,7 @@ def train_factorisation(data: Ratings, optimizer: Adagrad, epochs: int = 2, batc
               "items": 0.1 * rng.normal(size=(data.num_items, data.dim))}
     states = {name: optimizer.init(table) for name, table in tables.items()}
     for _ in range(epochs):
-        order = rng.permutation(data.train)
-        for start in range(0, data.train, batch_size):
-            batch = order[start:start + batch_size]
+        for batch in minibatches(rng.permutation(data.train), batch_size):
             u, i = data.users[batch], data.items[batch]
             error = np.sum(tables["users"][u] * tables["items"][i], axis=1) - data.ratings[batch]
             grads = {name: np.zeros_like(table) for name, table in tables.items()}
