@@ -25,9 +25,10 @@ sub-package            what it holds
                        runs, shipped in ``book/results``)
 ``optimizers``         ``optim`` (the one ``Adagrad``), ``presets``, ``variants`` (RMSProp,
                        power, AdaGrad-Norm, row-wise, ``Adam``), ``fullmatrix``,
-                       ``torch_variants``, and ``run``: the one run loop
-``style``, ``_checks``  the bottom: the one colour table and resolver; argument checks
-                       (and ``_lazy``: the sub-packages import their modules on first use)
+                       ``torch_variants``, and ``run``: the one run loop and the one
+                       minibatch walker
+the bottom             ``style``: the one colour table and resolver; ``_checks``:
+                       argument checks; ``_lazy``: sub-packages import modules on first use
 =====================  ==============================================================
 
 Beside the layers sit the learner's own rule under sliders (``kernel_explorer``, ``rule_runs``,
