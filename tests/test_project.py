@@ -77,10 +77,14 @@ def test_importing_d2lite_is_light():
             "def refuse(*a, **k): raise RuntimeError('d2lite opened a network connection on import')\n"
             "socket.socket.connect = refuse\n"
             "import sys, d2lite\n"
-            "print('matplotlib.pyplot' in sys.modules)")
+            "print('matplotlib.pyplot' in sys.modules, 'torch' in sys.modules)\n"
+            "d2lite.optimizers.run, d2lite.problems.quadratic, d2lite.problems.sparse\n"
+            "d2lite.problems.rates, d2lite.problems.preconditioning, d2lite.figures.plots\n"
+            "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False"], "importing d2lite imported pyplot"
+    assert out.stdout.split() == ["False", "False", "False"], \
+        "importing d2lite imported pyplot or torch, or its NumPy layers needed torch"
     assert out.stderr == ""
 
 
