@@ -55,7 +55,8 @@ test: $(STAMP)
 	@$(PY) tools/stages.py $(STAGES)
 
 unit: $(STAMP)
-	$(PY) -m pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
+	@status=0; $(VENV)/bin/lint-imports || status=1; \
+	$(PY) -m pytest tests --ignore=tests/e2e $(PYTEST_ARGS) || status=1; exit $$status
 
 notebooks: $(STAMP)
 	$(PY) -m pytest notebooks $(NBVAL) -p tests.nbtimes $(PYTEST_ARGS)

@@ -1,50 +1,39 @@
 r"""d2lite: the helpers behind the Adagrad notebooks.
 
 ``import d2lite`` gives the book-facing code a learner meets in the notebooks (the 2-D trainers,
-the data loaders, the training loops, the from-scratch optimizer) and the one NumPy Adagrad,
-:class:`Adagrad`.  Everything else is reached through the module of its subject, so a reader
-sees where it lives: ``d2lite.sparse.make_sparse_regression``, ``d2lite.explorers.sparse_explorer``.
+the data loaders, the training loops, the from-scratch optimizer), the one NumPy Adagrad,
+:class:`Adagrad`, and the one run loop, :func:`run`.  Everything else is reached through the
+module of its subject, so a reader sees where it lives:
+``d2lite.problems.sparse.make_sparse_regression``, ``d2lite.explorers.sparse_explorer``.
+
+The folders are the layers, each importing only the ones below it (an import-linter contract in
+``pyproject.toml``, checked by ``make unit``):
 
 =====================  ==============================================================
-module                 what it holds
+sub-package            what it holds
 =====================  ==============================================================
-*the book's code*
-``trace2d``            ``f_2d``, ``adagrad_2d_rule``, ``gd_2d``, ``train_2d``, ``show_trace_2d``
-``scratch``            from-scratch ``init_adagrad_states``, ``adagrad``, ``sgd`` (torch)
-``data``               ``synthetic_linreg``, ``load_airfoil``, ``make_loader``
-``datasets``           the shipped airfoil file and its NumPy reader (no torch)
-``training``           ``train_scratch``, ``train_concise`` (return a ``TrainingHistory``)
-``timer``, ``plotting``  ``Timer``; ``set_figsize``, ``Animator``, ``plain_log_axes``
-``colours``            one colour per optimizer, the same in every figure and explorer
-``torch``              the book's PyTorch tab as printed: ``from d2lite import torch as d2l``
-``mxnet``, ``tensorflow``  the MXNet and TensorFlow tabs as printed (each needs its framework)
-``_book``              the book's names that need no framework, shared by the facades
-*the one Adagrad*
-``optim``              ``Adagrad``: init/update with explicit state, every variant's setting
-``presets``            each framework's defaults (``Adagrad.preset("torch")``)
-``variants``           RMSProp, power, AdaGrad-Norm, row-wise (all ``Adagrad``), ``Adam``
-``fullmatrix``         full-matrix Adagrad, :math:`(G + \epsilon I)^{-1/2}`: rotation invariant
-``torch_variants``     the power and norm variants as torch optimizers
-``frameworks``         the real MXNet, TensorFlow, Keras and Optax runs, replayed by the presets
-``book_tabs``          the book's three tabs as ``make frameworks`` ran them, checked
-*maths by subject*
-``quadratic``          2-D quadratics, rotations and the rotation sweep
-``preconditioning``    condition numbers, diagonal preconditioning, random SPD matrices
-``gershgorin``         Gershgorin's discs and the preconditioned interval
-``rates``              the effective learning rate along a 2-D run
-``sparse``             Zipf sparse features, three learning-rate clocks, their figures
-``embeddings``         embedding tables at scale: row-wise against element-wise Adagrad
-``vision``, ``classifier``  image data sets; LeNet and its training loop
-*figures, sliders, exercises*
-``figures``            the explorers' whole figures (``*_figure``)
-``explorers``          all five slider explorers (they run in the page)
-``kernel_explorer``    ``explore(rule)``: the learner's own rule under sliders (ipywidgets)
-``rule_runs``          a learner's rule run step by step, its faults in one line
-``rule_figure``        ``explore``'s figure, redrawn by blitting while a slider moves
-``page``               the explorers' HTML and their JavaScript (``d2lite/web``)
-``page_grids``         the training explorers' grids, trained when the cell runs
-``exercises``          the checks of the exercises' answers
+``explorers``          the five slider explorers (``page``: their HTML, JavaScript in
+                       ``explorers/web``, training grids) and their figures (``figures``)
+``figures``            the plots of the maths: ``plots`` (rates, Gershgorin, loss
+                       curves), ``sparse`` (the sparse-feature figures)
+``problems``           ``quadratic``, ``preconditioning``, ``gershgorin``, ``rates``,
+                       ``sparse``, ``embeddings``, ``vision``, ``classifier``
+``book``               the book's code: ``trace2d``, ``plotting`` (``show_trace_2d``,
+                       ``Animator``), ``scratch``, ``data``, ``datasets``, ``training``,
+                       ``timer``; the facades ``torch``, ``mxnet``, ``tensorflow`` (with
+                       ``_book``); ``framework_runs`` and ``tabs`` (the frameworks' stored
+                       runs, shipped in ``book/results``)
+``optimizers``         ``optim`` (the one ``Adagrad``), ``presets``, ``variants`` (RMSProp,
+                       power, AdaGrad-Norm, row-wise, ``Adam``), ``fullmatrix``,
+                       ``torch_variants``, and ``run``: the one run loop and the one
+                       minibatch walker
+the bottom             ``style``: the one colour table and resolver; ``_checks``:
+                       argument checks; ``_lazy``: sub-packages import modules on first use
 =====================  ==============================================================
+
+Beside the layers sit the learner's own rule under sliders (``kernel_explorer``, ``rule_runs``,
+``rule_figure``), the exercises' checks (``exercises``) and ``alttext``.  The book's facades keep
+their short names, ``from d2lite import torch as d2l``.
 
 Conventions.  One name per concept: the learning rate is ``lr`` in code and :math:`\eta` in the
 maths (never ``eta`` or ``rate`` as a parameter); the accumulated squared gradients are ``s``
@@ -64,30 +53,41 @@ from typing import Any
 #: ``import d2lite`` imports neither torch nor matplotlib's pyplot: NumPy-only work and the MXNet
 #: and TensorFlow facades (``from d2lite import mxnet as d2l``) run without torch installed.
 _HOME = {
-    "load_airfoil": "data", "make_loader": "data", "synthetic_linreg": "data",
-    "Adagrad": "optim", "AdagradState": "optim", "adagrad_path": "optim",
-    "Animator": "plotting", "set_figsize": "plotting",
-    "adagrad": "scratch", "init_adagrad_states": "scratch", "sgd": "scratch",
-    "Timer": "timer", "explore": "kernel_explorer",
-    "adagrad_2d_rule": "trace2d", "f_2d": "trace2d", "f_2d_grad": "trace2d", "gd_2d": "trace2d",
-    "show_trace_2d": "trace2d", "train_2d": "trace2d",
-    "TrainingHistory": "training", "evaluate_loss": "training", "init_linreg_params": "training",
-    "linreg": "training", "squared_loss": "training", "train_concise": "training",
-    "train_scratch": "training",
+    "load_airfoil": "book.data", "make_loader": "book.data", "synthetic_linreg": "book.data",
+    "Adagrad": "optimizers.optim", "AdagradState": "optimizers.optim",
+    "adagrad_path": "optimizers.optim", "run": "optimizers.run",
+    "Animator": "book.plotting", "set_figsize": "book.plotting", "show_trace_2d": "book.plotting",
+    "adagrad": "book.scratch", "init_adagrad_states": "book.scratch", "sgd": "book.scratch",
+    "Timer": "book.timer", "explore": "kernel_explorer",
+    "adagrad_2d_rule": "book.trace2d", "f_2d": "book.trace2d", "f_2d_grad": "book.trace2d",
+    "gd_2d": "book.trace2d", "train_2d": "book.trace2d",
+    "TrainingHistory": "book.training", "evaluate_loss": "book.training",
+    "init_linreg_params": "book.training", "linreg": "book.training",
+    "squared_loss": "book.training", "train_concise": "book.training",
+    "train_scratch": "book.training",
 }
 
-#: The package's modules by name (``d2lite.MODULES`` imports them all, for the tests).
-_MODULE_NAMES = ("_book", "alttext", "classifier", "colours", "data", "datasets", "embeddings",
-                 "exercises", "explorers", "figures", "frameworks", "fullmatrix", "gershgorin",
-                 "kernel_explorer", "optim", "rule_figure", "rule_runs",
-                 "plotting", "preconditioning", "presets", "quadratic", "rates", "scratch",
-                 "sparse", "sparse.data", "sparse.rules", "sparse.results", "sparse.plots",
-                 "timer", "torch_variants", "trace2d", "training", "variants", "vision", "page",
-                 "page_grids", "torch", "book_tabs")
+#: The book's facades by their short name: ``from d2lite import torch as d2l``.
+_FACADES = {"torch": "book.torch", "mxnet": "book.mxnet", "tensorflow": "book.tensorflow"}
+
+#: The package's sub-packages and modules (``d2lite.MODULES`` imports them all, for the tests).
+_MODULE_NAMES = (
+    "style", "_lazy", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
+    "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
+    "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
+    "book.tabs",
+    "optimizers", "optimizers.optim", "optimizers.presets", "optimizers.variants",
+    "optimizers.fullmatrix", "optimizers.torch_variants", "optimizers.run",
+    "problems", "problems.quadratic", "problems.preconditioning", "problems.gershgorin",
+    "problems.rates", "problems.sparse", "problems.sparse.data", "problems.sparse.rules",
+    "problems.sparse.results", "problems.embeddings", "problems.vision", "problems.classifier",
+    "figures", "figures.plots", "figures.sparse",
+    "explorers", "explorers.figures", "explorers.page",
+)
 #: The facades of the book's other two tabs.  Each imports its own framework, which the main
 #: environment does not have (``make frameworks`` builds one environment each and runs their
 #: examples there), so ``MODULES`` leaves them out.
-_OTHER_FACADES = ("mxnet", "tensorflow")
+_OTHER_FACADES = ("book.mxnet", "book.tensorflow")
 
 __version__ = "0.1.0"
 
@@ -101,20 +101,22 @@ __all__ = [
     "init_adagrad_states", "adagrad", "sgd",
     # small tools
     "Timer", "set_figsize", "Animator",
-    # the one NumPy Adagrad
-    "Adagrad", "AdagradState", "adagrad_path",
+    # the one NumPy Adagrad and the one run loop
+    "Adagrad", "AdagradState", "adagrad_path", "run",
     # the learner's own rule under sliders (ipywidgets, in the kernel)
     "explore",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    """Import a submodule or a top-level name on first use."""
+    """Import a sub-package, a facade or a top-level name on first use."""
     if name in _HOME:
         value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    elif name in _FACADES:
+        value = importlib.import_module(f".{_FACADES[name]}", __name__)
     elif name == "MODULES":
         value = tuple(importlib.import_module(f".{m}", __name__) for m in _MODULE_NAMES)
-    elif name.split(".")[0] in {m.split(".")[0] for m in _MODULE_NAMES}:
+    elif name in {m.split(".")[0] for m in _MODULE_NAMES}:
         value = importlib.import_module(f".{name}", __name__)
     else:
         raise AttributeError(f"module 'd2lite' has no attribute {name!r}")
@@ -123,4 +125,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__) | {m.split(".")[0] for m in _MODULE_NAMES})
+    return sorted(set(globals()) | set(__all__) | set(_FACADES)
+                  | {m.split(".")[0] for m in _MODULE_NAMES})

@@ -3,8 +3,8 @@
     python frameworks/compare.py [FRESH] [STORED] [--verbose]
 
 FRESH defaults to build/frameworks/results.json (written by ``make frameworks``), STORED to
-frameworks/results.json.  Numbers must agree to a relative 1e-6 in float32 runs and 1e-12 in
-float64 runs (d2lite.frameworks.TOLERANCE); every other field (versions, settings) exactly.
+d2lite/book/results/frameworks.json (the stored results ship inside the package).  Numbers must agree to a relative 1e-6 in float32 runs and 1e-12 in
+float64 runs (d2lite.book.framework_runs.TOLERANCE); every other field (versions, settings) exactly.
 One line per framework and piece gives the largest gap; ``--verbose`` prints every number.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from d2lite.frameworks import compare_results  # noqa: E402
+from d2lite.book.framework_runs import compare_results  # noqa: E402
 
 
 #: Recorded for the reader, allowed to differ between machines (timings are never compared).
@@ -59,7 +59,7 @@ def report(fresh: dict, stored: dict, frameworks: list[str] | None = None,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fresh", nargs="?", default=ROOT / "build/frameworks/results.json")
-    parser.add_argument("stored", nargs="?", default=ROOT / "frameworks/results.json")
+    parser.add_argument("stored", nargs="?", default=ROOT / "d2lite/book/results/frameworks.json")
     parser.add_argument("--verbose", action="store_true", help="print every number")
     args = parser.parse_args(argv)
     loaded = []

@@ -8,7 +8,7 @@
    PYTHON from the exact pins in frameworks/NAME-constraints.txt and reused while the pins are
    unchanged (a stamp file records them).  PyTorch runs in the main environment.
 3. Each frameworks/run_NAME.py writes its results; they are merged into
-   build/frameworks/results.json and compared with the stored frameworks/results.json
+   build/frameworks/results.json and compared with the stored d2lite/book/results/frameworks.json
    (frameworks/compare.py).  ``--store`` writes the fresh results there instead.
 
 A framework that cannot be installed is named on one line with pip's error; its stored results
@@ -31,8 +31,8 @@ ROOT = HERE.parent
 BUILD = ROOT / "build" / "frameworks"
 sys.path.insert(0, str(ROOT))
 
-import d2lite.frameworks  # noqa: E402
-from d2lite.book_tabs import TABS, check_tab  # noqa: E402
+import d2lite.book.framework_runs  # noqa: E402
+from d2lite.book.tabs import TABS, check_tab  # noqa: E402
 from compare import report  # noqa: E402
 
 #: What pip installs in each environment, always under its constraints file.
@@ -46,7 +46,7 @@ PROBLEMS = {"lr": 0.1, "scratch_epochs": 2, "concise_epochs": 4, "eval_every": 2
 
 def export_inputs(build: Path) -> tuple[Path, dict]:
     """Write the shared inputs to BUILD/inputs.json; return the path and what to record of them."""
-    inputs = {**d2lite.frameworks.linreg_inputs(), **PROBLEMS}
+    inputs = {**d2lite.book.framework_runs.linreg_inputs(), **PROBLEMS}
     text = json.dumps(inputs, sort_keys=True)
     path = build / "inputs.json"
     path.write_text(text, encoding="utf-8")
@@ -97,9 +97,9 @@ def run_tab(name: str, python: Path, build: Path) -> dict | str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", action="store_true",
-                        help="write the fresh results to frameworks/results.json")
-    parser.add_argument("--only", nargs="+", choices=d2lite.frameworks.FRAMEWORKS,
-                        default=list(d2lite.frameworks.FRAMEWORKS))
+                        help="write the fresh results to d2lite/book/results/frameworks.json")
+    parser.add_argument("--only", nargs="+", choices=d2lite.book.framework_runs.FRAMEWORKS,
+                        default=list(d2lite.book.framework_runs.FRAMEWORKS))
     parser.add_argument("--python", default="python3", help="the Python that builds the venvs")
     parser.add_argument("--build", type=Path, default=BUILD, help="where venvs and results go")
     args = parser.parse_args()
@@ -108,7 +108,7 @@ def main() -> int:
     build = args.build.resolve()
     build.mkdir(parents=True, exist_ok=True)
     inputs_path, about = export_inputs(build)
-    stored_path = HERE / "results.json"
+    stored_path = HERE.parent / "d2lite" / "book" / "results" / "frameworks.json"  # package data
     stored = json.loads(stored_path.read_text()) if stored_path.is_file() else {"frameworks": {}}
     fresh = {"inputs": about, "frameworks": {}}
     uninstallable, broken = [], []

@@ -15,8 +15,13 @@ import torch
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import d2lite
-from d2lite import data, exercises, figures, frameworks, fullmatrix, gershgorin, optim, page
-from d2lite import preconditioning, quadratic, rates, scratch, sparse, training, variants
+from d2lite import exercises
+from d2lite.book import training
+from d2lite.book import framework_runs as frameworks
+from d2lite.explorers import figures, page
+from d2lite.figures import plots
+from d2lite.optimizers import fullmatrix, optim, variants
+from d2lite.problems import gershgorin, preconditioning, quadratic, rates, sparse
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -134,8 +139,8 @@ counts("train_concise", lambda **k: d2lite.train_concise(torch.optim.Adagrad, {"
 bad("train_concise-hyper", lambda: d2lite.train_concise(torch.optim.Adagrad, {"rate": 0.1}, loader5),
     TypeError, "hyperparams")
 bad("train_concise-fn", lambda: d2lite.train_concise(3, {"lr": 0.1}, loader5), TypeError, "optimizer_fn")
-bad("plot_loss_curves-empty", lambda: training.plot_loss_curves({}, 100), ValueError, "curves")
-counts("plot_loss_curves", lambda **k: training.plot_loss_curves({"a": [1.0]}, **k), "num_examples")
+bad("plot_loss_curves-empty", lambda: plots.plot_loss_curves({}, 100), ValueError, "curves")
+counts("plot_loss_curves", lambda **k: plots.plot_loss_curves({"a": [1.0]}, **k), "num_examples")
 bad("least_squares_floor-shape", lambda: training.least_squares_floor(np.ones(3), np.ones(3)), ValueError, "X")
 
 # ---- the one Adagrad and its variants ----
@@ -173,7 +178,7 @@ counts("random_orthogonal", lambda **k: preconditioning.random_orthogonal(rng=0,
 numbers("adagrad_2d_history", rates.adagrad_2d_history, "lr")
 numbers("adagrad_2d_history", rates.adagrad_2d_history, "eps", lr=0.4)
 counts("adagrad_2d_history", rates.adagrad_2d_history, "steps", lr=0.4)
-bad("plot_effective_rates-history", lambda: rates.plot_effective_rates([1, 2]), TypeError, "history")
+bad("plot_effective_rates-history", lambda: plots.plot_effective_rates([1, 2]), TypeError, "history")
 bad("gershgorin_discs-shape", lambda: gershgorin.gershgorin_discs(np.ones((2, 3))), ValueError, "M")
 counts("make_sparse_regression", sparse.make_sparse_regression, "num_features")
 counts("make_sparse_regression", sparse.make_sparse_regression, "num_examples")
@@ -262,9 +267,9 @@ def test_train_scratch_records_the_true_final_loss_and_its_epoch():
     history = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(d), {"lr": 0.1},
                                    loader, d, num_epochs=1)
     assert history.examples == [1400, 1500]                     # 7 * 200, then the true end
-    final = d2lite.training.evaluate_loss(lambda X: X @ torch.zeros(d, 1), loader)  # not it
+    final = d2lite.book.training.evaluate_loss(lambda X: X @ torch.zeros(d, 1), loader)  # not it
     assert math.isfinite(history.losses[-1]) and history.losses[-1] < history.losses[0] < final
-    ax = training.plot_loss_curves({"Adagrad": history}, 1500)
+    ax = plots.plot_loss_curves({"Adagrad": history}, 1500)
     assert list(ax.get_lines()[0].get_xdata()) == pytest.approx([1400 / 1500, 1.0])
 
 
@@ -277,7 +282,7 @@ def test_random_spd_is_positive_definite_up_to_its_largest_condition(seed):
 def test_the_rate_plot_says_zero_not_nan_when_a_rate_is_zero():
     history = rates.adagrad_2d_history(0.4, eps=1e-6, steps=5, start=(0.0, -2.0))
     history.effective_rates[:, 0] = 0.0            # a coordinate that never moves
-    ax = rates.plot_effective_rates(history)
+    ax = plots.plot_effective_rates(history)
     said = " ".join(t.get_text() for t in ax.texts)
     assert "is 0" in said and "inf or NaN" not in said
 
@@ -350,7 +355,7 @@ def test_gd_2d_runs_are_finite_or_warned(lr, steps, x1):
 def test_train_scratch_losses_are_finite_or_said_to_be_not(lr, batch):
     import contextlib
     import io
-    X, y = d2lite.data.lr_explorer_data(100)
+    X, y = d2lite.explorers.figures.lr_explorer_data(100)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         history = d2lite.train_scratch(d2lite.sgd, None, {"lr": lr}, d2lite.make_loader(X, y, batch), 5,

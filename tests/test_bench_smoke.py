@@ -53,7 +53,7 @@ def test_expected_rows_are_present(quick_results):
     assert any("spelled out" in f for f in figures[4])
     assert any("full-matrix / diagonal, state bytes" in f for f in figures[6])
     item2 = next(r for r in payload["results"] if r["item"] == 2)
-    if not item2.get("skipped"):  # the LeNet figures need d2lite.vision
+    if not item2.get("skipped"):  # the LeNet figures need d2lite.problems.vision
         assert any("Adagrad step / whole iteration" in f for f in figures[2])
 
 

@@ -24,9 +24,9 @@ import pytest
 import torch
 
 import d2lite
-from d2lite import _book
+from d2lite.book import _book
 from d2lite import torch as d2l
-from d2lite.trace2d import adagrad_2d_rule
+from d2lite.book.trace2d import adagrad_2d_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK_CELLS = (Path(__file__).with_name("book") / "adagrad_pytorch.ipy").read_text()
@@ -152,11 +152,11 @@ def test_the_torch_tab_given_the_other_tabs_key_says_it_expects_lr():
 def test_get_data_ch11_is_the_shipped_airfoil_data_standardised_as_the_book():
     data_iter, feature_dim = d2l.get_data_ch11(batch_size=7, n=100)
     X, y = data_iter.dataset.tensors
-    features, labels = d2lite.datasets.airfoil_arrays(100)
+    features, labels = d2lite.book.datasets.airfoil_arrays(100)
     assert feature_dim == 5 and tuple(y.shape) == (100,) and data_iter.batch_size == 7
     assert np.array_equal(X.numpy(), features) and np.array_equal(y.numpy(), labels[:, 0])
     # standardised over all 1,503 rows: the full column has mean 0 and population std 1
-    full, _ = d2lite.datasets.airfoil_arrays(1503, dtype="float64")
+    full, _ = d2lite.book.datasets.airfoil_arrays(1503, dtype="float64")
     assert np.abs(full.mean(axis=0)).max() < 1e-12 and np.abs(full.std(axis=0) - 1).max() < 1e-12
 
 
@@ -200,7 +200,7 @@ def test_accumulator_and_animator_keep_the_books_interface():
 
 
 def test_the_facades_framework_free_part_and_the_torch_tab_import_what_they_need_only():
-    code = ("import sys; import d2lite._book; print('torch' in sys.modules); "
+    code = ("import sys; import d2lite.book._book; print('torch' in sys.modules); "
             "from d2lite import torch as d2l; print('torchvision' in sys.modules, "
             "'pandas' in sys.modules, 'requests' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

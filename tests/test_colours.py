@@ -7,7 +7,7 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
-from d2lite.colours import OPTIMIZER_COLOURS, OPTIMIZER_DASHES, ROLE_COLOURS, colour_of, style_of
+from d2lite.style import OPTIMIZER_COLOURS, OPTIMIZER_DASHES, ROLE_COLOURS, colour_of, style_of
 from tests.colour_vision import (MACHADO, ciede2000, contrast, hex_to_srgb, seen_difference,
                                  simulate)
 
@@ -114,7 +114,7 @@ def test_every_optimizer_has_its_own_dash():
 @pytest.mark.parametrize("deficiency", sorted(MACHADO))
 @pytest.mark.parametrize("beside", ["Adagrad", "RMSProp", "AdaGrad-Norm", "power 1/4", "Adam"])
 def test_the_learners_rule_differs_from_what_explore_draws_beside_it(beside, deficiency):
-    from d2lite.colours import LEARNER_COLOURS
+    from d2lite.style import LEARNER_COLOURS
     mine = LEARNER_COLOURS["your rule"]
     assert contrast(mine) >= 3.0
     assert seen_difference(mine, OPTIMIZER_COLOURS[beside], deficiency) >= 10

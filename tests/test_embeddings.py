@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from d2lite.embeddings import make_ratings, train_factorisation
-from d2lite.variants import book_adagrad, rowwise_adagrad
+from d2lite.problems.embeddings import make_ratings, train_factorisation
+from d2lite.optimizers.variants import book_adagrad, rowwise_adagrad
 
 SMALL = dict(users=30, items=80, dim=6, ratings=2000, seed=3)
 

@@ -1,13 +1,12 @@
 """The stored results of the real frameworks, and the presets that must reproduce them.
 
 ``make frameworks`` runs PyTorch, MXNet, TensorFlow, Keras 3 and Optax and keeps what they
-computed in frameworks/results.json.  These tests need none of those frameworks: they replay
-every stored run with the NumPy presets of d2lite.optim and compare number by number, to a
+computed in d2lite/book/results/frameworks.json.  These tests need none of those frameworks: they replay
+every stored run with the NumPy presets of d2lite.optimizers.optim and compare number by number, to a
 relative 1e-6 for float32 runs and 1e-12 for float64 ones.
 """
 from __future__ import annotations
 
-import doctest
 import hashlib
 import json
 import os
@@ -18,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import d2lite.frameworks as F
-from d2lite.book_tabs import TABS
-from d2lite.presets import PRESETS
-from d2lite.trace2d import adagrad_2d_rule, train_2d
+import d2lite.book.framework_runs as F
+from d2lite.book.tabs import TABS
+from d2lite.optimizers.presets import PRESETS
+from d2lite.book.trace2d import adagrad_2d_rule, train_2d
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = F.load_results()
@@ -36,11 +35,6 @@ RUNS = [(name, piece, setting) for name, pieces in PIECES.items() for piece in p
 @pytest.fixture(scope="module")
 def inputs():
     return F.linreg_inputs()
-
-
-def test_doctests():
-    result = doctest.testmod(F)
-    assert result.attempted >= 6 and result.failed == 0
 
 
 @pytest.mark.parametrize("name", F.FRAMEWORKS)
@@ -130,8 +124,8 @@ def test_the_stored_results_were_computed_on_the_inputs_d2lite_makes_today(input
 def test_the_exported_batches_are_the_ones_d2lite_trains_on(inputs):
     """Epoch after epoch, the exported order picks the very minibatches that notebook 05's
     seeded loader yields, and the exported data and initial weight are d2lite's."""
-    from d2lite.data import synthetic_linreg
-    from d2lite.training import init_linreg_params
+    from d2lite.book.data import synthetic_linreg
+    from d2lite.book.training import init_linreg_params
 
     loader, feature_dim = synthetic_linreg(batch_size=10, noise=0.7, seed=0)
     X = np.asarray(inputs["X"], dtype=np.float32)

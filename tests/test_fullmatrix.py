@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from d2lite import Adagrad
-from d2lite.fullmatrix import (FullMatrixAdagrad, FullMatrixState, full_matrix_path,
-                               full_matrix_rotation_sweep)
-from d2lite.quadratic import rotation_sweep
-from d2lite.variants import book_adagrad
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, FullMatrixState, full_matrix_path
+from d2lite.problems.quadratic import full_matrix_rotation_sweep
+from d2lite.problems.quadratic import rotation_sweep
+from d2lite.optimizers.variants import book_adagrad
 
 FAST = settings(max_examples=30, deadline=None)
 

@@ -16,8 +16,11 @@ def load(path):
     return nbformat.read(path, as_version=4)
 
 
-def test_there_are_chapter_notebooks():
-    assert len(CHAPTERS) >= 1
+def test_the_chapters_are_numbered_from_01_without_gaps_and_the_contents_lists_each():
+    numbers = [int(p.name[:2]) for p in CHAPTERS]
+    assert numbers and numbers == list(range(1, len(numbers) + 1)), [p.name for p in CHAPTERS]
+    contents = json.dumps(load(ROOT / "notebooks" / "00-contents.ipynb")["cells"])
+    assert not [p.name for p in CHAPTERS if p.name not in contents], "00-contents misses a chapter"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)

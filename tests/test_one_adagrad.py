@@ -14,8 +14,9 @@ from hypothesis import given, settings, strategies as st
 
 import d2lite
 from d2lite import Adagrad, AdagradState
-from d2lite import sparse, variants
-from d2lite.quadratic import quadratic_2d
+from d2lite.problems import sparse
+from d2lite.optimizers import variants
+from d2lite.problems.quadratic import quadratic_2d
 
 
 def _recording(trainer, states):
@@ -80,6 +81,20 @@ def test_sparse_adagrad_rule_is_the_core_on_the_whole_vector():
         w, state = core.update(grad, state, w)
     np.testing.assert_allclose(run.weights[0], w, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(run.state[0], state.sum_of_squares, rtol=1e-12)
+
+
+def test_the_sparse_adagrad_factor_is_the_cores_effective_rate_at_learning_rate_1():
+    # adagrad_factor reads as the count clock with one line changed; the core computes it too
+    rng = np.random.default_rng(0)
+    state, active = rng.random((30, 4)), np.array([2, 7, 19])
+    grad, offsets = rng.normal(size=(3, 4)), np.array([[1e-6, 1e-3, 1.0, 1e-6]])
+    before = state[active].copy()
+    factor = sparse.adagrad_factor(state, 5, active, grad, offsets)
+    for column, offset in enumerate(offsets[0]):
+        core = Adagrad(lr=1.0, eps=offset, eps_inside=True)
+        after = core.accumulate(AdagradState(before[:, column], 4), grad[:, column])
+        np.testing.assert_array_equal(state[active, column], after.sum_of_squares)
+        np.testing.assert_array_equal(factor[:, column], core.effective_rate(after))
 
 
 def test_the_variants_are_settings_of_the_core():

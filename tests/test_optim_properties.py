@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from d2lite import Adagrad, AdagradState, adagrad_path
-from d2lite.quadratic import quadratic_2d, rotation_matrix
+from d2lite.problems.quadratic import quadratic_2d, rotation_matrix
 
 FAST = settings(max_examples=40, deadline=None)
 DIM = 4

@@ -5,27 +5,20 @@ here: the HTML is self-contained and reproducible, the sliders are checked, the 
 are exactly the runs of the one training loop, and every explorer stays under its size budget.
 """
 import base64
-import doctest
 import json
 import re
 
 import numpy as np
 import pytest
 
-from d2lite import page, page_grids
-from d2lite.data import make_loader
-from d2lite.data import lr_explorer_data
-from d2lite.scratch import adagrad, init_adagrad_states, sgd
-from d2lite.sparse import RATE_RULES, make_sparse_regression, train_sparse_sgd
-from d2lite.training import train_scratch
+from d2lite.explorers import page
+from d2lite.book.data import make_loader
+from d2lite.explorers.figures import lr_explorer_data
+from d2lite.book.scratch import adagrad, init_adagrad_states, sgd
+from d2lite.problems.sparse import RATE_RULES, make_sparse_regression, train_sparse_sgd
+from d2lite.book.training import train_scratch
 
 MAX_BYTES = 300_000
-
-
-def test_doctests_pass():
-    for module in (page, page_grids):
-        failures, tried = doctest.testmod(module)
-        assert tried > 0 and failures == 0, module.__name__
 
 
 def parts(html: str) -> dict:
@@ -53,7 +46,7 @@ def test_bundle_is_one_module_without_imports_and_cannot_close_its_script_early(
     source = page.bundle()
     assert not re.search(r"^\s*(import|export) ", source, re.M)
     for name in page.SOURCES:
-        assert f"// ---- d2lite/web/{name}" in source
+        assert f"// ---- d2lite/explorers/web/{name}" in source
     html = page.PageExplorer("lr", [page.log_slider("lr", "lr", 0.1, 0.01, 1)], b"png",
                              data={"x": "</script>"}).html()
     assert html.count("</script>") == html.count("<script") == 2  # data cannot end a script
@@ -78,15 +71,15 @@ def test_log_slider_positions_run_from_end_to_end():
 
 def test_log_codes_keep_values_to_a_tenth_of_a_percent():
     values = np.geomspace(1e-9, 1e5, 1001)
-    back = page_grids.decode_log(page_grids.encode_log(values))
+    back = page.decode_log(page.encode_log(values))
     assert np.max(np.abs(back / values - 1)) < 7e-4
-    assert np.isnan(page_grids.decode_log(page_grids.encode_log([np.inf, np.nan, 0.0]))).all()
+    assert np.isnan(page.decode_log(page.encode_log([np.inf, np.nan, 0.0]))).all()
 
 
 def test_lr_grid_is_exactly_the_training_loop_run_once_per_rate(capsys):
     X, y = lr_explorer_data(200)
     rates = [0.003, 0.3, 8.0]
-    grid = page_grids.lr_grid(rates, X, y, num_epochs=2, seed=1)
+    grid = page.lr_grid(rates, X, y, num_epochs=2, seed=1)
     for i, lr in enumerate(rates):
         for name, fn, states in (("Adagrad", adagrad, init_adagrad_states(X.shape[1])),
                                  ("minibatch SGD", sgd, None)):
@@ -100,11 +93,11 @@ def test_sparse_grid_holds_each_rules_own_run_at_each_rate():
     # train_side_by_side is proven equal to train_sparse_sgd in test_sparse; here: the grid puts
     # every run where the page looks for it
     exponents, rates = [0.0, 1.5], [0.05, 3.0]
-    grid = page_grids.sparse_grid(exponents, rates, num_features=60, num_examples=300)
+    grid = page.sparse_grid(exponents, rates, num_features=60, num_examples=300)
     assert grid["test_loss"].shape == (2, 3, 2, len(grid["steps"]))
     for e, exponent in enumerate(exponents):
         data = make_sparse_regression(60, 300, zipf_exponent=exponent, num_test=300, seed=0)
-        for r, name in enumerate(page_grids.SPARSE_RULES):
+        for r, name in enumerate(page.SPARSE_RULES):
             offsets = 10.0 if name != "adagrad" else None
             run = train_sparse_sgd(data, RATE_RULES[name], rates, offsets, num_records=15)
             np.testing.assert_allclose(grid["test_loss"][e, r], run.test_loss, rtol=1e-12)
@@ -113,8 +106,8 @@ def test_sparse_grid_holds_each_rules_own_run_at_each_rate():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("make", [page.algorithm_explorer, page.preconditioning_explorer,
-                                  page.rotation_explorer, page_grids.sparse_explorer,
-                                  page_grids.scratch_lr_explorer])
+                                  page.rotation_explorer, page.sparse_explorer,
+                                  page.scratch_lr_explorer])
 def test_every_explorer_stays_under_its_size_budget(make):
     html = make().html()
     assert len(html.encode()) <= MAX_BYTES, f"{make.__name__}: {len(html) / 1e3:.0f} kB"
@@ -122,10 +115,10 @@ def test_every_explorer_stays_under_its_size_budget(make):
 
 
 def test_the_pages_default_colours_are_the_tables():
-    """plot.js's fallback COLOURS (used before a config arrives) agree with d2lite.colours."""
+    """plot.js's fallback COLOURS (used before a config arrives) agree with d2lite.style."""
     import re
 
-    from d2lite.page import WEB, palette
+    from d2lite.explorers.page import WEB, palette
     text = (WEB / "plot.js").read_text(encoding="utf-8")
     block = text[text.index("export const COLOURS"):text.index("};", text.index("export const COLOURS"))]
     defaults = dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', block))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import d2lite
-from d2lite.plotting import nonfinite_lines
+from d2lite.style import nonfinite_lines
 
 
 def test_a_helper_without_ax_draws_on_a_new_pyplot_figure_and_with_ax_there():
@@ -17,9 +17,9 @@ def test_a_helper_without_ax_draws_on_a_new_pyplot_figure_and_with_ax_there():
     path = d2lite.train_2d(d2lite.adagrad_2d_rule(0.4), verbose=False)
     ax = d2lite.show_trace_2d(d2lite.f_2d, path)
     assert plt.get_fignums() == [ax.figure.number] and ax.get_lines()
-    fig, given = d2lite.plotting.new_figure()
+    fig, given = d2lite.style.new_figure()
     assert d2lite.show_trace_2d(d2lite.f_2d, path, ax=given) is given
-    d2lite.figures.algorithm_figure()
+    d2lite.explorers.figures.algorithm_figure()
     animator = d2lite.Animator(live=False)
     animator.add(1, 0.5)
     drawn = animator.draw()
@@ -39,9 +39,9 @@ def test_set_figsize_changes_the_default_and_checks_input():
 
 
 def test_figure_to_png_is_deterministic():
-    fig, ax = d2lite.plotting.new_figure()
+    fig, ax = d2lite.style.new_figure()
     ax.plot([1, 2, 3])
-    assert d2lite.plotting.figure_to_png(fig) == d2lite.plotting.figure_to_png(fig)
+    assert d2lite.style.figure_to_png(fig) == d2lite.style.figure_to_png(fig)
 
 
 def test_animator_records_and_draws_outside_jupyter():
@@ -71,20 +71,20 @@ def test_timer_measures_and_accumulates():
 
 
 def test_nonfinite_lines_finds_only_lines_with_inf_or_nan():
-    fig, ax = d2lite.plotting.new_figure()
+    fig, ax = d2lite.style.new_figure()
     ax.plot([0, 1], [0, 1])
     bad = ax.plot([0, 1], [np.inf, 1])[0]
     assert nonfinite_lines(fig) == [bad]
 
 
 def test_figure_labels_get_their_optimizers_colour_everywhere():
-    from d2lite.colours import colour_of
-    from d2lite.plotting import label_colour
+    from d2lite.style import colour_of
+    from d2lite.style import label_colour
     assert label_colour("Adagrad (lr=0.03)") == colour_of("Adagrad")
     assert label_colour("AdaGrad-Norm (lr=1)") == colour_of("AdaGrad-Norm")  # not Adagrad's blue
     assert label_colour("minibatch SGD") == label_colour("GD, η = 0.4") == colour_of("SGD")
     assert label_colour("Adamant") is None and label_colour(None, default="k") == "k"
-    ax = d2lite.training.plot_loss_curves({"minibatch SGD": [0.5, 0.4], "Adagrad": [0.6, 0.3],
+    ax = d2lite.figures.plots.plot_loss_curves({"minibatch SGD": [0.5, 0.4], "Adagrad": [0.6, 0.3],
                                            "other": [0.7, 0.2]}, num_examples=400)
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
     assert colours["minibatch SGD"] == colour_of("SGD") and colours["Adagrad"] == colour_of("Adagrad")

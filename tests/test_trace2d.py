@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import d2lite
-from d2lite.plotting import nonfinite_lines
+from d2lite.style import nonfinite_lines
 
 
 def test_reference_line_of_the_chapter(capsys):
@@ -38,7 +38,7 @@ def test_gd_2d_is_plain_gradient_descent():
 
 
 def test_f_grad_is_passed_to_the_trainer_and_start_is_used():
-    q = d2lite.quadratic.quadratic_2d((1.0, 1.0), angle=30)
+    q = d2lite.problems.quadratic.quadratic_2d((1.0, 1.0), angle=30)
     points = d2lite.train_2d(d2lite.gd_2d(1.0), steps=1, f_grad=q.grad, start=(3.0, 4.0),
                              verbose=False)
     assert points[-1] == pytest.approx((0.0, 0.0), abs=1e-12)  # one exact Newton-like step
@@ -73,7 +73,7 @@ def test_trainer_factories_reject_bad_rates(lr):
 
 
 def test_show_trace_2d_window_covers_the_whole_path():
-    q = d2lite.quadratic.quadratic_2d((0.2, 4.0), angle=60)
+    q = d2lite.problems.quadratic.quadratic_2d((0.2, 4.0), angle=60)
     points = d2lite.train_2d(d2lite.adagrad_2d_rule(1.0), f_grad=q.grad, start=(40.0, -30.0),
                              verbose=False)
     ax = d2lite.show_trace_2d(q, points)
@@ -101,7 +101,7 @@ def test_show_trace_2d_several_labelled_paths_get_a_legend():
 
 
 def test_show_trace_2d_marks_the_minimum_and_keeps_it_in_the_window():
-    q, start = d2lite.quadratic.rotated_problem(30, start=(40.0, 30.0))
+    q, start = d2lite.problems.quadratic.rotated_problem(30, start=(40.0, 30.0))
     points = d2lite.train_2d(d2lite.gd_2d(0.01), steps=3, f_grad=q.grad, start=start, verbose=False)
     assert min(np.hypot(*p) for p in points) > 30  # the path alone stays far from the minimum
     for f, minimum in ((q, None), (d2lite.f_2d, (0.0, 0.0)), (lambda a, b: a * a + b * b, (1.0, -2.0))):
@@ -124,8 +124,8 @@ def test_show_trace_2d_colours_each_optimizer_as_the_whole_collection_does():
             "something else": [(1.0, 1.0), (0.5, 0.5)]}
     ax = d2lite.show_trace_2d(d2lite.f_2d, runs, colors={"something else": "#123456"})
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
-    assert colours["Adagrad, eta=0.4"] == d2lite.colours.colour_of("Adagrad")
-    assert colours["gradient descent"] == d2lite.colours.colour_of("SGD")
+    assert colours["Adagrad, eta=0.4"] == d2lite.style.colour_of("Adagrad")
+    assert colours["gradient descent"] == d2lite.style.colour_of("SGD")
     assert colours["something else"] == "#123456"
     ax = d2lite.show_trace_2d(d2lite.f_2d, runs["gradient descent"], colors="#abcdef")
     assert ax.get_lines()[0].get_color() == "#abcdef"
@@ -134,7 +134,7 @@ def test_show_trace_2d_colours_each_optimizer_as_the_whole_collection_does():
 
 
 def test_show_trace_2d_uses_the_given_axes_and_rejects_bad_results():
-    _, ax = d2lite.plotting.new_figure()
+    _, ax = d2lite.style.new_figure()
     assert d2lite.show_trace_2d(d2lite.f_2d, [(0, 0), (1, 1)], ax=ax) is ax
     with pytest.raises(ValueError, match="results"):
         d2lite.show_trace_2d(d2lite.f_2d, [1, 2, 3])
@@ -143,20 +143,20 @@ def test_show_trace_2d_uses_the_given_axes_and_rejects_bad_results():
 
 
 def test_quadratic_2d_rotation_keeps_eigenvalues_and_matches_gradient():
-    q = d2lite.quadratic.quadratic_2d((0.2, 4.0), angle=37)
+    q = d2lite.problems.quadratic.quadratic_2d((0.2, 4.0), angle=37)
     np.testing.assert_allclose(q.eigenvalues, [4.0, 0.2])
     assert q.condition_number == pytest.approx(20.0)
     x = np.array([0.3, -1.7])
     h = 1e-6
     numeric = [(q(*(x + h * e)) - q(*(x - h * e))) / (2 * h) for e in np.eye(2)]
     np.testing.assert_allclose(q.grad(*x), numeric, rtol=1e-6)
-    R = d2lite.quadratic.rotation_matrix(37)
+    R = d2lite.problems.quadratic.rotation_matrix(37)
     np.testing.assert_allclose(R @ R.T, np.eye(2), atol=1e-15)
     with pytest.raises(ValueError, match="eigenvalues"):
-        d2lite.quadratic.quadratic_2d((0.0, 1.0))
+        d2lite.problems.quadratic.quadratic_2d((0.0, 1.0))
 
 
 def test_default_quadratic_is_the_chapter_objective():
-    q = d2lite.quadratic.quadratic_2d()
+    q = d2lite.problems.quadratic.quadratic_2d()
     x1, x2 = np.meshgrid(np.linspace(-3, 3, 7), np.linspace(-2, 2, 5))
     np.testing.assert_allclose(q(x1, x2), d2lite.f_2d(x1, x2))

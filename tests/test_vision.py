@@ -1,4 +1,4 @@
-"""Tests for d2lite.vision: the digits loader, the Fashion-MNIST reader, LeNet, the training loop."""
+"""Tests for d2lite.problems.vision: the digits loader, the Fashion-MNIST reader, LeNet, the training loop."""
 from __future__ import annotations
 
 import gzip
@@ -9,9 +9,9 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from d2lite import classifier, vision
-from d2lite.classifier import evaluate_classifier, lenet, train_classifier
-from d2lite.vision import (FASHION_MNIST_FILES, load_digits_data, load_fashion_mnist,
+from d2lite.problems import classifier, vision
+from d2lite.problems.classifier import evaluate_classifier, lenet, train_classifier
+from d2lite.problems.vision import (FASHION_MNIST_FILES, load_digits_data, load_fashion_mnist,
                            train_validation_split)
 
 

@@ -3,7 +3,8 @@
     python tools/execute.py notebooks/03-the-algorithm.ipynb [more.ipynb ...]
 
 Cells run top to bottom with the notebook's folder as the working directory; widget state is
-stored so the sliders' last state survives; volatile metadata (timings) is dropped so a re-run
+stored so that ``d2lite.explore``'s ipywidgets sliders (the one kernel widget; the chapters'
+explorers are page HTML and need none) keep their last state; volatile metadata (timings) is dropped so a re-run
 gives the same file.  A cell tagged ``live-timing`` measures the reader's own machine: it runs,
 but its output is not stored (a stored timing would change on every run).  Prints each
 notebook's run time.

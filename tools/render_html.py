@@ -7,10 +7,12 @@ Every ``NN-name.ipynb`` becomes ``NN-name.html``; ``index.html`` is the contents
 
 What the site does differently from a plain ``jupyter nbconvert --to html``:
 
-* A slider explorer's stored output carries both a live widget view and a PNG of its default
-  setting; the widget view is dropped so the page shows the figure instead of a dead widget
-  (which needs a kernel) or a bare ``VBox(...)`` repr, with the explorer's one-line
-  description ("Explorer with sliders: ...; run the notebook to move them") as a caption.
+* The chapters' slider explorers (``d2lite.explorers``) are self-contained HTML: a still PNG and
+  an inline script that moves the sliders in the page, so they show on the site as stored.  The
+  one kernel widget, ``d2lite.explore`` (a learner's own rule under ipywidgets sliders), stores a
+  widget view beside a PNG of its last figure; the widget view is dropped so the page shows that
+  figure instead of a dead widget (which needs a kernel), with its one-line description
+  ("Explorer of ... with sliders: ...; moving the sliders needs a running kernel") as a caption.
   The notebook's widget state goes too.
 * Sources and outputs JupyterLab hides (``metadata.jupyter.source_hidden``, ``outputs_hidden``:
   the exercises' solutions) are folded in ``<details>`` elements the reader opens, as in JupyterLab.
@@ -169,7 +171,7 @@ def ipynb_links_to_html(text: str) -> str:
 
 
 class StaticSitePreprocessor(Preprocessor):
-    """Slider outputs keep only their still image; notebook links point to the pages."""
+    """``d2lite.explore``'s widget outputs keep only their image; notebook links point to pages."""
 
     def preprocess(self, nb, resources):
         nb.metadata.pop("widgets", None)  # no widget state: nothing on the page needs it
@@ -188,9 +190,9 @@ class StaticSitePreprocessor(Preprocessor):
             outputs.append(output)
             if WIDGET_VIEW not in data:
                 continue
-            # With a PNG (every Explorer stores one) the page shows it, and its text/plain
-            # description ("Explorer with sliders: ...") as a caption below; without a PNG the
-            # text/plain remains, which the site test reports if it is a bare widget repr.
+            # With a PNG (d2lite.explore stores one) the page shows it, and its text/plain
+            # description ("Explorer of ... with sliders: ...") as a caption below; without a PNG
+            # the text/plain remains, which the site test reports if it is a bare widget repr.
             del data[WIDGET_VIEW]
             if "image/png" in data and data.get("text/plain"):
                 caption = html.escape(str(data.pop("text/plain")))
