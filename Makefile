@@ -108,7 +108,7 @@ clean:
 
 # The book's frameworks run for real (PyTorch, MXNet, TensorFlow, plus Keras 3 and Optax), each
 # in its own venv under build/frameworks/, built once and reused; the fresh results are compared
-# with the stored frameworks/results.json, which frameworks-store rewrites (frameworks/README.md).
+# with the stored d2lite/book/results/frameworks.json, which frameworks-store rewrites (frameworks/README.md).
 .PHONY: frameworks frameworks-store
 frameworks: $(STAMP)
 	$(PY) frameworks/run.py --python $(PYTHON)

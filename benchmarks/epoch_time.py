@@ -15,9 +15,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from d2lite.data import synthetic_linreg
-from d2lite.scratch import adagrad, init_adagrad_states
-from d2lite.training import init_linreg_params, train_concise, train_scratch
+from d2lite.book.data import synthetic_linreg
+from d2lite.book.scratch import adagrad, init_adagrad_states
+from d2lite.book.training import init_linreg_params, train_concise, train_scratch
 
 from .config import Config
 from .variants import spelled_out_adagrad

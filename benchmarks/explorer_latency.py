@@ -1,12 +1,12 @@
 """Item 5: slider responsiveness, each explorer's own work per input event, in Chromium.
 
-The explorers run in the page (``d2lite.page``): a slider's input event makes the page's
+The explorers run in the page (``d2lite.explorers.page``): a slider's input event makes the page's
 JavaScript recompute and redraw, with no kernel round trip.  What matters to a learner is
 whether that work fits in one frame, so the result is on screen by the next one: at 60 frames
 per second, 16 ms.
 
 Discovery: every public name of ``d2lite.explorers`` that ends in ``_explorer`` is an explorer
-factory, called with no arguments; it must return a :class:`d2lite.page.PageExplorer`.  A
+factory, called with no arguments; it must return a :class:`d2lite.explorers.page.PageExplorer`.  A
 factory that fails shows up as an error row, never as a silent gap.
 
 What is timed: all the explorers are written into one HTML page, opened from ``file://`` in
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 import d2lite
-from d2lite.page import PageExplorer
+from d2lite.explorers.page import PageExplorer
 
 from .config import Config
 from .harness import Goal, row

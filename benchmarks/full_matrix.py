@@ -1,7 +1,7 @@
 """Item 6: full-matrix Adagrad against diagonal Adagrad as the number of parameters d grows.
 
-Both are the NumPy versions the notebooks run: ``d2lite.optim.Adagrad`` (one accumulator per
-coordinate) and ``d2lite.fullmatrix.FullMatrixAdagrad`` (a d x d sum of outer products and its
+Both are the NumPy versions the notebooks run: ``d2lite.optimizers.optim.Adagrad`` (one accumulator per
+coordinate) and ``d2lite.optimizers.fullmatrix.FullMatrixAdagrad`` (a d x d sum of outer products and its
 inverse square root, from an eigendecomposition, at every step).  For each d the two updates
 are timed in interleaved rounds on the same random gradients; the state each keeps is counted
 in bytes exactly (``nbytes``).  NumPy's BLAS/LAPACK runs on one thread (threadpoolctl), like
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from d2lite.fullmatrix import FullMatrixAdagrad
-from d2lite.optim import Adagrad
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad
+from d2lite.optimizers.optim import Adagrad
 
 from .config import Config
 from .harness import clock_name, cpu_clock, interleaved, median, paired_ratio, repeat_call, row

@@ -61,12 +61,12 @@ def cpu_timed_training():
     """Inside this block, d2lite's training loops clock themselves with :data:`cpu_clock`.
 
     ``train_scratch`` and ``train_concise`` time their own epochs with a
-    :class:`d2lite.timer.Timer` (wall clock) that stops during evaluation; here that Timer is
+    :class:`d2lite.book.timer.Timer` (wall clock) that stops during evaluation; here that Timer is
     swapped for one reading the process CPU time, so the loops' own seconds per epoch stop
     counting the time spent waiting for a core on a shared machine.
     """
-    from d2lite import training
-    from d2lite.timer import Timer
+    from d2lite.book import training
+    from d2lite.book.timer import Timer
 
     class CpuTimer(Timer):
         def start(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
-from d2lite.plotting import new_figure
+from d2lite.style import new_figure
 
 __all__ = ["write_report", "PLOTTERS", "plot_epoch", "plot_step_share", "plot_sparse",
            "plot_update", "plot_anatomy", "plot_explorers", "plot_full_matrix",
@@ -161,7 +161,7 @@ def plot_full_matrix(data: dict, ax: Axes | None = None) -> Axes:
     ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
     when None) and returns it.
     """
-    from d2lite.colours import colour_of
+    from d2lite.style import colour_of
 
     ax = _axes(ax)
     dims = np.array(data["dims"], dtype=float)

@@ -1,6 +1,6 @@
 """Item 2: Adagrad against SGD, the optimiser step's share of a whole training iteration.
 
-On the exercises' network (``d2lite.classifier.lenet`` on the 8x8 digits, minibatches of 64) each
+On the exercises' network (``d2lite.problems.classifier.lenet`` on the 8x8 digits, minibatches of 64) each
 iteration is timed in three pieces: fetching the minibatch, ``zero_grad`` + forward + loss +
 ``backward()``, and ``optimizer.step()``.  Blocks of iterations with ``torch.optim.SGD`` and with
 ``torch.optim.Adagrad`` (torch's defaults on the CPU: the for-loop path; and, for context,
@@ -14,9 +14,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from d2lite.data import synthetic_linreg
-from d2lite.scratch import adagrad, init_adagrad_states, sgd
-from d2lite.training import train_scratch
+from d2lite.book.data import synthetic_linreg
+from d2lite.book.scratch import adagrad, init_adagrad_states, sgd
+from d2lite.book.training import train_scratch
 
 from .config import Config
 from .variants import spelled_out_adagrad
@@ -39,10 +39,10 @@ OPTIMIZERS = {"SGD": (torch.optim.SGD, {"lr": 0.1}), "Adagrad": (torch.optim.Ada
 def _vision():
     """``(load_digits_data, lenet)`` from d2lite, or ``(None, reason)``."""
     try:
-        from d2lite.classifier import lenet
-        from d2lite.vision import load_digits_data
+        from d2lite.problems.classifier import lenet
+        from d2lite.problems.vision import load_digits_data
     except ImportError:
-        return None, ("d2lite.vision.load_digits_data / d2lite.classifier.lenet (the exercises' network) are not "
+        return None, ("d2lite.problems.vision.load_digits_data / d2lite.problems.classifier.lenet (the exercises' network) are not "
                       "available on this branch: the LeNet figures are skipped")
     return (load_digits_data, lenet), ""
 

@@ -12,7 +12,7 @@ machine under the same load.  Paths compared:
 * from scratch, spelled out: the same update as the formula reads
   (:func:`benchmarks.variants.spelled_out_adagrad`, five full-size temporaries), for context;
 * ``torch.optim.Adagrad`` with ``foreach=False`` (for-loop), ``foreach=True`` and ``fused=True``;
-* the NumPy reference ``d2lite.optim.Adagrad`` (functional: returns new arrays), if present.
+* the NumPy reference ``d2lite.optimizers.optim.Adagrad`` (functional: returns new arrays), if present.
 
 Times are process CPU time (one torch thread): on the shared machine, the time spent waiting for
 a core would otherwise swamp these memory-bound kernels; memory stalls and page faults still count.
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import torch
 
-from d2lite.scratch import adagrad
+from d2lite.book.scratch import adagrad
 
 from .config import Config
 from .variants import spelled_out_adagrad
@@ -44,12 +44,12 @@ SPELLED_OUT = "from scratch, spelled out"
 
 
 def _numpy_reference():
-    """``d2lite.optim.Adagrad`` if the NumPy reference is available, else None and the reason."""
+    """``d2lite.optimizers.optim.Adagrad`` if the NumPy reference is available, else None and the reason."""
     try:
-        from d2lite.optim import Adagrad
+        from d2lite.optimizers.optim import Adagrad
         Adagrad.preset
     except (ImportError, AttributeError):
-        return None, "d2lite.optim.Adagrad (the NumPy reference) is not available on this branch"
+        return None, "d2lite.optimizers.optim.Adagrad (the NumPy reference) is not available on this branch"
     return Adagrad, ""
 
 
@@ -84,7 +84,7 @@ def _cases(n: int, number: int, numpy_adagrad) -> dict:
             holder["params"], holder["state"] = reference.update(grad_np, holder["state"],
                                                                  holder["params"])
 
-        cases["NumPy reference (d2lite.optim.Adagrad)"] = lambda: repeat_call(numpy_update, number, CLOCK)
+        cases["NumPy reference (d2lite.optimizers.optim.Adagrad)"] = lambda: repeat_call(numpy_update, number, CLOCK)
     return cases
 
 
@@ -144,7 +144,7 @@ def run(config: Config) -> dict:
             SCRATCH_GOAL, f"from scratch {top['achieved_GBps'][SCRATCH]:.1f} GB/s"),
     ]
     for name in (SPELLED_OUT, "torch for-loop", "torch foreach",
-                 "NumPy reference (d2lite.optim.Adagrad)"):
+                 "NumPy reference (d2lite.optimizers.optim.Adagrad)"):
         if name in top["over_fused"]:
             rows.append(row(f"{name} / fused, n = {size_label}", top["over_fused"][name], None,
                             f"{top['achieved_GBps'][name]:.1f} GB/s"))

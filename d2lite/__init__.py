@@ -81,6 +81,7 @@ _MODULE_NAMES = (
     "problems", "problems.quadratic", "problems.preconditioning", "problems.gershgorin",
     "problems.rates", "problems.sparse", "problems.sparse.data", "problems.sparse.rules",
     "problems.sparse.results", "problems.embeddings", "problems.vision", "problems.classifier",
+    "problems.rotation_sweep",
     "figures", "figures.plots", "figures.sparse",
     "explorers", "explorers.figures", "explorers.page",
 )

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 
 from matplotlib.figure import Figure
 
-from .plotting import figure_to_png
+from .style import figure_to_png
 
 if TYPE_CHECKING:  # pragma: no cover
     import nbformat

@@ -15,8 +15,8 @@ The three ``try_claim_...`` functions are the proofs' numerical self-checks: the
 the statement they proved as a function, and the self-check looks for a counterexample on many
 random matrices (and says when a claim is true but empty, e.g. a region holding every point).
 
-The maths the exercises use lives in the modules of its subject: :mod:`d2lite.quadratic`
-(rotations), :mod:`d2lite.gershgorin`, :mod:`d2lite.variants` and :mod:`d2lite.torch_variants`.
+The maths the exercises use lives in the modules of its subject: :mod:`d2lite.problems.quadratic`
+(rotations), :mod:`d2lite.problems.gershgorin`, :mod:`d2lite.optimizers.variants` and :mod:`d2lite.optimizers.torch_variants`.
 
 >>> check_leaky_accumulator(None)
 Not answered yet: define leaky_update(s, g, gamma) and set answer = leaky_update, then run this cell again.
@@ -36,9 +36,9 @@ import numpy as np
 import torch
 
 from ._checks import guarded_check
-from .gershgorin import gershgorin_discs, preconditioned_interval
-from .quadratic import quadratic_2d, rotated_problem
-from .trace2d import adagrad_2d_rule, gd_2d, train_2d
+from .problems.gershgorin import gershgorin_discs, preconditioned_interval
+from .problems.quadratic import quadratic_2d, rotated_problem
+from .book.trace2d import adagrad_2d_rule, gd_2d, train_2d
 
 __all__ = ["Verdict", "check_orthogonal_maker", "check_rotated_distances",
            "check_gershgorin_function", "check_preconditioned_interval", "check_lenet",
@@ -570,7 +570,7 @@ def check_lenet(net: torch.nn.Module | None, image_size: int = 8, num_classes: i
     input; its output is raw scores, not probabilities; and 30 Adam steps (rate 0.01) on a
     batch of 256 digits lower its cross-entropy by more than 0.03.
 
-    >>> from d2lite.classifier import lenet
+    >>> from d2lite.problems.classifier import lenet
     >>> check_lenet(lenet(seed=0)).correct
     True
     """
@@ -834,7 +834,7 @@ def try_claim_discs(claim: Callable[[np.ndarray, complex], bool] | None,
     every true eigenvalue must be claimed possible; and the region must exclude something
     (random far points), or the claim is true but says nothing.
 
-    >>> from d2lite.gershgorin import in_discs
+    >>> from d2lite.problems.gershgorin import in_discs
     >>> try_claim_discs(lambda M, z: bool(in_discs(z, *gershgorin_discs(M))[0])).correct
     True
     """
@@ -889,7 +889,7 @@ def try_claim_condition_bound(claim: Callable[[np.ndarray], float] | None,
     >>> try_claim_condition_bound(bound).correct
     True
     """
-    from .preconditioning import condition_number, diagonal_preconditioner, random_spd
+    from .problems.preconditioning import condition_number, diagonal_preconditioner, random_spd
 
     if claim is None:
         return _unanswered("write my_bound(M) returning your bound on kappa(M_tilde)")

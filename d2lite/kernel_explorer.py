@@ -35,12 +35,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._checks import check_float, check_int
-from .colours import colour_of
-from .quadratic import Quadratic2D, quadratic_2d, rotation_matrix
+from .style import colour_of
+from .problems.quadratic import Quadratic2D, quadratic_2d, rotation_matrix
 from .rule_runs import RuleRun, hyperparameters, rule_form, run_rule, takes_gradient
 from .rule_figure import RuleFigure
-from .trace2d import _shown, adagrad_2d_rule
-from .variants import run_2d
+from .book.plotting import _shown
+from .book.trace2d import adagrad_2d_rule
+from .optimizers.variants import run_2d
 
 __all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE"]
 
@@ -200,10 +201,10 @@ def explore(rule: Callable, *, objective: Quadratic2D | None = None,
 
     ``ranges`` gives a slider's range by the hyperparameter's name, e.g. ``lr=(0.01, 10)``;
     a hyperparameter without one gets a range around its default.  ``objective`` is any
-    :class:`~d2lite.quadratic.Quadratic2D` (default the chapter's bowl
+    :class:`~d2lite.problems.quadratic.Quadratic2D` (default the chapter's bowl
     :math:`0.1 x_1^2 + 2 x_2^2`), turned with its start point by the ``angle`` slider (degrees).
-    ``compare`` maps a worked variant's name (its colour's, :mod:`d2lite.colours`) to an
-    optimizer of :mod:`d2lite.variants`, run beside Adagrad at the rule's ``lr``.
+    ``compare`` maps a worked variant's name (its colour's, :mod:`d2lite.style`) to an
+    optimizer of :mod:`d2lite.optimizers.variants`, run beside Adagrad at the rule's ``lr``.
     A book-form rule with no ``f_grad`` parameter computes its own gradient: it is shown on the
     bowl only, with no angle slider.
 
@@ -226,7 +227,7 @@ def explore(rule: Callable, *, objective: Quadratic2D | None = None,
         raise TypeError(f"{sorted(unknown)} name no hyperparameter of the rule; its "
                         f"hyperparameters (keyword arguments with a number as default) are {sorted(names)}")
     if objective is not None and not isinstance(objective, Quadratic2D):
-        raise TypeError(f"objective must be a d2lite.quadratic.Quadratic2D or None, got {type(objective).__name__}")
+        raise TypeError(f"objective must be a d2lite.problems.quadratic.Quadratic2D or None, got {type(objective).__name__}")
     angle = check_float("angle", angle, minimum=-90.0, maximum=90.0)
     if not takes_gradient(rule) and (objective is not None or angle):
         raise ValueError("the rule has no f_grad parameter, so it computes its own gradient and "
@@ -250,6 +251,6 @@ def explore(rule: Callable, *, objective: Quadratic2D | None = None,
     for name, optimizer in (compare or {}).items():
         colour_of(name)  # a name the collection has a colour for, or a clear error
         if not hasattr(optimizer, "lr"):
-            raise TypeError(f"compare[{name!r}] must be an optimizer of d2lite.variants, got {optimizer!r}")
+            raise TypeError(f"compare[{name!r}] must be an optimizer of d2lite.optimizers.variants, got {optimizer!r}")
     return RuleExplorer(rule, sliders, objective or quadratic_2d(), compare or {},
                         check_float("time_limit", time_limit, strict=True), dpi)

@@ -9,7 +9,7 @@ copies it back and draws only the moving lines and the text line over it (matplo
 change: a new problem (start point, angle), a new number of steps, a line leaving the window, or
 the lines shrinking to less than a quarter of it.
 
->>> from d2lite.quadratic import quadratic_2d
+>>> from d2lite.problems.quadratic import quadratic_2d
 >>> figure, path = RuleFigure(), np.array([[-5.0, -2.0], [-4.0, -1.0], [-3.0, -0.5]])
 >>> rates = np.full((2, 2), 0.4)
 >>> for lr in (0.40, 0.41, 0.42):
@@ -28,9 +28,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .colours import LEARNER_COLOURS, colour_of
-from .plotting import new_figure, plain_log_axes
-from .trace2d import _shown, show_trace_2d
+from .style import LEARNER_COLOURS, colour_of
+from .style import new_figure, plain_log_axes
+from .book.plotting import _shown, show_trace_2d
 
 __all__ = ["RuleFigure"]
 

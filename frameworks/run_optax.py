@@ -1,6 +1,6 @@
 """Optax on JAX: optax.adagrad on the one-/five-step problem and on the linear regression.
 
-Optax is the init/update design that d2lite.optim follows.  JAX computes in float32 unless
+Optax is the init/update design that d2lite.optimizers.optim follows.  JAX computes in float32 unless
 64-bit mode is switched on; it is switched on here so the steps run in float64, and the
 training run asks for float32 arrays explicitly.
 """

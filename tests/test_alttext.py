@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from d2lite.alttext import (PLACEHOLDER, FigureWithAlt, images_missing_alt,
                             notebook_images_missing_alt, show_figure)
-from d2lite.page import algorithm_explorer, preconditioning_explorer, rotation_explorer
+from d2lite.explorers.page import algorithm_explorer, preconditioning_explorer, rotation_explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 

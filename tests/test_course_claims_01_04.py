@@ -184,13 +184,13 @@ def test_02_bump_and_floor_of_the_start_decides_curve():
     """Issue 19, item 12: the bump sits where S_1 = r^2 + (1 - r)^2 is smallest (r = 0.5), and every
     start r <= 0.3 ends below the 1e-16 floor, as the explaining cell prints."""
     eta, starts = 0.5, np.array([0.1, 0.2, 0.3, 0.5, 0.7, 1.0 + 1e-9])
-    run = d2lite.preconditioning.adagrad_on_quadratic(np.eye(len(starts)), eta * starts, lr=eta,
+    run = d2lite.problems.preconditioning.adagrad_on_quadratic(np.eye(len(starts)), eta * starts, lr=eta,
                                                       steps=30, eps=0.0)
     left = np.abs(run.points[-1]) / (eta * starts)
     assert np.all(left[starts <= 0.3] < 1e-16)
     assert left[3] > 1e-14 and left[3] == left[:5].max()          # the bump, between 0.3 and 0.7
     fine = np.linspace(0.05, 0.95, 91)                       # S_1 from the run itself: s_2 / eta^2
-    two = d2lite.preconditioning.adagrad_on_quadratic(np.eye(len(fine)), eta * fine, lr=eta, steps=2, eps=0.0)
+    two = d2lite.problems.preconditioning.adagrad_on_quadratic(np.eye(len(fine)), eta * fine, lr=eta, steps=2, eps=0.0)
     s_1 = two.accumulators[2] / eta ** 2
     assert np.allclose(s_1, fine ** 2 + (1 - fine) ** 2) and abs(fine[np.argmin(s_1)] - 0.5) < 1e-9
     printed = text_of(cell(load("02-preconditioning.ipynb"), "h19-ratio-bump-check"))
@@ -206,7 +206,7 @@ def test_02_uses_no_default_colour_cycle_and_no_optimizer_colour_for_other_lines
     greys = re.search(r"GREYS = \(([^)]*)\)", code).group(1)
     colours = re.findall(r"#[0-9a-fA-F]{6}", greys)
     assert len(colours) == 3 and not set(c.lower() for c in colours) & \
-        {c.lower() for c in d2lite.colours.OPTIMIZER_COLOURS.values()}
+        {c.lower() for c in d2lite.style.OPTIMIZER_COLOURS.values()}
 
     def contrast(hex_colour: str) -> float:
         channels = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])

@@ -95,7 +95,7 @@ def test_tensorflow_size_in_05_is_the_readme_measurement():
 def flip_changes() -> dict[str, float]:
     """Relative change of the tiny coordinate's 5-step distance when epsilon changes side."""
     import d2lite
-    import d2lite.frameworks as frameworks
+    import d2lite.book.framework_runs as frameworks
     from d2lite import Adagrad
 
     runs = frameworks.load_results()["frameworks"]
@@ -126,7 +126,7 @@ def test_eps_relocation_figures_in_the_appendix_are_computed():
 
 
 def test_optax_gap_comes_from_the_half_squared_error():
-    import d2lite.frameworks as frameworks
+    import d2lite.book.framework_runs as frameworks
     from d2lite import Adagrad
 
     runs = frameworks.load_results()["frameworks"]
@@ -200,7 +200,7 @@ def test_cost_bar_charts_colour_each_part_alike():
     assert "stacked_bars(" in cell(nb, "b4232858").source and "def stacked_bars" in source
     namespace: dict = {}
     exec(source[source.index("PARTS = "):source.index("fig, ax")], {"np": np}, namespace)
-    from d2lite.colours import OPTIMIZER_COLOURS
+    from d2lite.style import OPTIMIZER_COLOURS
     colours = [colour for colour, _ in namespace["PARTS"].values()]
     assert len(set(colours)) == len(colours)
     assert not set(c.lower() for c in colours) & set(c.lower() for c in OPTIMIZER_COLOURS.values())

@@ -16,10 +16,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from d2lite import exercises as ex
-from d2lite.classifier import lenet
-from d2lite.gershgorin import gershgorin_discs, in_discs, preconditioned_interval
-from d2lite.quadratic import rotated_problem
-from d2lite.trace2d import adagrad_2d_rule, gd_2d, train_2d
+from d2lite.problems.classifier import lenet
+from d2lite.problems.gershgorin import gershgorin_discs, in_discs, preconditioned_interval
+from d2lite.problems.quadratic import rotated_problem
+from d2lite.book.trace2d import adagrad_2d_rule, gd_2d, train_2d
 
 
 def rejected(verdict, *words):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from d2lite.figures import plots
 import pytest
 import torch
 from hypothesis import given, settings
@@ -12,11 +14,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from d2lite import exercises as ex
-from d2lite import explorers, figures, gershgorin, quadratic, torch_variants, variants
-from d2lite.quadratic import quadratic_2d, rotation_matrix
-from d2lite.trace2d import adagrad_2d_rule, train_2d
-from d2lite.classifier import lenet
-from d2lite.plotting import nonfinite_lines
+from d2lite import explorers
+from d2lite.explorers import figures
+from d2lite.problems import gershgorin, quadratic
+from d2lite.optimizers import torch_variants, variants
+from d2lite.problems.quadratic import quadratic_2d, rotation_matrix
+from d2lite.book.trace2d import adagrad_2d_rule, train_2d
+from d2lite.problems.classifier import lenet
+from d2lite.style import nonfinite_lines
 
 
 def _is_right(verdict):
@@ -203,7 +208,7 @@ def test_check_gershgorin_function():
 
 def test_plot_gershgorin_draws_discs_and_eigenvalues():
     M = np.array([[2.0, -3.0], [1.0, 0.5]])  # complex eigenvalues
-    ax = gershgorin.plot_gershgorin(M, title="t")
+    ax = plots.plot_gershgorin(M, title="t")
     assert len(ax.patches) == 2
     marker = [line for line in ax.get_lines() if line.get_label() == "eigenvalues"][0]
     eigenvalues = np.linalg.eigvals(M)
@@ -214,7 +219,7 @@ def test_plot_gershgorin_draws_discs_and_eigenvalues():
 
 def test_plot_gershgorin_legend_swatches_are_the_discs_colours():
     M = np.array([[4.0, 1.0, 0.5], [1.0, 2.0, -0.5], [0.5, -0.5, -1.0]])
-    ax = gershgorin.plot_gershgorin(M)
+    ax = plots.plot_gershgorin(M)
     legend = ax.get_legend()
     entries = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles))
     for j, disc in enumerate(ax.patches):
@@ -403,8 +408,8 @@ def test_median_effective_rate_matches_the_actual_step():
 
 
 def test_the_shared_sweep_backs_the_statements_of_both_notebooks():
-    from d2lite import rotation_sweep
-    from d2lite.fullmatrix import FullMatrixAdagrad, full_matrix_path
+    from d2lite.problems import rotation_sweep
+    from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, full_matrix_path
 
     sweep, facts = rotation_sweep.shared_sweep(), rotation_sweep.sweep_facts()
     assert list(sweep["angle"]) == list(range(181))  # one resolution: every degree, 0 to 180
@@ -424,7 +429,7 @@ def test_the_shared_sweep_backs_the_statements_of_both_notebooks():
 
 
 def test_the_dip_at_seven_degrees_is_where_the_first_step_flips():
-    from d2lite import rotation_sweep
+    from d2lite.problems import rotation_sweep
     flip = rotation_sweep.first_gradient_angle()
     assert flip == pytest.approx(math.degrees(math.atan(1 / 8)))
     signs = []

@@ -116,7 +116,7 @@ def standin_notebook(folder: Path) -> Path:
     return path
 
 
-PAGE_MODULES = ("d2lite.page", "d2lite.page_grids")  # where the in-page explorers are made
+PAGE_MODULES = ("d2lite.explorers.page", "d2lite.explorers.page")  # where the in-page explorers are made
 
 
 def page_explorer_factories() -> list[str]:
@@ -164,7 +164,7 @@ def page_explorers_notebook(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_notebooks(tmp_path_factory) -> list[Path]:
-    """The stand-in notebook and, when d2lite.page exists, the every-explorer notebook."""
+    """The stand-in notebook and, when d2lite.explorers.page exists, the every-explorer notebook."""
     folder = tmp_path_factory.mktemp("fixture-notebooks")
     made = [standin_notebook(folder)]
     if page_explorer_factories():

@@ -85,7 +85,7 @@ CONTROLS_JS = """() => (window.d2liteExplorers || []).map((ex) => {
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 def test_every_explorer_control_speaks_and_fits_a_thumb(width, browser, fixture_site):
     if not page_explorer_factories():
-        pytest.skip("no d2lite.page explorers")
+        pytest.skip("no d2lite.explorers.page explorers")
     context, page = open_page(browser, (fixture_site / EXPLORERS).as_uri(), width)
     try:
         page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",

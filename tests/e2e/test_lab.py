@@ -41,7 +41,7 @@ def fixture_cases() -> list:
     makers = page_explorer_factories()
     shown = set().union(*(stored_kinds(p) for p in chapter_notebooks()))
     try:
-        from d2lite.page import KINDS as every  # every kind the page knows
+        from d2lite.explorers.page import KINDS as every  # every kind the page knows
     except ImportError:
         every = ()
     cases = [pytest.param(STANDIN, 2, id="standin")]

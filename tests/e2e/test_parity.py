@@ -1,12 +1,12 @@
 """The page's JavaScript core computes what d2lite's Python computes, checked in Chromium.
 
-``d2lite/web/quadratic.js`` is loaded into a blank page (no server: ``page.set_content`` with the
-inline bundle of :func:`d2lite.page.bundle`), run on random settings of the three 2-D explorers
+``d2lite/explorers/web/quadratic.js`` is loaded into a blank page (no server: ``page.set_content`` with the
+inline bundle of :func:`d2lite.explorers.page.bundle`), run on random settings of the three 2-D explorers
 (every slider's two ends among them, plus start points as a drag would give), and compared with
 d2lite's own functions (the ones the still images draw): the points of every path, Adagrad's
-effective rates (``d2lite.rates.adagrad_2d_history``), the preconditioning explorer's three
-paths (``d2lite.figures.preconditioning_runs``), the rotation explorer's paths and sweep
-(``d2lite.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
+effective rates (``d2lite.problems.rates.adagrad_2d_history``), the preconditioning explorer's three
+paths (``d2lite.explorers.figures.preconditioning_runs``), the rotation explorer's paths and sweep
+(``d2lite.problems.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
 printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
 The training explorers compute nothing in the page: the last test checks that what they draw is
 the runs d2lite trained, at every position of the learning-rate slider and at the corners of the
@@ -23,12 +23,12 @@ import shutil
 import numpy as np
 import pytest
 
-from d2lite import page
-from d2lite.figures import preconditioning_runs
-from d2lite.quadratic import quadratic_2d, rotated_problem, rotation_sweep
-from d2lite.rates import adagrad_2d_history
-from d2lite.trace2d import OFF_CHART, gd_2d, train_2d
-from d2lite.variants import book_adagrad, run_2d
+from d2lite.explorers import page
+from d2lite.explorers.figures import preconditioning_runs
+from d2lite.problems.quadratic import quadratic_2d, rotated_problem, rotation_sweep
+from d2lite.problems.rates import adagrad_2d_history
+from d2lite.book.trace2d import OFF_CHART, gd_2d, train_2d
+from d2lite.optimizers.variants import book_adagrad, run_2d
 
 pytestmark = pytest.mark.e2e
 
@@ -79,7 +79,7 @@ def slider_values(explorer: page.PageExplorer, rng: np.random.Generator, count: 
 
 
 def shown(points: np.ndarray) -> int:
-    """Leading points that are finite and within OFF_CHART (d2lite.trace2d draws that many)."""
+    """Leading points that are finite and within OFF_CHART (d2lite.book.trace2d draws that many)."""
     ok = np.all(np.isfinite(points), axis=1) & (np.abs(points).max(axis=1) <= OFF_CHART)
     return len(points) if ok.all() else int(np.argmin(ok))
 
@@ -228,7 +228,7 @@ def test_training_explorers_draw_the_runs_python_trained(core_page):
     slider and at every (exponent, rate) corner of the sparse explorer, the curves it draws are
     the trained losses (the lr grid exactly; the sparse grid to its 16-bit codes, decoded the same
     way in Python)."""
-    from d2lite.page_grids import decode_log, scratch_lr_explorer, sparse_explorer
+    from d2lite.explorers.page import decode_log, scratch_lr_explorer, sparse_explorer
 
     lr_made, sparse_made = scratch_lr_explorer(), sparse_explorer()
     core_page.set_content("<!doctype html><meta charset='utf-8'><body>" + lr_made.html()

@@ -30,7 +30,7 @@ LOCAL = ("file:", "data:", "blob:", "about:")
 
 def broken_html() -> list[str]:
     """Explorers that must not mount: the stand-in with a config that is not JSON, and (when
-    d2lite.page exists) a real explorer whose config names a kind that does not exist."""
+    d2lite.explorers.page exists) a real explorer whose config names a kind that does not exist."""
     made = [standin_html("standin2d", bug="config")]
     if page_explorer_factories():
         real = make_page_explorer(page_explorer_factories()[0]).html()

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from .quadratic import full_matrix_rotation_sweep, rotation_sweep
+
 __all__ = ["ANGLES", "LR", "STEPS", "shared_sweep", "sweep_facts", "first_gradient_angle"]
 
 ANGLES = np.arange(0, 181, 1)  #: degrees, one resolution for both notebooks
@@ -27,8 +29,6 @@ STEPS = 20
 
 @functools.lru_cache(maxsize=1)
 def _sweep() -> dict[str, np.ndarray]:
-    from .fullmatrix import full_matrix_rotation_sweep
-    from .quadratic import rotation_sweep
 
     diagonal = rotation_sweep(ANGLES, lr=LR, steps=STEPS)
     full = full_matrix_rotation_sweep(ANGLES, lr=LR, steps=STEPS)
