@@ -14,6 +14,11 @@ JupyterLab with ``jupyterlab_widgets``) keeps at most one update per slider in f
 while the kernel is busy replace each other and only the newest is sent when it is idle, so stale
 requests are dropped, never queued.  In the kernel each update redraws at once (so setting a
 slider's ``value`` from Python redraws too).  The figure is one PNG in an ``HTML`` widget.
+A redraw costs a few milliseconds because only the moving lines are drawn
+(:class:`~d2lite.rule_figure.RuleFigure`); the whole figure is laid out again only when its
+window no longer fits, and never while a slider moves: in a running kernel that waits until the
+sliders have been still for ``SETTLE`` seconds (a timer on the kernel's event loop), so a drag
+is never held up by it.  Without an event loop (a script) it happens at once.
 
 Errors belong to the learner: an exception, a wrong return or a value that is not finite stops
 the path there and one line in the figure says which step and which value; the sliders stay
@@ -23,6 +28,7 @@ which the static site and an untrusted notebook show).
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -42,7 +48,10 @@ from .rule_figure import RuleFigure
 from .trace2d import _shown, adagrad_2d_rule
 from .variants import run_2d
 
-__all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE"]
+__all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE", "SETTLE"]
+
+#: Seconds the sliders must be still before a figure whose window no longer fits is redrawn whole.
+SETTLE = 0.3
 
 #: Hyperparameters drawn on a log slider (rates and the small epsilon).
 LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
@@ -99,6 +108,8 @@ class RuleExplorer(widgets.VBox):
     ``reference`` (``{name: points}`` of Adagrad and the variants) and ``draw_ms`` (the time
     of each redraw, run and figure, in milliseconds)."""
 
+    _settle_handle = None
+
     def __init__(self, rule: Callable, sliders: dict, objective: Quadratic2D, compare: Mapping,
                  time_limit: float, dpi: int) -> None:
         self.rule, self.objective, self.compare = rule, objective, dict(compare)
@@ -141,7 +152,7 @@ class RuleExplorer(widgets.VBox):
             references[name] = run_2d(replace(optimizer, lr=lr), q.grad, v["steps"], start)
         return run, references
 
-    def frame(self, run: RuleRun, references: dict, footer: str = "") -> bytes:
+    def frame(self, run: RuleRun, references: dict, footer: str = "", refit: bool = True) -> bytes:
         """The PNG of the figure: paths on the objective (left), effective rates (right)."""
         v = self.values()
         q, _ = self.problem()
@@ -152,9 +163,8 @@ class RuleExplorer(widgets.VBox):
         alarm = None if run.problem is None else f"{name} stopped at {run.problem}"
         gone = [f"{n} diverged at step {len(_shown(p))}" for n, p in paths.items()
                 if len(_shown(p)) < len(p)]
-        key = (v["x1"], v["x2"], v.get("angle", 0.0))
-        return self.canvas.png(q, paths, rates, v["steps"], key, title, alarm=alarm,
-                               notes="; ".join(gone), footer=footer)
+        return self.canvas.png(q, paths, rates, v["steps"], v.get("angle", 0.0), title, alarm=alarm,
+                               notes="; ".join(gone), footer=footer, refit=refit)
 
     def describe(self, run: RuleRun, references: dict) -> str:
         """The alt text: what the figure shows, with the end points."""
@@ -164,21 +174,41 @@ class RuleExplorer(widgets.VBox):
         return (what + (f" {run.problem}." if run.problem else "") +
                 " Left: the paths on the objective's contour lines; right: each coordinate's effective rate against the step, log axes.")
 
-    def redraw(self, change: Any = None) -> None:
-        """Run the rule at the sliders' values and show the new figure (every slider calls it)."""
+    def redraw(self, change: Any = None, refit: bool | None = None) -> None:
+        """Run the rule at the sliders' values and show the new figure (every slider calls it).
+
+        ``refit`` (default: only when no event loop runs) lets the figure be laid out again when
+        its window no longer fits; otherwise that waits for :meth:`settle`, scheduled ``SETTLE``
+        seconds after the last move."""
         began = time.perf_counter()
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
         run, references = self.compute()
         self.run, self.reference = run, {n: p for n, (p, _) in references.items()}
-        self.png = self.frame(run, references)
+        self.png = self.frame(run, references, refit=loop is None if refit is None else refit)
+        if self.canvas.stale and loop is not None:
+            self._settle_handle = loop.call_later(SETTLE, self.settle)
         ms = 1000 * (time.perf_counter() - began)
         data = html.escape(json.dumps({"values": self.values(), "path": run.points.tolist(),
-                                       "problem": run.problem, "kernel_ms": ms}), quote=True)
+                                       "problem": run.problem, "kernel_ms": ms,
+                                       "settled": self.canvas.stale is None}), quote=True)
         self.figure.value = (
             f'{_CSS}<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
             f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" '
             f'alt="{html.escape(self.describe(run, references), quote=True)}" style="max-width:100%">'
             f'<p class="d2lite-kernel-note" role="note">{KERNEL_NOTE}</p></figure>')
         self.draw_ms.append(1000 * (time.perf_counter() - began))
+
+    def settle(self) -> None:
+        """Redraw in full if the last frame was drawn on a window that no longer fits."""
+        self._settle_handle = None
+        if self.canvas.stale:
+            self.redraw(refit=True)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
