@@ -102,6 +102,20 @@ def _turned(objective: Quadratic2D, angle: float, start) -> tuple[Quadratic2D, t
     return Quadratic2D(0.5 * (Q + Q.T)), tuple(float(v) for v in R @ np.asarray(start, float))
 
 
+def _page_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop when the kernel is handling a message from the page (a
+    ``comm_msg``: a slider moved in the browser), else None."""
+    try:
+        loop = asyncio.get_running_loop()
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else {}
+        return loop if parent.get("header", {}).get("msg_type") == "comm_msg" else None
+    except Exception:  # no loop, no kernel, an ipykernel without get_parent: redraw at once
+        return None
+
+
 class RuleExplorer(widgets.VBox):
     """The widget :func:`explore` returns: ``sliders`` (by name), ``figure`` (an ``HTML``
     widget holding the PNG), ``canvas`` (its :class:`~d2lite.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.rule_runs.RuleRun`),
@@ -109,6 +123,7 @@ class RuleExplorer(widgets.VBox):
     of each redraw, run and figure, in milliseconds)."""
 
     _settle_handle = None
+    _draw_pending = False
 
     def __init__(self, rule: Callable, sliders: dict, objective: Quadratic2D, compare: Mapping,
                  time_limit: float, dpi: int) -> None:
@@ -121,9 +136,12 @@ class RuleExplorer(widgets.VBox):
         self.canvas = RuleFigure(dpi=dpi)
         left = widgets.VBox([sliders[n] for n in self.hyper_names])
         right = widgets.VBox([s for n, s in sliders.items() if n not in self.hyper_names])
-        super().__init__([widgets.HBox([left, right]), self.figure])
+        # the note's style in a widget of its own, set once: a <style> in every figure would
+        # make the browser restyle the whole page at every redraw
+        self.style = widgets.HTML(_CSS, layout=widgets.Layout(height="0px", margin="0"))
+        super().__init__([widgets.HBox([left, right]), self.figure, self.style])
         for slider in sliders.values():
-            slider.observe(self.redraw, names="value")
+            slider.observe(self._moved, names="value")
         self.redraw()
 
     def values(self) -> dict[str, float]:
@@ -152,7 +170,8 @@ class RuleExplorer(widgets.VBox):
             references[name] = run_2d(replace(optimizer, lr=lr), q.grad, v["steps"], start)
         return run, references
 
-    def frame(self, run: RuleRun, references: dict, footer: str = "", refit: bool = True) -> bytes:
+    def frame(self, run: RuleRun, references: dict, footer: str = "", refit: bool = True,
+              fast: bool = False) -> bytes:
         """The PNG of the figure: paths on the objective (left), effective rates (right)."""
         v = self.values()
         q, _ = self.problem()
@@ -164,7 +183,8 @@ class RuleExplorer(widgets.VBox):
         gone = [f"{n} diverged at step {len(_shown(p))}" for n, p in paths.items()
                 if len(_shown(p)) < len(p)]
         return self.canvas.png(q, paths, rates, v["steps"], v.get("angle", 0.0), title, alarm=alarm,
-                               notes="; ".join(gone), footer=footer, refit=refit)
+                               notes="; ".join(gone), footer=footer, refit=refit,
+                               fast=fast)
 
     def describe(self, run: RuleRun, references: dict) -> str:
         """The alt text: what the figure shows, with the end points."""
@@ -174,12 +194,13 @@ class RuleExplorer(widgets.VBox):
         return (what + (f" {run.problem}." if run.problem else "") +
                 " Left: the paths on the objective's contour lines; right: each coordinate's effective rate against the step, log axes.")
 
-    def redraw(self, change: Any = None, refit: bool | None = None) -> None:
+    def redraw(self, change: Any = None, refit: bool | None = None, fast: bool = False) -> None:
         """Run the rule at the sliders' values and show the new figure (every slider calls it).
 
         ``refit`` (default: only when no event loop runs) lets the figure be laid out again when
         its window no longer fits; otherwise that waits for :meth:`settle`, scheduled ``SETTLE``
-        seconds after the last move."""
+        seconds after the last move, as it is after a ``fast`` frame (a PNG of 64 colours, sent
+        while a slider is dragged in the page)."""
         began = time.perf_counter()
         if self._settle_handle is not None:
             self._settle_handle.cancel()
@@ -190,25 +211,42 @@ class RuleExplorer(widgets.VBox):
             loop = None
         run, references = self.compute()
         self.run, self.reference = run, {n: p for n, (p, _) in references.items()}
-        self.png = self.frame(run, references, refit=loop is None if refit is None else refit)
-        if self.canvas.stale and loop is not None:
+        self.png = self.frame(run, references, refit=loop is None if refit is None else refit,
+                              fast=fast)
+        if (self.canvas.stale or fast) and loop is not None:
             self._settle_handle = loop.call_later(SETTLE, self.settle)
         ms = 1000 * (time.perf_counter() - began)
         data = html.escape(json.dumps({"values": self.values(), "path": run.points.tolist(),
                                        "problem": run.problem, "kernel_ms": ms,
-                                       "settled": self.canvas.stale is None}), quote=True)
+                                       "settled": self.canvas.stale is None and not fast}), quote=True)
         self.figure.value = (
-            f'{_CSS}<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
+            f'<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
             f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" '
             f'alt="{html.escape(self.describe(run, references), quote=True)}" style="max-width:100%">'
             f'<p class="d2lite-kernel-note" role="note">{KERNEL_NOTE}</p></figure>')
         self.draw_ms.append(1000 * (time.perf_counter() - began))
 
+    def _moved(self, change: Any = None) -> None:
+        """A slider moved.  Moved by the page (a comm message), the redraw runs on the kernel's
+        loop just after the message is answered: the kernel says it is idle at once, so the page
+        sends the next move while this one is drawn, and moves that come meanwhile share one
+        redraw, drawn for the newest values.  Moved from Python, it redraws at once."""
+        loop = _page_loop()
+        if loop is None:
+            self.redraw()
+        elif not self._draw_pending:
+            self._draw_pending = True
+            loop.call_soon(self._deferred)
+
+    def _deferred(self) -> None:
+        self._draw_pending = False
+        self.redraw(fast=True)
+
     def settle(self) -> None:
-        """Redraw in full if the last frame was drawn on a window that no longer fits."""
+        """The figure once the sliders are still: laid out again if its window no longer fits,
+        at full colour."""
         self._settle_handle = None
-        if self.canvas.stale:
-            self.redraw(refit=True)
+        self.redraw(refit=True)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}

@@ -177,11 +177,13 @@ class RuleFigure:
 
     def png(self, f, paths: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray],
             steps: int, problem_key, title: str, alarm: str | None = None, notes: str = "",
-            footer: str = "", refit: bool = True) -> bytes:
+            footer: str = "", refit: bool = True, fast: bool = False) -> bytes:
         """The frame for these paths ``{name: points}`` and rates ``{name: (steps, 2)}`` on
         ``f``, as PNG bytes; ``problem_key`` names the objective (its contours are redrawn when
         it changes).  The ``title`` line is replaced by ``alarm`` (in red) when that is given.
-        With ``refit=False`` a window that no longer fits is kept (see :attr:`stale`)."""
+        With ``refit=False`` a window that no longer fits is kept (see :attr:`stale`); with
+        ``fast=True`` the PNG has a palette of 64 colours (a third of the bytes, for frames
+        sent while a slider moves: edges of lines may shift by a few levels)."""
         key = (tuple(paths), tuple(rates), title)
         misfit = "new" if key != self.key else self.misfit(f, paths, rates, steps)
         if misfit == "new" or (misfit and refit):
@@ -213,6 +215,8 @@ class RuleFigure:
                        self.notes, self.footer]:
             self.fig.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(
-            buffer, format="png", compress_level=1)
+        image = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3])
+        if fast:
+            image = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+        image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
