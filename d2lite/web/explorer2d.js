@@ -5,11 +5,15 @@
 // dragged, and a JSON summary for tests.  boot.js supplies sliders, dragging and stepping.
 import { adagradRun, CHAPTER, divergenceNote, eigenvalues, preconditioningRuns,
   rotatePoint, rotationRuns, rotationSweep, shownCount, value } from "./quadratic.js";
-import { axes, COLOURS, contourLevels, ellipses, equalAspect, fmt, legend, maxOnBox,
-  minimumMark, noteText, panel, path, scale, startHandle, windowFor } from "./plot.js";
+import { axes, COLOURS, contourLevels, ellipses, equalAspect, esc, fmt, fmtBounded, legend, maxOnBox,
+  minimumMark, noteText, panel, path, place, scale, startHandle, TINY, windowFor } from "./plot.js";
 
 const LEFT = { x: 64, y: 44, w: 330, h: 250 };
 const RIGHT = { x: 506, y: 44, w: 330, h: 250 };
+// On a narrow screen (boot.js sets ctx.stacked) the right panel goes under the left one: moved
+// by SHIFT, in a figure of STACKED = [x, y, width, height] (its viewBox).
+const SHIFT = [-442, 310];
+const STACKED = [10, 0, 394, 650];
 
 /** Contours, path(s), minimum and start handle of one quadratic on one panel. */
 function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁", "x₂"],
@@ -100,6 +104,7 @@ function ratePanel(box, rates, ctx) {
 /** Notebook 03: Adagrad on 0.1 x1^2 + 2 x2^2 and its effective rates. */
 export const algorithm = {
   size: [880, 340],
+  stacked: STACKED,
   steps: (values) => values.steps,
   initialStart: (values) => [values.x1, values.x2],
   startFromSliders: true,
@@ -109,12 +114,14 @@ export const algorithm = {
   render(run, values, ctx) {
     const n = run.points.length - 1, t = Math.min(ctx.step, n);
     const at = run.points[Math.min(t, shownCount(run.points) - 1)];
-    const title = t === n ? `η = ${fmt(values.lr)}: after ${n} step${n === 1 ? "" : "s"} at (${fmt(at[0])}, ${fmt(at[1])})`
-      : `η = ${fmt(values.lr)}: step ${t} of ${n}, at (${fmt(at[0])}, ${fmt(at[1])})`;
+    const where = `(${fmtBounded(at[0], "x₁")}, ${fmtBounded(at[1], "x₂")})`;
+    const title = t === n ? `η = ${fmt(values.lr)}: after ${n} step${n === 1 ? "" : "s"} at ${where}`
+      : `η = ${fmt(values.lr)}: step ${t} of ${n}, at ${where}`;
     const left = contourPanel(LEFT, CHAPTER, [{ points: run.points, colour: COLOURS.adagrad }],
       ctx, "path", { title, handle: ctx.start });
     const note = divergenceNote("Adagrad", run.points);
-    const svg = left.svg + noteText(left.panel, note ? [note] : []) + ratePanel(RIGHT, run.rates, ctx);
+    const svg = place(ctx, left.svg + noteText(left.panel, note ? [note] : []),
+      ratePanel(RIGHT, run.rates, ctx), SHIFT);
     return { svg, note, drag: left.panel,
       summary: { points: run.points, rates: run.rates, diverged: !!note, note } };
   },
@@ -123,6 +130,7 @@ export const algorithm = {
 /** Notebook 02: gradient descent before and after diagonal preconditioning. */
 export const preconditioning = {
   size: [880, 380],
+  stacked: [10, 0, 394, 700],
   steps: (values, config) => config.steps,
   initialStart: () => [-5, -2],
   compute(values, ctx, config) {
@@ -133,7 +141,8 @@ export const preconditioning = {
     const box = (b) => ({ ...b, y: 78, h: 240 });
     const progress = (q, pts) => {
       const ratio = value(q, ...pts[pts.length - 1]) / value(q, ...pts[0]);
-      return !Number.isFinite(ratio) || ratio > 1e8 ? "diverged" : `f(end) = ${fmt(ratio, 2)} f(start)`;
+      if (!Number.isFinite(ratio) || ratio > 1e8) return "diverged";
+      return ratio < TINY ? `f(end) < ${TINY} · f(start)` : `f(end) = ${fmt(ratio, 2)} f(start)`;
     };
     const left = contourPanel(box(LEFT), run.q, [
       { points: run.plain, colour: COLOURS.gd },
@@ -148,16 +157,22 @@ export const preconditioning = {
       divergenceNote("preconditioned GD", run.rescaled)].filter(Boolean);
     const stable = values.lr_times_lambda_max < 2;
     const verdict = stable ? "stable, as η·λ_max < 2" : "η·λ_max ≥ 2: the steep direction diverges";
-    let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
-      : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
-    svg += left.svg + right.svg + noteText(left.panel, notes);
+    const head = `${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max`;
+    const fill = stable ? "#000" : COLOURS.note;
+    // stacked, the heading takes two lines and the key goes under both panels
+    let svg = (ctx.stacked ? [[head, 14], [`(${verdict})`, 30]] : [[`${head} (${verdict})`, 18]])
+      .map(([text, y]) => `<text x="${ctx.stacked ? 207 : 440}" y="${y}" text-anchor="middle" `
+        + `font-weight="600" fill="${fill}">${esc(text)}</text>`).join("");
+    svg += place(ctx, left.svg + noteText(left.panel, notes), right.svg, [-442, 310]);
+    const [kx, ky, gap] = ctx.stacked ? [20, 685, 150] : [250, 362, 170];
     [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, "5 3"]]
       .forEach(([label, colour, dash], i) => {
-        const x = 250 + 170 * i;
-        svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`
-          + `<circle cx="${x + 11}" cy="362" r="2.6" fill="${colour}"/><text x="${x + 28}" y="362" dy="0.32em">${label}</text>`;
+        const x = kx + gap * i;
+        svg += `<line x1="${x}" x2="${x + 22}" y1="${ky}" y2="${ky}" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`
+          + `<circle cx="${x + 11}" cy="${ky}" r="2.6" fill="${colour}"/><text x="${x + 28}" y="${ky}" dy="0.32em">${label}</text>`;
       });
-    svg += minimumMark({ x: () => 595, y: () => 362 }) + `<text x="606" y="362" dy="0.32em">minimum</text>`;
+    const mx = kx + 2 * gap + 5;
+    svg += minimumMark({ x: () => mx, y: () => ky }) + `<text x="${mx + 11}" y="${ky}" dy="0.32em">minimum</text>`;
     const note = notes.join("; ");
     return { svg, note, drag: left.panel,
       summary: { points: run.plain, preconditioned: run.mappedBack, rescaled: run.rescaled,
@@ -170,6 +185,7 @@ const SWEEP_ANGLES = Array.from({ length: 31 }, (_, k) => 3 * k);
 /** Notebook 06, exercise 2: the problem turned by an angle; only Adagrad notices. */
 export const rotation = {
   size: [880, 340],
+  stacked: STACKED,
   steps: (values, config) => config.steps,
   initialStart: () => [-5, -2],
   startIsUnturned: true,
@@ -202,7 +218,7 @@ export const rotation = {
     const notes = [divergenceNote("Adagrad", run.adagrad), divergenceNote("gradient descent", run.gd)]
       .filter(Boolean);
     const note = notes.join("; ");
-    return { svg: left.svg + noteText(left.panel, notes) + s, note, drag: left.panel,
+    return { svg: place(ctx, left.svg + noteText(left.panel, notes), s, SHIFT), note, drag: left.panel,
       toStart: (pt) => rotatePoint(pt[0], pt[1], -values.angle),
       summary: { points: run.adagrad, gd: run.gd, distances: ends, diverged: notes.length > 0, note } };
   },
