@@ -93,7 +93,7 @@ export function mount(root) {
   const summary = live.querySelector("[data-role=summary]");
   const controls = live.querySelector(".d2lite-controls");
   const hook = { kind: config.kind, root, sliders: {}, workMs: [], set: null, state: null };
-  let model = null, drawn = null;
+  let model = null, drawn = null, shownLayers = [], groups = [];
 
   // Where the wide figure would shrink its text below 11 px (under 92 % of its width), its
   // panels are stacked: the right one under the left (kind.stacked is that figure's viewBox),
@@ -109,6 +109,7 @@ export function mount(root) {
     svg.style.minWidth = `${Math.round(box[2] * (stacked ? 0.8 : 0.92))}px`;
     svg.style.fontSize = stacked ? "13px" : "12px";
     ctx.contours = {};
+    shownLayers = [];
     return true;
   }
 
@@ -117,7 +118,17 @@ export function mount(root) {
     ctx.windows = {};
     model = kind.compute(values, ctx, config);
     drawn = kind.render(model, values, ctx, config);
-    svg.innerHTML = drawn.svg;
+    // the figure as layers (a list of markup strings), each in a <g>: one whose markup is the
+    // same as last time (the axes and contours while η moves) is left alone, neither parsed
+    // nor laid out again
+    const layers = Array.isArray(drawn.svg) ? drawn.svg : [drawn.svg];
+    if (layers.length !== shownLayers.length) {
+      svg.innerHTML = layers.map((l) => `<g data-layer="">${l}</g>`).join("");
+      groups = [...svg.children];
+    } else {
+      layers.forEach((l, i) => { if (l !== shownLayers[i]) groups[i].innerHTML = l; });
+    }
+    shownLayers = layers;
     note.textContent = drawn.note || "";
     if (stepper) {
       stepper.max = steps;

@@ -15,17 +15,34 @@ const RIGHT = { x: 506, y: 44, w: 330, h: 250 };
 const SHIFT = [-442, 310];
 const STACKED = [10, 0, 394, 650];
 
-/** Contours, path(s), minimum and start handle of one quadratic on one panel. */
+/** The window kept from the last drawing while it still holds `fresh` and `fresh` fills at
+ * least 60 % of it each way: small moves then leave the axes and contours as they were, so
+ * only the moving layer is drawn again (boot.js skips a layer whose markup is unchanged). */
+function kept(old, fresh) {
+  if (!old) return fresh;
+  const fits = [0, 1].every((i) => old[i][0] <= fresh[i][0] && fresh[i][1] <= old[i][1]
+    && fresh[i][1] - fresh[i][0] >= 0.6 * (old[i][1] - old[i][0]));
+  return fits ? old : fresh;
+}
+
+/** Contours, path(s), minimum and start handle of one quadratic on one panel: `layers` are
+ * the still part (axes, contours, minimum) and the moving part (paths, handle). */
 function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁", "x₂"],
   title = "", handle = null } = {}) {
   const shown = paths.map((p) => p.points.slice(0, shownCount(p.points)));
-  let win = ctx.frozen[key] || windowFor([...shown, [[0, 0]], handle ? [handle] : []]);
-  if (aspect && !ctx.frozen[key]) win = equalAspect(win, box);
+  let win = ctx.frozen[key];
+  if (!win) {
+    win = windowFor([...shown, [[0, 0]], handle ? [handle] : []]);
+    if (aspect) win = equalAspect(win, box);
+    ctx.kept = ctx.kept || {};
+    win = kept(ctx.kept[key], win);
+    ctx.kept[key] = win;
+  }
   const p = panel(box, win[0], win[1]);
   ctx.windows[key] = win;
   const clip = `${ctx.uid}-${key}`;
   const f = (a, b) => value(q, a, b);
-  let s = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
+  let still = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
   // the contours change only with the problem and the window, not with η or the steps: reuse
   const contourKey = `${win}|${q.chapter ? "chapter" : ""}${q.a},${q.b},${q.d}`;
   ctx.contours = ctx.contours || {};
@@ -33,8 +50,9 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
     ctx.contours[key] = { key: contourKey,
       svg: ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip) };
   }
-  s += ctx.contours[key].svg;
-  s += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
+  still += ctx.contours[key].svg;
+  still += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
+  let s = "";
   for (const line of paths) {
     const upTo = Math.min(ctx.step + 1, shown[paths.indexOf(line)].length);
     s += path(p, shown[paths.indexOf(line)], line.colour, { upTo, clipId: clip, dash: line.dash });
@@ -45,7 +63,7 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
     }
   }
   if (handle) s += startHandle(p, handle[0], handle[1]);
-  return { svg: s, panel: p };
+  return { svg: still + s, layers: [still, s], panel: p };
 }
 
 /** Least-squares slope of log(value) against log(step), over the finite positive values. */
@@ -120,8 +138,8 @@ export const algorithm = {
     const left = contourPanel(LEFT, CHAPTER, [{ points: run.points, colour: COLOURS.adagrad }],
       ctx, "path", { title, handle: ctx.start });
     const note = divergenceNote("Adagrad", run.points);
-    const svg = place(ctx, left.svg + noteText(left.panel, note ? [note] : []),
-      ratePanel(RIGHT, run.rates, ctx), SHIFT);
+    const svg = place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, note ? [note] : [])],
+      [ratePanel(RIGHT, run.rates, ctx)], SHIFT);
     return { svg, note, drag: left.panel,
       summary: { points: run.points, rates: run.rates, diverged: !!note, note } };
   },
@@ -160,10 +178,12 @@ export const preconditioning = {
     const head = `${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max`;
     const fill = stable ? "#000" : COLOURS.note;
     // stacked, the heading takes two lines and the key goes under both panels
-    let svg = (ctx.stacked ? [[head, 14], [`(${verdict})`, 30]] : [[`${head} (${verdict})`, 18]])
+    const heading = (ctx.stacked ? [[head, 14], [`(${verdict})`, 30]] : [[`${head} (${verdict})`, 18]])
       .map(([text, y]) => `<text x="${ctx.stacked ? 207 : 440}" y="${y}" text-anchor="middle" `
         + `font-weight="600" fill="${fill}">${esc(text)}</text>`).join("");
-    svg += place(ctx, left.svg + noteText(left.panel, notes), right.svg, [-442, 310]);
+    const panels = place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, notes)],
+      right.layers, [-442, 310]);
+    let svg = "";
     const [kx, ky, gap] = ctx.stacked ? [20, 685, 150] : [250, 362, 170];
     [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, "5 3"]]
       .forEach(([label, colour, dash], i) => {
@@ -174,7 +194,7 @@ export const preconditioning = {
     const mx = kx + 2 * gap + 5;
     svg += minimumMark({ x: () => mx, y: () => ky }) + `<text x="${mx + 11}" y="${ky}" dy="0.32em">minimum</text>`;
     const note = notes.join("; ");
-    return { svg, note, drag: left.panel,
+    return { svg: [heading, ...panels, svg], note, drag: left.panel,
       summary: { points: run.plain, preconditioned: run.mappedBack, rescaled: run.rescaled,
         kappa: run.kappa, kappaTilde: run.kappaTilde, diverged: notes.length > 0, note } };
   },
@@ -205,20 +225,22 @@ export const rotation = {
     { handle: run.start, title: `problem turned by ${fmt(values.angle)} degrees` });
     const sweep = run.sweep, top = Math.max(...sweep.adagrad, ...sweep.gd) * 1.08 || 1;
     const p = panel(RIGHT, [0, 90], [0, top]);
-    let s = axes(p, { xlabel: "rotation angle (degrees)", ylabel: `distance after ${config.steps} steps`,
+    let still = axes(p, { xlabel: "rotation angle (degrees)", ylabel: `distance after ${config.steps} steps`,
       title: "only Adagrad depends on the angle" });
-    s += path(p, sweep.angle.map((a, i) => [a, sweep.adagrad[i]]), COLOURS.adagrad, { markers: false });
-    s += path(p, sweep.angle.map((a, i) => [a, sweep.gd[i]]), COLOURS.gd, { markers: false, dash: "5 3" });
+    still += path(p, sweep.angle.map((a, i) => [a, sweep.adagrad[i]]), COLOURS.adagrad, { markers: false });
+    still += path(p, sweep.angle.map((a, i) => [a, sweep.gd[i]]), COLOURS.gd, { markers: false, dash: "5 3" });
+    let s = "";
     const px = scale(0, 90, RIGHT.x, RIGHT.x + RIGHT.w)(values.angle);
     s += `<line x1="${px}" x2="${px}" y1="${RIGHT.y}" y2="${RIGHT.y + RIGHT.h}" stroke="#666" stroke-dasharray="2 3"/>`;
     const ends = [run.adagrad, run.gd].map((pts) => Math.hypot(...pts[pts.length - 1]));
     ends.forEach((d, i) => { s += `<circle cx="${px}" cy="${p.y(d)}" r="4" fill="${[COLOURS.adagrad, COLOURS.gd][i]}"/>`; });
-    s += legend(p, [{ label: `Adagrad, η=${eta}`, colour: COLOURS.adagrad },
+    still += legend(p, [{ label: `Adagrad, η=${eta}`, colour: COLOURS.adagrad },
       { label: `gradient descent, η=${eta}`, colour: COLOURS.gd, dash: "5 3" }], "top-left");
     const notes = [divergenceNote("Adagrad", run.adagrad), divergenceNote("gradient descent", run.gd)]
       .filter(Boolean);
     const note = notes.join("; ");
-    return { svg: place(ctx, left.svg + noteText(left.panel, notes), s, SHIFT), note, drag: left.panel,
+    return { svg: place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, notes)],
+      [still, s], SHIFT), note, drag: left.panel,
       toStart: (pt) => rotatePoint(pt[0], pt[1], -values.angle),
       summary: { points: run.adagrad, gd: run.gd, distances: ends, diverged: notes.length > 0, note } };
   },

@@ -33,11 +33,14 @@ export function fmtBounded(v, name) {
   return Number.isFinite(v) && v !== 0 && Math.abs(v) < TINY ? `|${name}| < ${TINY}` : fmt(v);
 }
 
-/** The two halves of a figure: side by side, or (ctx.stacked, a narrow screen) the right one
- * moved under the left by `shift` = [dx, dy]. */
+/** The two halves of a figure, each a markup string or a list of layers: side by side, or
+ * (ctx.stacked, a narrow screen) the right one moved under the left by `shift` = [dx, dy].
+ * Returns the list of layers (boot.js redraws only the layers whose markup changed). */
 export function place(ctx, left, right, shift) {
-  return ctx.stacked ? `${left}<g transform="translate(${shift[0]},${shift[1]})">${right}</g>`
-    : left + right;
+  const list = (x) => (Array.isArray(x) ? x : [x]);
+  const moved = ctx.stacked
+    ? list(right).map((r) => `<g transform="translate(${shift[0]},${shift[1]})">${r}</g>`) : list(right);
+  return [...list(left), ...moved];
 }
 
 /** A scale from [d0, d1] to [r0, r1]; `log` for a log10 axis.  Has .invert and .domain. */

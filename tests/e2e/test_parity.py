@@ -134,7 +134,7 @@ TITLE_JS = """([kind, settings]) => settings.map((s) => {
     const ex = core[kind], ctx = {uid: 't', frozen: {}, windows: {}, step: Infinity,
       start: kind === 'algorithm' ? [s.x1, s.x2] : [-5, -2], stacked: false};
     const drawn = ex.render(ex.compute(s, ctx, {steps: 30}), s, ctx, {steps: 30});
-    return [...drawn.svg.matchAll(/<text[^>]*font-weight="600"[^>]*>([^<]*)<\\/text>/g)].map((m) => m[1]);
+    return [...[].concat(drawn.svg).join("").matchAll(/<text[^>]*font-weight="600"[^>]*>([^<]*)<\\/text>/g)].map((m) => m[1]);
 })"""
 
 
