@@ -89,9 +89,17 @@ def run(config: Config) -> dict:
         row("explore: the kernel's own work per figure (rule, Adagrad, draw, PNG), median",
             kernel_p50, None, f"of {len(kernel)} figures", unit=" ms"),
     ]
+    import os
+
+    load = os.getloadavg()
     notes = ["Dragged with Playwright's mouse in headless Chromium; the JupyterLab server, the "
              "kernel and the browser share the 2-core machine with other work, so the numbers "
-             "include waiting for a core.",
+             "include waiting for a core: load average (1, 5, 15 min) when the drag ended "
+             f"{load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}.",
              "A move made while the kernel is busy replaces the one waiting before it (the widget "
-             "manager keeps one update per slider in flight), so figures are fewer than events."]
+             "manager keeps one update per slider in flight), so figures are fewer than events.",
+             "While the slider moves the kernel answers each move at once and draws just after "
+             "(only the moving lines, as a 64-colour PNG); the figure is never laid out whole "
+             "during the drag: that, and the full-colour frame, wait until the sliders have been "
+             "still for 0.3 s (d2lite.kernel_explorer.SETTLE)."]
     return {"item": 7, "title": TITLE, "rows": rows, "notes": notes, "tables": [], "data": data}

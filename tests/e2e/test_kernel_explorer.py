@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from .a11y import describe, violations
 from .conftest import KERNEL_NAME, OUT
 from .driver import notebook_errors, shut_down_kernel
 from .kernel_drag import drag_lr, dump, open_explorer, rule_notebook, run_rule_directly, summary
@@ -48,6 +49,9 @@ def test_learners_rule_redraws_while_dragging_and_keeps_its_figure_without_kerne
         note = page.locator(".d2lite-rule-explorer .d2lite-kernel-note")
         assert not note.is_visible(), "the kernel note shows while the kernel runs"
         assert not notebook_errors(page), notebook_errors(page)
+        if setting == "lab":  # axe in the widget's output area: sliders named, figure described
+            bad = violations(page, include=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
+            assert not bad, f"axe in the explorer's output area: {describe(bad)}"
 
         shut_down_kernel(page)
         note.wait_for(state="visible", timeout=10_000)
