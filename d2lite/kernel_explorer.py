@@ -253,6 +253,12 @@ class RuleExplorer(widgets.VBox):
         run, references = self.compute()
         png = self.frame(run, references, footer=KERNEL_NOTE)
         bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        # the still with its text alternative, as d2lite.alttext shows figures: nbconvert (the
+        # static site) prefers text/html to image/png, and so does JupyterLab without the
+        # widget's model (a stored notebook)
+        bundle["text/html"] = (f'<img src="data:image/png;base64,{bundle["image/png"]}" '
+                               f'alt="{html.escape(self.describe(run, references), quote=True)}" '
+                               f'style="max-width:100%">')
         name = getattr(self.rule, "__name__", "rule")
         bundle["text/plain"] = (f"Explorer of {name} with sliders: {', '.join(self.sliders)}. "
                                 f"The image shows its last figure; moving the sliders needs a "

@@ -168,6 +168,11 @@ def test_the_stored_image_carries_the_kernel_note_and_the_text_says_so():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert "needs a running kernel" in bundle["text/plain"]
+    # the still with its text alternative, for the site and for d2lite.alttext's check
+    from d2lite.alttext import images_missing_alt
+
+    assert bundle["image/png"] in bundle["text/html"] and not images_missing_alt(bundle["text/html"])
+    assert 'alt="Your rule&#x27;s path, 20 steps from (-5, -2)' in bundle["text/html"]
     assert explorer.canvas.footer.get_text() == KERNEL_NOTE  # drawn into the stored image
     explorer.sliders["lr"].value = 0.5
     assert explorer.canvas.footer.get_text() == ""  # and not into the live one
