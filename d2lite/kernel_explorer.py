@@ -52,6 +52,7 @@ __all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE", "SETTLE"]
 
 #: Seconds the sliders must be still before a figure whose window no longer fits is redrawn whole.
 SETTLE = 0.3
+_YIELD = 0.004  # seconds between answering a move from the page and drawing it
 
 #: Hyperparameters drawn on a log slider (rates and the small epsilon).
 LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
@@ -236,7 +237,9 @@ class RuleExplorer(widgets.VBox):
             self.redraw()
         elif not self._draw_pending:
             self._draw_pending = True
-            loop.call_soon(self._deferred)
+            # a few ms with the GIL free first: the kernel's I/O thread sends the idle status
+            # (so the page sends its next move) before the drawing holds the interpreter
+            loop.call_later(_YIELD, self._deferred)
 
     def _deferred(self) -> None:
         self._draw_pending = False
