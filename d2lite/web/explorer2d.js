@@ -77,7 +77,8 @@ export function loglogSlope(values) {
   return sxy / sxx;
 }
 
-/** The effective-rate panel: eta / sqrt(s_t + eps) per coordinate on log-log axes. */
+/** The effective-rate panel: eta / sqrt(s_t + eps) per coordinate on log-log axes, as two
+ * layers (the axes; the lines, legend and note). */
 function ratePanel(box, rates, ctx) {
   const steps = rates.length;
   const ys = rates.flat().filter((v) => Number.isFinite(v) && v > 0);
@@ -85,11 +86,18 @@ function ratePanel(box, rates, ctx) {
   refs.forEach((k, i) => { if (k >= 0) ys.push(rates[k][i] * Math.sqrt((k + 1) / steps)); });
   const lo = ys.length ? Math.min(...ys) : 0.1, hi = ys.length ? Math.max(...ys) : 1;
   const span = Math.max(Math.log10(hi / lo), 0.2) * 0.08;
-  const p = panel(box, [1 / 1.15, steps * 1.15], [lo / 10 ** span, hi * 10 ** span],
+  // the axes (in log10 units) kept while the rates stay inside and fill 60 % of them
+  ctx.kept = ctx.kept || {};
+  const fresh = [[Math.log10(1 / 1.15), Math.log10(steps * 1.15)],
+    [Math.log10(lo / 10 ** span), Math.log10(hi * 10 ** span)]];
+  const dom = ctx.frozen.rate || kept(ctx.kept.rate, fresh);
+  ctx.kept.rate = dom;
+  const p = panel(box, dom[0].map((v) => 10 ** v), dom[1].map((v) => 10 ** v),
     { xlog: true, ylog: true });
   const clip = `${ctx.uid}-rate`;
-  let s = axes(p, { xlabel: "step t", ylabel: "effective rate",
+  const still = axes(p, { xlabel: "step t", ylabel: "effective rate",
     title: "effective rate η/√(s + ε) (log-log)", clipId: clip, grid: true });
+  let s = "";
   const entries = [];
   ["x1", "x2"].forEach((name, i) => {
     const pts = [];
@@ -116,7 +124,7 @@ function ratePanel(box, rates, ctx) {
   }
   const bad = rates.findIndex((r) => !(Number.isFinite(r[0]) && Number.isFinite(r[1])));
   const note = bad >= 0 ? [`rates not finite after step ${bad}`] : [];
-  return s + legend(p, entries) + noteText(p, note);
+  return [still, s + legend(p, entries) + noteText(p, note)];
 }
 
 /** Notebook 03: Adagrad on 0.1 x1^2 + 2 x2^2 and its effective rates. */
@@ -139,7 +147,7 @@ export const algorithm = {
       ctx, "path", { title, handle: ctx.start });
     const note = divergenceNote("Adagrad", run.points);
     const svg = place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, note ? [note] : [])],
-      [ratePanel(RIGHT, run.rates, ctx)], SHIFT);
+      ratePanel(RIGHT, run.rates, ctx), SHIFT);
     return { svg, note, drag: left.panel,
       summary: { points: run.points, rates: run.rates, diverged: !!note, note } };
   },
