@@ -14,6 +14,11 @@ JupyterLab with ``jupyterlab_widgets``) keeps at most one update per slider in f
 while the kernel is busy replace each other and only the newest is sent when it is idle, so stale
 requests are dropped, never queued.  In the kernel each update redraws at once (so setting a
 slider's ``value`` from Python redraws too).  The figure is one PNG in an ``HTML`` widget.
+A redraw costs a few milliseconds because only the moving lines are drawn
+(:class:`~d2lite.rule_figure.RuleFigure`); the whole figure is laid out again only when its
+window no longer fits, and never while a slider moves: in a running kernel that waits until the
+sliders have been still for ``SETTLE`` seconds (a timer on the kernel's event loop), so a drag
+is never held up by it.  Without an event loop (a script) it happens at once.
 
 Errors belong to the learner: an exception, a wrong return or a value that is not finite stops
 the path there and one line in the figure says which step and which value; the sliders stay
@@ -23,6 +28,7 @@ which the static site and an untrusted notebook show).
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -43,7 +49,11 @@ from .book.plotting import _shown
 from .book.trace2d import adagrad_2d_rule
 from .optimizers.variants import run_2d
 
-__all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE"]
+__all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE", "SETTLE"]
+
+#: Seconds the sliders must be still before a figure whose window no longer fits is redrawn whole.
+SETTLE = 0.3
+_YIELD = 0.004  # seconds between answering a move from the page and drawing it
 
 #: Hyperparameters drawn on a log slider (rates and the small epsilon).
 LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
@@ -94,11 +104,28 @@ def _turned(objective: Quadratic2D, angle: float, start) -> tuple[Quadratic2D, t
     return Quadratic2D(0.5 * (Q + Q.T)), tuple(float(v) for v in R @ np.asarray(start, float))
 
 
+def _page_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop when the kernel is handling a message from the page (a
+    ``comm_msg``: a slider moved in the browser), else None."""
+    try:
+        loop = asyncio.get_running_loop()
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else {}
+        return loop if parent.get("header", {}).get("msg_type") == "comm_msg" else None
+    except Exception:  # no loop, no kernel, an ipykernel without get_parent: redraw at once
+        return None
+
+
 class RuleExplorer(widgets.VBox):
     """The widget :func:`explore` returns: ``sliders`` (by name), ``figure`` (an ``HTML``
     widget holding the PNG), ``canvas`` (its :class:`~d2lite.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.rule_runs.RuleRun`),
     ``reference`` (``{name: points}`` of Adagrad and the variants) and ``draw_ms`` (the time
     of each redraw, run and figure, in milliseconds)."""
+
+    _settle_handle = None
+    _draw_pending = False
 
     def __init__(self, rule: Callable, sliders: dict, objective: Quadratic2D, compare: Mapping,
                  time_limit: float, dpi: int) -> None:
@@ -111,9 +138,12 @@ class RuleExplorer(widgets.VBox):
         self.canvas = RuleFigure(dpi=dpi)
         left = widgets.VBox([sliders[n] for n in self.hyper_names])
         right = widgets.VBox([s for n, s in sliders.items() if n not in self.hyper_names])
-        super().__init__([widgets.HBox([left, right]), self.figure])
+        # the note's style in a widget of its own, set once: a <style> in every figure would
+        # make the browser restyle the whole page at every redraw
+        self.style = widgets.HTML(_CSS, layout=widgets.Layout(height="0px", margin="0"))
+        super().__init__([widgets.HBox([left, right]), self.figure, self.style])
         for slider in sliders.values():
-            slider.observe(self.redraw, names="value")
+            slider.observe(self._moved, names="value")
         self.redraw()
 
     def values(self) -> dict[str, float]:
@@ -142,7 +172,8 @@ class RuleExplorer(widgets.VBox):
             references[name] = run_2d(replace(optimizer, lr=lr), q.grad, v["steps"], start)
         return run, references
 
-    def frame(self, run: RuleRun, references: dict, footer: str = "") -> bytes:
+    def frame(self, run: RuleRun, references: dict, footer: str = "", refit: bool = True,
+              fast: bool = False) -> bytes:
         """The PNG of the figure: paths on the objective (left), effective rates (right)."""
         v = self.values()
         q, _ = self.problem()
@@ -153,9 +184,9 @@ class RuleExplorer(widgets.VBox):
         alarm = None if run.problem is None else f"{name} stopped at {run.problem}"
         gone = [f"{n} diverged at step {len(_shown(p))}" for n, p in paths.items()
                 if len(_shown(p)) < len(p)]
-        key = (v["x1"], v["x2"], v.get("angle", 0.0))
-        return self.canvas.png(q, paths, rates, v["steps"], key, title, alarm=alarm,
-                               notes="; ".join(gone), footer=footer)
+        return self.canvas.png(q, paths, rates, v["steps"], v.get("angle", 0.0), title, alarm=alarm,
+                               notes="; ".join(gone), footer=footer, refit=refit,
+                               fast=fast)
 
     def describe(self, run: RuleRun, references: dict) -> str:
         """The alt text: what the figure shows, with the end points."""
@@ -165,27 +196,73 @@ class RuleExplorer(widgets.VBox):
         return (what + (f" {run.problem}." if run.problem else "") +
                 " Left: the paths on the objective's contour lines; right: each coordinate's effective rate against the step, log axes.")
 
-    def redraw(self, change: Any = None) -> None:
-        """Run the rule at the sliders' values and show the new figure (every slider calls it)."""
+    def redraw(self, change: Any = None, refit: bool | None = None, fast: bool = False) -> None:
+        """Run the rule at the sliders' values and show the new figure (every slider calls it).
+
+        ``refit`` (default: only when no event loop runs) lets the figure be laid out again when
+        its window no longer fits; otherwise that waits for :meth:`settle`, scheduled ``SETTLE``
+        seconds after the last move, as it is after a ``fast`` frame (a PNG of 64 colours, sent
+        while a slider is dragged in the page)."""
         began = time.perf_counter()
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
         run, references = self.compute()
         self.run, self.reference = run, {n: p for n, (p, _) in references.items()}
-        self.png = self.frame(run, references)
+        self.png = self.frame(run, references, refit=loop is None if refit is None else refit,
+                              fast=fast)
+        if (self.canvas.stale or fast) and loop is not None:
+            self._settle_handle = loop.call_later(SETTLE, self.settle)
         ms = 1000 * (time.perf_counter() - began)
         data = html.escape(json.dumps({"values": self.values(), "path": run.points.tolist(),
-                                       "problem": run.problem, "kernel_ms": ms}), quote=True)
+                                       "problem": run.problem, "kernel_ms": ms,
+                                       "settled": self.canvas.stale is None and not fast}), quote=True)
         self.figure.value = (
-            f'{_CSS}<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
+            f'<figure class="d2lite-rule-explorer" style="margin:0" data-state="{data}">'
             f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" '
             f'alt="{html.escape(self.describe(run, references), quote=True)}" style="max-width:100%">'
             f'<p class="d2lite-kernel-note" role="note">{KERNEL_NOTE}</p></figure>')
         self.draw_ms.append(1000 * (time.perf_counter() - began))
+
+    def _moved(self, change: Any = None) -> None:
+        """A slider moved.  Moved by the page (a comm message), the redraw runs on the kernel's
+        loop just after the message is answered: the kernel says it is idle at once, so the page
+        sends the next move while this one is drawn, and moves that come meanwhile share one
+        redraw, drawn for the newest values.  Moved from Python, it redraws at once."""
+        loop = _page_loop()
+        if loop is None:
+            self.redraw()
+        elif not self._draw_pending:
+            self._draw_pending = True
+            # a few ms with the GIL free first: the kernel's I/O thread sends the idle status
+            # (so the page sends its next move) before the drawing holds the interpreter
+            loop.call_later(_YIELD, self._deferred)
+
+    def _deferred(self) -> None:
+        self._draw_pending = False
+        self.redraw(fast=True)
+
+    def settle(self) -> None:
+        """The figure once the sliders are still: laid out again if its window no longer fits,
+        at full colour."""
+        self._settle_handle = None
+        self.redraw(refit=True)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
         run, references = self.compute()
         png = self.frame(run, references, footer=KERNEL_NOTE)
         bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        # the still with its text alternative, as d2lite.alttext shows figures: nbconvert (the
+        # static site) prefers text/html to image/png, and so does JupyterLab without the
+        # widget's model (a stored notebook)
+        bundle["text/html"] = (f'<img src="data:image/png;base64,{bundle["image/png"]}" '
+                               f'alt="{html.escape(self.describe(run, references), quote=True)}" '
+                               f'style="max-width:100%">')
         name = getattr(self.rule, "__name__", "rule")
         bundle["text/plain"] = (f"Explorer of {name} with sliders: {', '.join(self.sliders)}. "
                                 f"The image shows its last figure; moving the sliders needs a "

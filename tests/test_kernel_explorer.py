@@ -168,6 +168,11 @@ def test_the_stored_image_carries_the_kernel_note_and_the_text_says_so():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert "needs a running kernel" in bundle["text/plain"]
+    # the still with its text alternative, for the site and for d2lite.alttext's check
+    from d2lite.alttext import images_missing_alt
+
+    assert bundle["image/png"] in bundle["text/html"] and not images_missing_alt(bundle["text/html"])
+    assert 'alt="Your rule&#x27;s path, 20 steps from (-5, -2)' in bundle["text/html"]
     assert explorer.canvas.footer.get_text() == KERNEL_NOTE  # drawn into the stored image
     explorer.sliders["lr"].value = 0.5
     assert explorer.canvas.footer.get_text() == ""  # and not into the live one
@@ -180,3 +185,62 @@ def test_dragging_redraws_by_blitting_not_from_scratch():
     for lr in np.geomspace(0.3, 0.6, 12):
         explorer.sliders["lr"].value = float(lr)
     assert explorer.canvas.full_draws - full <= 2 and explorer.canvas.frames >= 10
+
+
+def _drag_in_a_running_loop(explorer, name, values) -> list[bool]:
+    """Set ``name`` to each value from inside a running asyncio loop (as the kernel's comm
+    handler does), then let the loop run past SETTLE; returns each frame's ``settled`` flag."""
+    import asyncio
+
+    from d2lite.kernel_explorer import SETTLE
+
+    flags = []
+
+    async def drag():
+        for value in values:
+            explorer.sliders[name].value = value
+            flags.append(json.loads(_state(explorer))["settled"])
+            await asyncio.sleep(0.001)  # the next move comes well before SETTLE
+        await asyncio.sleep(SETTLE + 0.2)
+
+    asyncio.run(drag())
+    return flags
+
+
+def _state(explorer) -> str:
+    import html as html_module
+    return html_module.unescape(re.search(r'data-state="([^"]*)"', explorer.figure.value).group(1))
+
+
+@pytest.mark.parametrize("name, values", [
+    ("lr", [float(v) for v in np.geomspace(0.04, 2.5, 25)]),   # the paths shrink and grow
+    ("x1", [float(v) for v in np.linspace(-5, 7.5, 25)]),     # the start leaves the window
+    ("angle", [float(v) for v in np.linspace(0, 80, 25)]),    # the contours turn
+    ("steps", list(range(20, 180, 7))),                        # the rate panel is outgrown
+])
+def test_a_drag_in_the_kernel_never_redraws_whole_and_settles_after(name, values):
+    explorer = explore(gentler, steps=20)
+    full = explorer.canvas.full_draws
+    flags = _drag_in_a_running_loop(explorer, name, values)
+    during = explorer.canvas.full_draws - full
+    # every move drew a frame on the kept window; at least one found it no longer fitting, and
+    # the one full redraw came once the slider was still, leaving a figure that fits
+    assert not all(flags), f"{name}: the window always fitted, the test moved too little"
+    assert during == 1, f"{name}: {during} full redraws for one drag (one, after it, expected)"
+    assert json.loads(_state(explorer))["settled"] and explorer.canvas.stale is None
+    np.testing.assert_array_equal(explorer.canvas.path_lines["your rule"].get_xydata(),
+                                  explorer.run.points)
+
+
+def test_the_contours_turn_with_the_angle_without_a_full_redraw():
+    explorer = explore(gentler, steps=20)
+    q, _ = explorer.problem()
+    before = explorer.canvas.contour_line.get_xydata().copy()
+    _drag_in_a_running_loop(explorer, "angle", [20.0])
+    q, _ = explorer.problem()
+    xy = explorer.canvas.contour_line.get_xydata()
+    ok = np.isfinite(xy[:, 0])
+    levels = q(xy[ok, 0], xy[ok, 1])
+    assert not np.allclose(before[np.isfinite(before[:, 0])][:5], xy[ok][:5])
+    # each ellipse is one level set of the turned objective
+    assert len(np.unique(levels.round(9))) == (~ok).sum()

@@ -80,8 +80,9 @@ CAPTION = ('Still image of the default setting: the sliders appear where the pag
            'notebook</span><span class="d2lite-on-site" hidden>on this page: turn JavaScript '
            'on</span>).')
 #: The explorers' layout: slider rows that reflow at narrow widths, 28 px touch targets (WCAG
-#: 2.5.8 asks 24), a visible focus ring, a figure that scrolls sideways on a phone rather than
-#: shrinking its text below 11 px, and the figure's summary in words for screen readers.
+#: 2.5.8 asks 24), a visible focus ring, a figure whose panels stack on a phone (boot.js) and
+#: that scrolls sideways only where even that would shrink its text below 11 px, and the
+#: figure's summary in words for screen readers.
 STYLE = (
     "<style>.d2lite-explorer .d2lite-figure{overflow-x:auto}"
     ".d2lite-explorer .d2lite-slider{display:grid;grid-template-columns:minmax(7em,150px) 28px "

@@ -25,17 +25,22 @@ def axe_source() -> str:
     return data.decode("utf-8")
 
 
-def violations(page: Page, impacts: tuple[str, ...] = ("critical", "serious")) -> list[dict]:
-    """axe-core's violations on the page whose impact is one of ``impacts`` (WCAG 2.2 A and AA
-    rules and axe's best practices)."""
+def violations(page: Page, impacts: tuple[str, ...] = ("critical", "serious"),
+               include: str | None = None) -> list[dict]:
+    """axe-core's violations on the page (or only inside the elements matching the CSS selector
+    ``include``, e.g. JupyterLab's output areas) whose impact is one of ``impacts`` (WCAG 2.2 A
+    and AA rules and axe's best practices)."""
     if not page.evaluate("() => !!window.axe"):
         page.add_script_tag(content=axe_source())
-    found = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag',
+    if include is not None:
+        assert page.locator(include).count(), f"nothing on the page matches {include!r} for axe"
+    found = page.evaluate("""async (include) => {
+        const context = include ? {include: [...document.querySelectorAll(include)]} : document;
+        const result = await axe.run(context, {resultTypes: ['violations'], runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')), count: v.nodes.length}));
-    }""")
+    }""", include)
     return [v for v in found if v["impact"] in impacts]
 
 

@@ -161,15 +161,38 @@ def lab_command(root: Path, port: int, token: str, python: str = sys.executable)
     ]
 
 
+#: A server setting ``make lab`` does not (yet) have: jupyter_server writes kernel messages to the
+#: browser's websocket with Nagle's algorithm on (it never calls tornado's ``set_nodelay``), so a
+#: small message sent while a larger one is unacknowledged waits for the browser's delayed ACK,
+#: about 40 ms; a slider of ``d2lite.explore`` then waits that long for each "idle" status.
+NODELAY_CONFIG = """import tornado.websocket as _websocket
+
+_detach = _websocket.WebSocketHandler._detach_stream
+
+
+def _detach_without_nagle(self):
+    stream = _detach(self)
+    stream.set_nodelay(True)  # send small websocket messages at once
+    return stream
+
+
+_websocket.WebSocketHandler._detach_stream = _detach_without_nagle
+"""
+
+
 def start_lab(base: Path, root: Path, timeout: float = 120.0, python: str = sys.executable,
-              jupyter_path: Path | None = None) -> LabServer:
+              jupyter_path: Path | None = None, nodelay: bool = False) -> LabServer:
     """Start JupyterLab (run by ``python``) serving ``root/notebooks`` and wait until its API
-    answers; ``jupyter_path`` becomes the server's ``JUPYTER_PATH`` (extra kernelspecs)."""
+    answers; ``jupyter_path`` becomes the server's ``JUPYTER_PATH`` (extra kernelspecs); with
+    ``nodelay`` the server's websockets send at once (``NODELAY_CONFIG``)."""
     port, token = free_port(), secrets.token_hex(16)
     log_path = base / "jupyterlab.log"
     log = open(log_path, "wb")
+    env = private_env(base, jupyter_path)
+    if nodelay:
+        (Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.py").write_text(NODELAY_CONFIG)
     process = subprocess.Popen(lab_command(root, port, token, python), cwd=root,
-                               env=private_env(base, jupyter_path),
+                               env=env,
                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                start_new_session=True)
     log.close()

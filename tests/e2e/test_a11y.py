@@ -6,7 +6,7 @@
 * On that explorer page: every slider says the value it shows (``aria-valuetext``), every
   control has a name and a 24 px target, the figure's summary is there in words, every image has
   a real alt text, the start point moves by keyboard, and at 390 px the figure's text is at
-  least 11 px tall and the page does not scroll sideways.
+  least 11 px tall, the panels are stacked and neither the page nor the figure scrolls sideways.
 """
 from __future__ import annotations
 
@@ -76,8 +76,10 @@ CONTROLS_JS = """() => (window.d2liteExplorers || []).map((ex) => {
   const svg = ex.root.querySelector('[data-role=figure]');
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const fonts = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const figure = ex.root.querySelector('.d2lite-figure');
   return {kind: ex.kind, sliders, targets, summary: text(ex.root.querySelector('[data-role=summary]')),
-          smallestText: Math.min(...fonts), described: svg.getAttribute('aria-describedby')};
+          smallestText: Math.min(...fonts), described: svg.getAttribute('aria-describedby'),
+          stacked: ex.state().stacked, sideways: figure.scrollWidth - figure.clientWidth};
 })"""
 
 
@@ -108,6 +110,9 @@ def test_every_explorer_control_speaks_and_fits_a_thumb(width, browser, fixture_
             assert explorer["summary"] and explorer["described"], f"{kind}: no summary in words"
             if width == "phone":
                 assert explorer["smallestText"] >= 11, f"{kind}: text {explorer['smallestText']:.1f} px"
+                # its panels stacked, the figure fits the screen: nothing scrolls sideways
+                assert explorer["stacked"], f"{kind}: panels side by side at 390 px"
+                assert explorer["sideways"] <= 0, f"{kind}: the figure scrolls by {explorer['sideways']} px"
         # the start point moves by keyboard: Tab to the "move right" button, press Enter
         for kind in ("preconditioning", "rotation"):
             before = page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').state().start")

@@ -9,6 +9,9 @@ collection's kernel in ``.venv`` (``server_env.py``).  In both, per notebook, th
 3. Kernel > Shut Down Kernel, then every slider of every explorer is moved (``explorers.py``):
    the explorers compute and draw in the page, so they must keep moving.
 
+In the keyboard user's notebook (``test_setting1_arrow_keys_move_sliders``) axe-core also checks
+the output areas once every cell has run: the live explorers and the notebook's own figures.
+
 A notebook with no explorer is still run (setting 1), so the whole collection runs in Lab.
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks,
                        stored_kinds)
 from .driver import (expand_outputs, notebook_errors, open_notebook, run_all, screenshot_notebook,
                      shut_down_kernel)
+from .a11y import describe, violations
 from .explorers import PageErrors, exercise_within_frame, explorers_on
 from .lab import private_env
 from .server_env import KERNEL_ONLY, importable
@@ -109,6 +113,20 @@ def learner_path(browser, server, relpath: str, expected: int, kernel: str | Non
         assert len(live) == expected, f"{relpath}: {len(live)} live explorers after running, expected {expected}"
         statuses = [box["status"] for box in containers(page)]
         assert statuses == ["live"] * expected, f"{relpath}: explorer statuses after running: {statuses}"
+        if keyboard:  # the keyboard user's notebook: axe inside its output areas too
+            found = violations(page, include=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
+            bad = [v for v in found if v["id"] != "image-alt"]
+            assert not bad, f"{relpath}: axe in JupyterLab's output areas: {describe(bad)}"
+            # an image without alt in Lab is exactly one the stored notebook gives none (its
+            # figures get theirs from d2lite.alttext.show_figure): Lab drops no alt it was given
+            import nbformat
+
+            from d2lite.alttext import notebook_images_missing_alt
+
+            stored = notebook_images_missing_alt(nbformat.read(server.root / "notebooks" / relpath, 4))
+            shown = sum(v["count"] for v in found if v["id"] == "image-alt")
+            assert shown == len(stored), (f"{relpath}: {shown} images without alt text in Lab, "
+                                          f"{len(stored)} in the notebook's outputs ({stored})")
         shut_down_kernel(page)
         assert not server.api("GET", "/api/kernels"), f"{relpath}: a kernel still runs"
         for i in range(expected):

@@ -37,7 +37,7 @@ SETTINGS_PER_KIND = 240
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXPOSE = ("window.core = {adagradRun, gdRun, preconditioningRuns, rotationRuns, rotationSweep,"
-          " shownCount, CHAPTER};")
+          " shownCount, CHAPTER, algorithm, preconditioning, TINY};")
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +128,63 @@ def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
     print(f"\nalgorithm: {len(settings)} settings, {worst.count} numbers, largest relative "
           f"difference {worst.value:.3g} ({worst.where}); {diverged} diverged")
     assert worst.value <= TOLERANCE, worst.where
+
+
+TITLE_JS = """([kind, settings]) => settings.map((s) => {
+    const ex = core[kind], ctx = {uid: 't', frozen: {}, windows: {}, step: Infinity,
+      start: kind === 'algorithm' ? [s.x1, s.x2] : [-5, -2], stacked: false};
+    const drawn = ex.render(ex.compute(s, ctx, {steps: 30}), s, ctx, {steps: 30});
+    return [...[].concat(drawn.svg).join("").matchAll(/<text[^>]*font-weight="600"[^>]*>([^<]*)<\\/text>/g)].map((m) => m[1]);
+})"""
+
+
+def printed(text: str) -> float:
+    return float(text.replace("\u2212", "-"))
+
+
+def test_explorer_titles_print_what_python_computes_and_bounds_not_noise(core_page):
+    """The end point in 03's title and the f ratios in 02's are Python's numbers to the 3
+    digits shown, and a value below TINY = 1e-12 is printed as that bound (after 180 steps at
+    a large rate Adagrad's coordinates are like -2.4e-83: rounding-level noise, not data)."""
+    import html
+    import re
+
+    tiny = core_page.evaluate("core.TINY")
+    assert tiny == 1e-12
+    rng = np.random.default_rng(180)
+    settings = [{**s, "x1": -5.0, "x2": -2.0} for s in slider_values(page.algorithm_explorer(), rng, 60)]
+    settings += [{"lr": lr, "eps": 1e-6, "steps": 180.0, "x1": -5.0, "x2": -2.0} for lr in (2, 3, 7, 10)]
+    titles = [[html.unescape(t) for t in ts] for ts in core_page.evaluate(TITLE_JS, ["algorithm", settings])]
+    bounds = 0
+    for s, (title, *_) in zip(settings, titles):
+        history = adagrad_2d_history(s["lr"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
+        end = history.points[shown(history.points) - 1]
+        match = re.search(r"at \((.*), (.*)\)$", title)
+        assert match, title
+        for text, value, name in zip(match.groups(), end, ("x₁", "x₂")):
+            if 0 < abs(value) < tiny:
+                assert text == f"|{name}| < 1e-12", (title, value)
+                bounds += 1
+            else:
+                assert "e-" not in text or abs(value) >= tiny, title
+                assert printed(text) == pytest.approx(value, rel=5e-3, abs=0), (title, value)
+    assert bounds >= 6, f"only {bounds} coordinates fell below the bound: the test lost its case"
+    # 02's titles: f(end)/f(start) of both runs, a bound below 1e-12 as well
+    settings = slider_values(page.preconditioning_explorer(), rng, 40)
+    settings += [{"condition": 1.0, "angle": 0.0, "lr_times_lambda_max": 1.0}]  # one step to 0
+    titles = [[html.unescape(t) for t in ts] for ts in core_page.evaluate(TITLE_JS, ["preconditioning", settings])]
+    for s, (_, _, original, _, preconditioned) in zip(settings, titles):
+        runs = preconditioning_runs(s["condition"], s["angle"], s["lr_times_lambda_max"], steps=30)
+        q, qt = runs["f"], runs["f_tilde"]
+        for title, f, points in ((original, q, runs["plain"]), (preconditioned, qt, runs["rescaled"])):
+            ratio = f(*points[-1]) / f(*points[0])
+            if "diverged" in title:
+                assert not np.isfinite(ratio) or ratio > 1e8, (title, ratio)
+            elif ratio < tiny:
+                assert "f(end) < 1e-12 · f(start)" in title, (title, ratio)
+            else:
+                text = re.search(r"f\(end\) = (\S+) f\(start\)", title).group(1)
+                assert printed(text) == pytest.approx(ratio, rel=5e-2), (title, ratio)
 
 
 def test_preconditioning_explorer_matches_python(core_page):

@@ -76,7 +76,7 @@ export function mount(root) {
   if (!kind) throw new Error(`unknown explorer kind ${JSON.stringify(config.kind)}`);
   const uid = `d2lite-${root.dataset.key || "x"}-${++counter}`;  // unique in the document
   const values = Object.fromEntries(config.sliders.map((s) => [s.name, s.value]));
-  const ctx = { uid, frozen: {}, step: Infinity, start: null, config };
+  const ctx = { uid, frozen: {}, step: Infinity, start: null, config, stacked: false };
   if (kind.initialStart) ctx.start = kind.initialStart(values);
   const live = document.createElement("div");
   live.className = "d2lite-live";
@@ -93,14 +93,42 @@ export function mount(root) {
   const summary = live.querySelector("[data-role=summary]");
   const controls = live.querySelector(".d2lite-controls");
   const hook = { kind: config.kind, root, sliders: {}, workMs: [], set: null, state: null };
-  let model = null, drawn = null;
+  let model = null, drawn = null, shownLayers = [], groups = [];
+
+  // Where the wide figure would shrink its text below 11 px (under 92 % of its width), its
+  // panels are stacked: the right one under the left (kind.stacked is that figure's viewBox),
+  // drawn at 13 px so that it stays readable at a phone's width.
+  function layout() {
+    const width = root.clientWidth;
+    const stacked = !!kind.stacked && width > 0 && width < w * 0.92;
+    if (stacked === ctx.stacked) return false;
+    ctx.stacked = stacked;
+    const box = stacked ? kind.stacked : [0, 0, w, h];
+    svg.setAttribute("viewBox", box.join(" "));
+    svg.style.maxWidth = `${stacked ? Math.round(box[2] * 1.35) : w}px`;
+    svg.style.minWidth = `${Math.round(box[2] * (stacked ? 0.8 : 0.92))}px`;
+    svg.style.fontSize = stacked ? "13px" : "12px";
+    ctx.contours = {};
+    shownLayers = [];
+    return true;
+  }
 
   function redraw() {
     const steps = kind.steps ? kind.steps(values, config) : 0;
     ctx.windows = {};
     model = kind.compute(values, ctx, config);
     drawn = kind.render(model, values, ctx, config);
-    svg.innerHTML = drawn.svg;
+    // the figure as layers (a list of markup strings), each in a <g>: one whose markup is the
+    // same as last time (the axes and contours while η moves) is left alone, neither parsed
+    // nor laid out again
+    const layers = Array.isArray(drawn.svg) ? drawn.svg : [drawn.svg];
+    if (layers.length !== shownLayers.length) {
+      svg.innerHTML = layers.map((l) => `<g data-layer="">${l}</g>`).join("");
+      groups = [...svg.children];
+    } else {
+      layers.forEach((l, i) => { if (l !== shownLayers[i]) groups[i].innerHTML = l; });
+    }
+    shownLayers = layers;
     note.textContent = drawn.note || "";
     if (stepper) {
       stepper.max = steps;
@@ -144,6 +172,7 @@ export function mount(root) {
   for (const spec of config.sliders) {
     const row = sliderRow(spec, (name, v) => timed(() => {
       values[name] = v;
+      if (!playing()) ctx.step = Infinity;  // paused mid-run: show the whole new run
       if (kind.startFromSliders && (name === "x1" || name === "x2")) ctx.start = [values.x1, values.x2];
     }), uid);
     rows[spec.name] = row;
@@ -155,12 +184,15 @@ export function mount(root) {
   }
 
   // step through or play the iterations
-  let stepper = null, stepLabel = null;
+  let stepper = null, stepLabel = null, timer = null;
+  const playing = () => timer !== null;
   if (kind.steps) {
     const row = document.createElement("div");
     row.className = "d2lite-stepper";
     const moves = kind.startFromSliders ? "" : "or use the arrow buttons below";
-    row.innerHTML = `<button type="button" data-role="play">▶ play</button> `
+    // a fixed width, so that "pause" and "play" do not move the step slider beside it
+    row.innerHTML = `<button type="button" data-role="play" style="width:6.5em;white-space:nowrap;`
+      + `flex:none;text-align:left">▶ play</button> `
       + `<input type="range" data-role="stepper" min="0" step="1" aria-label="step shown"> `
       + `<span aria-hidden="true"></span>`
       + `<span class="d2lite-hint">drag the open circle to move the start ${moves}</span>`;
@@ -173,7 +205,6 @@ export function mount(root) {
       ctx.step = t >= n ? Infinity : t;
     }));
     const play = row.querySelector("button");
-    let timer = null;
     play.addEventListener("click", () => {
       if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ play"; return; }
       ctx.step = 0; play.textContent = "❚❚ pause";
@@ -199,6 +230,7 @@ export function mount(root) {
       return inside ? [p.x.invert(local.x), p.y.invert(local.y)] : null;
     };
     const moveTo = (point) => timed(() => {
+      if (!playing()) ctx.step = Infinity;  // a new start: show its whole run
       ctx.start = drawn.toStart ? drawn.toStart(point) : point;
       if (kind.startFromSliders) {
         [values.x1, values.x2] = ctx.start;
@@ -236,7 +268,10 @@ export function mount(root) {
           // the start as shown on the plot (turned, for the rotation explorer), moved by 0.5
           const shown = kind.startIsUnturned ? rotatePoint(...ctx.start, values.angle) : ctx.start;
           const point = [shown[0] + 0.5 * dx, shown[1] + 0.5 * dy];
-          timed(() => { ctx.start = drawn.toStart ? drawn.toStart(point) : point; });
+          timed(() => {
+            if (!playing()) ctx.step = Infinity;
+            ctx.start = drawn.toStart ? drawn.toStart(point) : point;
+          });
         });
         pad.append(button);
       }
@@ -253,11 +288,15 @@ export function mount(root) {
   };
   hook.flush = flush;
   hook.state = () => JSON.parse(JSON.stringify({ kind: config.kind, values, start: ctx.start,
-    step: ctx.step === Infinity ? null : ctx.step, ...drawn.summary },
+    step: ctx.step === Infinity ? null : ctx.step, stacked: ctx.stacked, ...drawn.summary },
   (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v)));
 
+  layout();
   redraw();
   root.append(live);
+  if (typeof ResizeObserver !== "undefined") {  // a phone turned, a panel resized: re-lay out
+    new ResizeObserver(() => { if (layout()) redraw(); }).observe(root);
+  }
   const still = root.querySelector(".d2lite-still");
   if (still) still.hidden = true;
   root.dataset.status = "live";

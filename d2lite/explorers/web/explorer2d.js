@@ -5,23 +5,44 @@
 // dragged, and a JSON summary for tests.  boot.js supplies sliders, dragging and stepping.
 import { adagradRun, CHAPTER, divergenceNote, eigenvalues, preconditioningRuns,
   rotatePoint, rotationRuns, rotationSweep, shownCount, value } from "./quadratic.js";
-import { axes, COLOURS, contourLevels, ellipses, equalAspect, fmt, legend, maxOnBox,
-  minimumMark, noteText, panel, path, scale, startHandle, windowFor } from "./plot.js";
+import { axes, COLOURS, contourLevels, ellipses, equalAspect, esc, fmt, fmtBounded, legend, maxOnBox,
+  minimumMark, noteText, panel, path, place, scale, startHandle, TINY, windowFor } from "./plot.js";
 
 const LEFT = { x: 64, y: 44, w: 330, h: 250 };
 const RIGHT = { x: 506, y: 44, w: 330, h: 250 };
+// On a narrow screen (boot.js sets ctx.stacked) the right panel goes under the left one: moved
+// by SHIFT, in a figure of STACKED = [x, y, width, height] (its viewBox).
+const SHIFT = [-442, 310];
+const STACKED = [10, 0, 394, 650];
 
-/** Contours, path(s), minimum and start handle of one quadratic on one panel. */
+/** The window kept from the last drawing while it still holds `fresh` and `fresh` fills at
+ * least 60 % of it each way: small moves then leave the axes and contours as they were, so
+ * only the moving layer is drawn again (boot.js skips a layer whose markup is unchanged). */
+function kept(old, fresh) {
+  if (!old) return fresh;
+  const fits = [0, 1].every((i) => old[i][0] <= fresh[i][0] && fresh[i][1] <= old[i][1]
+    && fresh[i][1] - fresh[i][0] >= 0.6 * (old[i][1] - old[i][0]));
+  return fits ? old : fresh;
+}
+
+/** Contours, path(s), minimum and start handle of one quadratic on one panel: `layers` are
+ * the still part (axes, contours, minimum) and the moving part (paths, handle). */
 function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁", "x₂"],
   title = "", handle = null } = {}) {
   const shown = paths.map((p) => p.points.slice(0, shownCount(p.points)));
-  let win = ctx.frozen[key] || windowFor([...shown, [[0, 0]], handle ? [handle] : []]);
-  if (aspect && !ctx.frozen[key]) win = equalAspect(win, box);
+  let win = ctx.frozen[key];
+  if (!win) {
+    win = windowFor([...shown, [[0, 0]], handle ? [handle] : []]);
+    if (aspect) win = equalAspect(win, box);
+    ctx.kept = ctx.kept || {};
+    win = kept(ctx.kept[key], win);
+    ctx.kept[key] = win;
+  }
   const p = panel(box, win[0], win[1]);
   ctx.windows[key] = win;
   const clip = `${ctx.uid}-${key}`;
   const f = (a, b) => value(q, a, b);
-  let s = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
+  let still = axes(p, { xlabel: labels[0], ylabel: labels[1], title, clipId: clip });
   // the contours change only with the problem and the window, not with η or the steps: reuse
   const contourKey = `${win}|${q.chapter ? "chapter" : ""}${q.a},${q.b},${q.d}`;
   ctx.contours = ctx.contours || {};
@@ -29,8 +50,9 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
     ctx.contours[key] = { key: contourKey,
       svg: ellipses(p, q, contourLevels(maxOnBox(f, win), 10), eigenvalues(q), clip) };
   }
-  s += ctx.contours[key].svg;
-  s += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
+  still += ctx.contours[key].svg;
+  still += `<g clip-path="url(#${clip})">` + minimumMark(p) + "</g>";
+  let s = "";
   for (const line of paths) {
     const upTo = Math.min(ctx.step + 1, shown[paths.indexOf(line)].length);
     s += path(p, shown[paths.indexOf(line)], line.colour, { upTo, clipId: clip, dash: line.dash });
@@ -41,7 +63,7 @@ function contourPanel(box, q, paths, ctx, key, { aspect = false, labels = ["x₁
     }
   }
   if (handle) s += startHandle(p, handle[0], handle[1]);
-  return { svg: s, panel: p };
+  return { svg: still + s, layers: [still, s], panel: p };
 }
 
 /** Least-squares slope of log(value) against log(step), over the finite positive values. */
@@ -55,7 +77,8 @@ export function loglogSlope(values) {
   return sxy / sxx;
 }
 
-/** The effective-rate panel: eta / sqrt(s_t + eps) per coordinate on log-log axes. */
+/** The effective-rate panel: eta / sqrt(s_t + eps) per coordinate on log-log axes, as two
+ * layers (the axes; the lines, legend and note). */
 function ratePanel(box, rates, ctx) {
   const steps = rates.length;
   const ys = rates.flat().filter((v) => Number.isFinite(v) && v > 0);
@@ -63,11 +86,18 @@ function ratePanel(box, rates, ctx) {
   refs.forEach((k, i) => { if (k >= 0) ys.push(rates[k][i] * Math.sqrt((k + 1) / steps)); });
   const lo = ys.length ? Math.min(...ys) : 0.1, hi = ys.length ? Math.max(...ys) : 1;
   const span = Math.max(Math.log10(hi / lo), 0.2) * 0.08;
-  const p = panel(box, [1 / 1.15, steps * 1.15], [lo / 10 ** span, hi * 10 ** span],
+  // the axes (in log10 units) kept while the rates stay inside and fill 60 % of them
+  ctx.kept = ctx.kept || {};
+  const fresh = [[Math.log10(1 / 1.15), Math.log10(steps * 1.15)],
+    [Math.log10(lo / 10 ** span), Math.log10(hi * 10 ** span)]];
+  const dom = ctx.frozen.rate || kept(ctx.kept.rate, fresh);
+  ctx.kept.rate = dom;
+  const p = panel(box, dom[0].map((v) => 10 ** v), dom[1].map((v) => 10 ** v),
     { xlog: true, ylog: true });
   const clip = `${ctx.uid}-rate`;
-  let s = axes(p, { xlabel: "step t", ylabel: "effective rate",
+  const still = axes(p, { xlabel: "step t", ylabel: "effective rate",
     title: "effective rate η/√(s + ε) (log-log)", clipId: clip, grid: true });
+  let s = "";
   const entries = [];
   ["x1", "x2"].forEach((name, i) => {
     const pts = [];
@@ -94,12 +124,13 @@ function ratePanel(box, rates, ctx) {
   }
   const bad = rates.findIndex((r) => !(Number.isFinite(r[0]) && Number.isFinite(r[1])));
   const note = bad >= 0 ? [`rates not finite after step ${bad}`] : [];
-  return s + legend(p, entries) + noteText(p, note);
+  return [still, s + legend(p, entries) + noteText(p, note)];
 }
 
 /** Notebook 03: Adagrad on 0.1 x1^2 + 2 x2^2 and its effective rates. */
 export const algorithm = {
   size: [880, 340],
+  stacked: STACKED,
   steps: (values) => values.steps,
   initialStart: (values) => [values.x1, values.x2],
   startFromSliders: true,
@@ -109,12 +140,14 @@ export const algorithm = {
   render(run, values, ctx) {
     const n = run.points.length - 1, t = Math.min(ctx.step, n);
     const at = run.points[Math.min(t, shownCount(run.points) - 1)];
-    const title = t === n ? `η = ${fmt(values.lr)}: after ${n} step${n === 1 ? "" : "s"} at (${fmt(at[0])}, ${fmt(at[1])})`
-      : `η = ${fmt(values.lr)}: step ${t} of ${n}, at (${fmt(at[0])}, ${fmt(at[1])})`;
+    const where = `(${fmtBounded(at[0], "x₁")}, ${fmtBounded(at[1], "x₂")})`;
+    const title = t === n ? `η = ${fmt(values.lr)}: after ${n} step${n === 1 ? "" : "s"} at ${where}`
+      : `η = ${fmt(values.lr)}: step ${t} of ${n}, at ${where}`;
     const left = contourPanel(LEFT, CHAPTER, [{ points: run.points, colour: COLOURS.adagrad }],
       ctx, "path", { title, handle: ctx.start });
     const note = divergenceNote("Adagrad", run.points);
-    const svg = left.svg + noteText(left.panel, note ? [note] : []) + ratePanel(RIGHT, run.rates, ctx);
+    const svg = place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, note ? [note] : [])],
+      ratePanel(RIGHT, run.rates, ctx), SHIFT);
     return { svg, note, drag: left.panel,
       summary: { points: run.points, rates: run.rates, diverged: !!note, note } };
   },
@@ -123,6 +156,7 @@ export const algorithm = {
 /** Notebook 02: gradient descent before and after diagonal preconditioning. */
 export const preconditioning = {
   size: [880, 380],
+  stacked: [10, 0, 394, 700],
   steps: (values, config) => config.steps,
   initialStart: () => [-5, -2],
   compute(values, ctx, config) {
@@ -133,7 +167,8 @@ export const preconditioning = {
     const box = (b) => ({ ...b, y: 78, h: 240 });
     const progress = (q, pts) => {
       const ratio = value(q, ...pts[pts.length - 1]) / value(q, ...pts[0]);
-      return !Number.isFinite(ratio) || ratio > 1e8 ? "diverged" : `f(end) = ${fmt(ratio, 2)} f(start)`;
+      if (!Number.isFinite(ratio) || ratio > 1e8) return "diverged";
+      return ratio < TINY ? `f(end) < ${TINY} · f(start)` : `f(end) = ${fmt(ratio, 2)} f(start)`;
     };
     const left = contourPanel(box(LEFT), run.q, [
       { points: run.plain, colour: COLOURS.gd },
@@ -148,18 +183,26 @@ export const preconditioning = {
       divergenceNote("preconditioned GD", run.rescaled)].filter(Boolean);
     const stable = values.lr_times_lambda_max < 2;
     const verdict = stable ? "stable, as η·λ_max < 2" : "η·λ_max ≥ 2: the steep direction diverges";
-    let svg = `<text x="440" y="18" text-anchor="middle" font-weight="600" fill="${stable ? "#000"
-      : COLOURS.note}">${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max (${verdict})</text>`;
-    svg += left.svg + right.svg + noteText(left.panel, notes);
+    const head = `${config.steps} steps of size η = ${fmt(values.lr_times_lambda_max)} / λ_max`;
+    const fill = stable ? "#000" : COLOURS.note;
+    // stacked, the heading takes two lines and the key goes under both panels
+    const heading = (ctx.stacked ? [[head, 14], [`(${verdict})`, 30]] : [[`${head} (${verdict})`, 18]])
+      .map(([text, y]) => `<text x="${ctx.stacked ? 207 : 440}" y="${y}" text-anchor="middle" `
+        + `font-weight="600" fill="${fill}">${esc(text)}</text>`).join("");
+    const panels = place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, notes)],
+      right.layers, [-442, 310]);
+    let svg = "";
+    const [kx, ky, gap] = ctx.stacked ? [20, 685, 150] : [250, 362, 170];
     [["gradient descent", COLOURS.gd, ""], ["preconditioned GD", COLOURS.preconditioned, "5 3"]]
       .forEach(([label, colour, dash], i) => {
-        const x = 250 + 170 * i;
-        svg += `<line x1="${x}" x2="${x + 22}" y1="362" y2="362" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`
-          + `<circle cx="${x + 11}" cy="362" r="2.6" fill="${colour}"/><text x="${x + 28}" y="362" dy="0.32em">${label}</text>`;
+        const x = kx + gap * i;
+        svg += `<line x1="${x}" x2="${x + 22}" y1="${ky}" y2="${ky}" stroke="${colour}" stroke-width="1.6" stroke-dasharray="${dash}"/>`
+          + `<circle cx="${x + 11}" cy="${ky}" r="2.6" fill="${colour}"/><text x="${x + 28}" y="${ky}" dy="0.32em">${label}</text>`;
       });
-    svg += minimumMark({ x: () => 595, y: () => 362 }) + `<text x="606" y="362" dy="0.32em">minimum</text>`;
+    const mx = kx + 2 * gap + 5;
+    svg += minimumMark({ x: () => mx, y: () => ky }) + `<text x="${mx + 11}" y="${ky}" dy="0.32em">minimum</text>`;
     const note = notes.join("; ");
-    return { svg, note, drag: left.panel,
+    return { svg: [heading, ...panels, svg], note, drag: left.panel,
       summary: { points: run.plain, preconditioned: run.mappedBack, rescaled: run.rescaled,
         kappa: run.kappa, kappaTilde: run.kappaTilde, diverged: notes.length > 0, note } };
   },
@@ -170,6 +213,7 @@ const SWEEP_ANGLES = Array.from({ length: 31 }, (_, k) => 3 * k);
 /** Notebook 06, exercise 2: the problem turned by an angle; only Adagrad notices. */
 export const rotation = {
   size: [880, 340],
+  stacked: STACKED,
   steps: (values, config) => config.steps,
   initialStart: () => [-5, -2],
   startIsUnturned: true,
@@ -189,20 +233,22 @@ export const rotation = {
     { handle: run.start, title: `problem turned by ${fmt(values.angle)} degrees` });
     const sweep = run.sweep, top = Math.max(...sweep.adagrad, ...sweep.gd) * 1.08 || 1;
     const p = panel(RIGHT, [0, 90], [0, top]);
-    let s = axes(p, { xlabel: "rotation angle (degrees)", ylabel: `distance after ${config.steps} steps`,
+    let still = axes(p, { xlabel: "rotation angle (degrees)", ylabel: `distance after ${config.steps} steps`,
       title: "only Adagrad depends on the angle" });
-    s += path(p, sweep.angle.map((a, i) => [a, sweep.adagrad[i]]), COLOURS.adagrad, { markers: false });
-    s += path(p, sweep.angle.map((a, i) => [a, sweep.gd[i]]), COLOURS.gd, { markers: false, dash: "5 3" });
+    still += path(p, sweep.angle.map((a, i) => [a, sweep.adagrad[i]]), COLOURS.adagrad, { markers: false });
+    still += path(p, sweep.angle.map((a, i) => [a, sweep.gd[i]]), COLOURS.gd, { markers: false, dash: "5 3" });
+    let s = "";
     const px = scale(0, 90, RIGHT.x, RIGHT.x + RIGHT.w)(values.angle);
     s += `<line x1="${px}" x2="${px}" y1="${RIGHT.y}" y2="${RIGHT.y + RIGHT.h}" stroke="#666" stroke-dasharray="2 3"/>`;
     const ends = [run.adagrad, run.gd].map((pts) => Math.hypot(...pts[pts.length - 1]));
     ends.forEach((d, i) => { s += `<circle cx="${px}" cy="${p.y(d)}" r="4" fill="${[COLOURS.adagrad, COLOURS.gd][i]}"/>`; });
-    s += legend(p, [{ label: `Adagrad, η=${eta}`, colour: COLOURS.adagrad },
+    still += legend(p, [{ label: `Adagrad, η=${eta}`, colour: COLOURS.adagrad },
       { label: `gradient descent, η=${eta}`, colour: COLOURS.gd, dash: "5 3" }], "top-left");
     const notes = [divergenceNote("Adagrad", run.adagrad), divergenceNote("gradient descent", run.gd)]
       .filter(Boolean);
     const note = notes.join("; ");
-    return { svg: left.svg + noteText(left.panel, notes) + s, note, drag: left.panel,
+    return { svg: place(ctx, [left.layers[0], left.layers[1] + noteText(left.panel, notes)],
+      [still, s], SHIFT), note, drag: left.panel,
       toStart: (pt) => rotatePoint(pt[0], pt[1], -values.angle),
       summary: { points: run.adagrad, gd: run.gd, distances: ends, diverged: notes.length > 0, note } };
   },

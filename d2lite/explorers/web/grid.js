@@ -1,6 +1,6 @@
 // The two training explorers: Python trained every slider position when the cell ran
 // (d2lite/page_grids.py); here we only pick the runs for the sliders' values and draw them.
-import { axes, COLOURS, fmt, legend, noteText, panel, path } from "./plot.js";
+import { axes, COLOURS, fmt, legend, noteText, panel, path, place } from "./plot.js";
 
 /** Decode the 16-bit log codes of d2lite.page_grids.encode_log (65535 = not finite). */
 export function decodeLog(text) {
@@ -43,6 +43,7 @@ const RULE_DASHES = ["6 2 2 2", "2 2", ""];  // d2lite.colours.OPTIMIZER_DASHES,
 /** Notebook 01: the three rate rules on Zipf-distributed sparse features. */
 export const sparse = {
   size: [880, 330],
+  stacked: [14, 0, 394, 620],  // narrow screens: the right panel under the left
   compute(values, ctx, config) {
     const d = config.data;
     if (!ctx.decoded) {
@@ -66,7 +67,8 @@ export const sparse = {
     const curves = m.runs.map((run) => ({ run, ...finitePart(m.steps, run.loss) }));
     const lp = panel(left, [m.steps[0] / 1.2, m.steps[m.steps.length - 1] * 1.2],
       logRange(curves.flatMap((c) => c.points.map((p) => p[1]))), { xlog: true, ylog: true });
-    let s = axes(lp, { xlabel: "step (examples seen)", ylabel: "excess test loss", grid: true,
+    let s = "", r = "";
+    s += axes(lp, { xlabel: "step (examples seen)", ylabel: "excess test loss", grid: true,
       clipId: `${ctx.uid}-l`, title: `Zipf exponent a = ${m.exponent.toFixed(1)}, η₀ = ${fmt(m.rate)}` });
     curves.forEach((c) => { s += path(lp, c.points, c.run.colour, { markers: false, clipId: `${ctx.uid}-l`, dash: c.run.dash }); });
     s += legend(lp, curves.map((c) => ({ label: `${c.run.name}, η₀ = ${fmt(m.rate)}`
@@ -75,20 +77,21 @@ export const sparse = {
     const meds = shown.flatMap((run) => run.medians.filter((v, i) => Number.isFinite(m.centres[i])));
     const xs = m.centres.filter(Number.isFinite);
     const rp = panel(right, logRange(xs), logRange(meds), { xlog: true, ylog: true });
-    s += axes(rp, { xlabel: "feature frequency (fraction of examples)", ylabel: "median error |wᵢ − w*ᵢ|",
+    r += axes(rp, { xlabel: "feature frequency (fraction of examples)", ylabel: "median error |wᵢ − w*ᵢ|",
       title: "median error of the weights, by frequency", grid: true, clipId: `${ctx.uid}-r` });
     shown.forEach((run) => {
       const pts = m.centres.map((c, i) => [c, run.medians[i]]).filter(([c, v]) => Number.isFinite(c) && Number.isFinite(v));
-      s += path(rp, pts, run.colour, { clipId: `${ctx.uid}-r`, dash: run.dash });
+      r += path(rp, pts, run.colour, { clipId: `${ctx.uid}-r`, dash: run.dash });
     });
     if (shown.length) {  // errors fall with frequency: the lower left corner stays clear
-      s += legend(rp, shown.map((run) => ({ label: run.name, colour: run.colour, marker: true, dash: run.dash })),
+      r += legend(rp, shown.map((run) => ({ label: run.name, colour: run.colour, marker: true, dash: run.dash })),
         "bottom-left");
     }
     const gone = m.runs.filter((run) => run.diverged).map((run) => run.name);
     const note = gone.length ? `diverged (loss blew up): ${gone.join(", ")}` : "";
-    s += noteText(lp, note ? [note] : []) + noteText(rp, gone.length ? [`not shown, diverged: ${gone.join(", ")}`] : []);
-    return { svg: s, note, summary: { exponent: m.exponent, rate: m.rate, diverged: gone.length > 0,
+    s += noteText(lp, note ? [note] : []);
+    r += noteText(rp, gone.length ? [`not shown, diverged: ${gone.join(", ")}`] : []);
+    return { svg: place(ctx, s, r, [-440, 300]), note, summary: { exponent: m.exponent, rate: m.rate, diverged: gone.length > 0,
       note, curves: curves.map((c) => c.points), medians: shown.map((run) => run.medians) } };
   },
 };
@@ -96,6 +99,7 @@ export const sparse = {
 /** Notebook 04: Adagrad and minibatch SGD from scratch at one learning rate. */
 export const lr = {
   size: [720, 340],
+  stacked: [0, 0, 410, 400],  // narrow screens: a narrower panel, the key under it
   compute(values, ctx, config) {
     const d = config.data, k = nearest(d.rates, values.lr);
     const curves = Object.entries(d.curves).map(([name, rows], i) => ({
@@ -104,7 +108,7 @@ export const lr = {
     return { rate: d.rates[k], epochs: [0, ...d.epochs], floor: d.floor, curves };
   },
   render(m, values, ctx) {
-    const box = { x: 80, y: 34, w: 430, h: 240 };
+    const box = ctx.stacked ? { x: 66, y: 34, w: 320, h: 240 } : { x: 80, y: 34, w: 430, h: 240 };
     const parts = m.curves.map((c) => ({ c, ...finitePart(m.epochs, c.losses) }));
     const ys = [m.floor, ...parts.flatMap((p) => p.points.map((q) => q[1]))];
     const p = panel(box, [-0.05 * m.epochs[m.epochs.length - 1], m.epochs[m.epochs.length - 1] * 1.05],
@@ -118,7 +122,7 @@ export const lr = {
     parts.forEach(({ c, points }) => { s += path(p, points, c.colour, { clipId: `${ctx.uid}-p`, dash: c.dash }); });
     s += legend(p, [...parts.map(({ c }) => ({ label: c.name, colour: c.colour, marker: true, dash: c.dash })),
       { label: `best linear fit (${m.floor.toFixed(3)})`, colour: "#000", dash: "2 3" }],
-    "outside-right");
+    ctx.stacked ? "below" : "outside-right");
     const notes = parts.filter((q) => q.cut >= 0).map(({ c, cut }) =>
       `${c.name}: the loss became inf or NaN at epoch ${fmt(m.epochs[cut], 2)}`);
     const note = notes.length ? `${notes.join("; ")} (the learning rate is too large)` : "";

@@ -11,7 +11,7 @@ export const COLOURS = {
   minimum: "#000000", note: "#b2182b", grid: "#e5e5e5",
 };
 
-const esc = (text) => String(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;")
+export const esc = (text) => String(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;")
   .replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 /** A number written briefly: 3 significant digits, a real minus sign. */
@@ -22,6 +22,25 @@ export function fmt(v, digits = 3) {
     ? Number(v.toPrecision(digits)).toExponential().replace("e+", "e")
     : String(Number(v.toPrecision(digits)));
   return s.replace("-", "\u2212");
+}
+
+/** Values this close to 0 are printed as a bound, never as digits: after many steps a
+ * coordinate like -2.4e-83 is rounding-level noise, not something to read. */
+export const TINY = 1e-12;
+
+/** `v` briefly (fmt), or `|name| < 1e-12` when 0 < |v| < TINY. */
+export function fmtBounded(v, name) {
+  return Number.isFinite(v) && v !== 0 && Math.abs(v) < TINY ? `|${name}| < ${TINY}` : fmt(v);
+}
+
+/** The two halves of a figure, each a markup string or a list of layers: side by side, or
+ * (ctx.stacked, a narrow screen) the right one moved under the left by `shift` = [dx, dy].
+ * Returns the list of layers (boot.js redraws only the layers whose markup changed). */
+export function place(ctx, left, right, shift) {
+  const list = (x) => (Array.isArray(x) ? x : [x]);
+  const moved = ctx.stacked
+    ? list(right).map((r) => `<g transform="translate(${shift[0]},${shift[1]})">${r}</g>`) : list(right);
+  return [...list(left), ...moved];
 }
 
 /** A scale from [d0, d1] to [r0, r1]; `log` for a log10 axis.  Has .invert and .domain. */
@@ -173,9 +192,11 @@ export function startHandle(p, x1, x2) {
 export function legend(p, entries, where = "top-right") {
   const width = 12 + 7 * Math.max(...entries.map((e) => e.label.length)) + 30;
   const x0 = where === "outside-right" ? p.box.x + p.box.w + 10
-    : where.endsWith("left") ? p.box.x + 8 : p.box.x + p.box.w - width - 8;
-  const y0 = where.startsWith("bottom") ? p.box.y + p.box.h - 8 - 16 * entries.length - 4
-    : p.box.y + 8;
+    : where === "below" ? p.box.x
+      : where.endsWith("left") ? p.box.x + 8 : p.box.x + p.box.w - width - 8;
+  const y0 = where === "below" ? p.box.y + p.box.h + 42
+    : where.startsWith("bottom") ? p.box.y + p.box.h - 8 - 16 * entries.length - 4
+      : p.box.y + 8;
   let s = `<rect x="${x0}" y="${y0}" width="${width}" height="${16 * entries.length + 4}" `
     + `fill="white" fill-opacity="0.85" stroke="#ccc"/>`;
   entries.forEach((e, i) => {
