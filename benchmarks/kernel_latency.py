@@ -109,7 +109,7 @@ def run(config: Config) -> dict:
              "While the slider moves the kernel answers each move at once and draws just after "
              "(only the moving lines, as a 64-colour PNG); the figure is never laid out whole "
              "during the drag: that, and the full-colour frame, wait until the sliders have been "
-             "still for 0.3 s (d2lite.kernel_explorer.SETTLE).",
+             "still for 0.3 s (d2lite.explorers.kernel_explorer.SETTLE).",
              "What remains is mostly the server: jupyter_server sends kernel messages to the "
              "browser with Nagle's algorithm on, so each small message (the kernel's idle status, "
              "which lets the page send the next move) waits for the browser's delayed ACK of the "

@@ -31,8 +31,8 @@ the bottom             ``style``: the one colour table and resolver; ``_checks``
                        argument checks; ``_lazy``: sub-packages import modules on first use
 =====================  ==============================================================
 
-Beside the layers sit the learner's own rule under sliders (``kernel_explorer``, ``rule_runs``,
-``rule_figure``), the exercises' checks (``exercises``) and ``alttext``.  The book's facades keep
+Above the layers sit the exercises' checks (``exercises``); below the book sits ``alttext`` (figures
+with a text alternative).  The book's facades keep
 their short names, ``from d2lite import torch as d2l``.
 
 Conventions.  One name per concept: the learning rate is ``lr`` in code and :math:`\eta` in the
@@ -58,7 +58,7 @@ _HOME = {
     "adagrad_path": "optimizers.optim", "run": "optimizers.run",
     "Animator": "book.plotting", "set_figsize": "book.plotting", "show_trace_2d": "book.plotting",
     "adagrad": "book.scratch", "init_adagrad_states": "book.scratch", "sgd": "book.scratch",
-    "Timer": "book.timer", "explore": "kernel_explorer",
+    "Timer": "book.timer", "explore": "explorers.kernel_explorer",
     "adagrad_2d_rule": "book.trace2d", "f_2d": "book.trace2d", "f_2d_grad": "book.trace2d",
     "gd_2d": "book.trace2d", "train_2d": "book.trace2d",
     "TrainingHistory": "book.training", "evaluate_loss": "book.training",
@@ -72,7 +72,7 @@ _FACADES = {"torch": "book.torch", "mxnet": "book.mxnet", "tensorflow": "book.te
 
 #: The package's sub-packages and modules (``d2lite.MODULES`` imports them all, for the tests).
 _MODULE_NAMES = (
-    "style", "_lazy", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
+    "style", "_lazy", "alttext", "exercises",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
     "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
     "book.tabs",
@@ -83,7 +83,8 @@ _MODULE_NAMES = (
     "problems.sparse.results", "problems.embeddings", "problems.vision", "problems.classifier",
     "problems.rotation_sweep",
     "figures", "figures.plots", "figures.sparse",
-    "explorers", "explorers.figures", "explorers.page",
+    "explorers", "explorers.figures", "explorers.page", "explorers.kernel_explorer",
+    "explorers.rule_figure", "explorers.rule_runs",
 )
 #: The facades of the book's other two tabs.  Each imports its own framework, which the main
 #: environment does not have (``make frameworks`` builds one environment each and runs their

@@ -26,11 +26,7 @@ COURSE_NOTEBOOKS = ["01-sparse-features.ipynb", "02-preconditioning.ipynb", "03-
 
 #: Figures whose alt text needs a change outside the notebooks; each entry names the change.  A
 #: listed figure that gains its alt makes the test fail, so the entry is removed then.
-KNOWN_MISSING_ALT = {
-    ("03-the-algorithm.ipynb", "h22-explore-03"):
-        "d2lite.kernel_explorer.RuleExplorer._repr_mimebundle_ stores its still as a bare image/png; "
-        "it needs a text/html <img alt=...> beside it (its describe() already writes the alt)",
-}
+KNOWN_MISSING_ALT: dict[tuple[str, str], str] = {}
 
 
 def load(name: str) -> nbformat.NotebookNode:

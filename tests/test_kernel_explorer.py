@@ -1,4 +1,4 @@
-"""d2lite.explore and d2lite.rule_runs: the learner's rule under sliders, on the Python side.
+"""d2lite.explore and d2lite.explorers.rule_runs: the learner's rule under sliders, on the Python side.
 
 The path drawn must be the rule's own (compared with a plain loop over the rule written here),
 a bad rule must give one clear line naming the step and the value, a rule that runs too long is
@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import d2lite
-from d2lite.kernel_explorer import KERNEL_NOTE, explore
+from d2lite.explorers.kernel_explorer import KERNEL_NOTE, explore
 from d2lite.problems.quadratic import quadratic_2d
-from d2lite.rule_runs import hyperparameters, rule_form, run_rule
+from d2lite.explorers.rule_runs import hyperparameters, rule_form, run_rule
 
 
 def book_rule(x1, x2, s1, s2, lr=0.4, eps=1e-6):
@@ -60,7 +60,7 @@ def drawn_path(explorer, label="your rule") -> np.ndarray:
 
 def test_the_path_drawn_is_the_rule_run_directly_and_follows_the_slider():
     explorer = explore(book_rule, lr=(0.01, 10), steps=30)
-    assert isinstance(explorer, d2lite.kernel_explorer.widgets.Widget)
+    assert isinstance(explorer, d2lite.explorers.kernel_explorer.widgets.Widget)
     for lr in (0.4, 0.05, 2.5):
         explorer.sliders["lr"].value = lr  # set from Python: redraws at once
         expected = plain_loop(book_rule, 30, (-5.0, -2.0), lr=explorer.sliders["lr"].value, eps=1e-6)
@@ -192,7 +192,7 @@ def _drag_in_a_running_loop(explorer, name, values) -> list[bool]:
     handler does), then let the loop run past SETTLE; returns each frame's ``settled`` flag."""
     import asyncio
 
-    from d2lite.kernel_explorer import SETTLE
+    from d2lite.explorers.kernel_explorer import SETTLE
 
     flags = []
 

@@ -26,5 +26,11 @@ from __future__ import annotations
 from d2lite.explorers.page import algorithm_explorer, preconditioning_explorer, rotation_explorer
 from d2lite.explorers.page import scratch_lr_explorer, sparse_explorer
 
+from d2lite._lazy import modules_on_first_use
+
 __all__ = ["sparse_explorer", "preconditioning_explorer", "algorithm_explorer",
            "scratch_lr_explorer", "rotation_explorer"]
+
+#: The learner's own rule under sliders (``kernel_explorer``, with ``rule_runs`` and ``rule_figure``)
+#: and the other modules of the folder import on first use: ``d2lite.explorers.kernel_explorer``.
+__getattr__ = modules_on_first_use(__name__)

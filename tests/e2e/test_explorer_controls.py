@@ -26,7 +26,7 @@ BOXES_JS = """(kind) => { const ex = d2liteExplorers.find((e) => e.kind === kind
 def test_paused_mid_run_a_moved_slider_shows_the_whole_run_and_play_keeps_its_width(browser,
                                                                                    fixture_site):
     if not page_explorer_factories():
-        pytest.skip("no d2lite.page explorers")
+        pytest.skip("no d2lite.explorers.page explorers")
     context, page = open_page(browser, (fixture_site / EXPLORERS).as_uri(), "desktop")
     try:
         page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",

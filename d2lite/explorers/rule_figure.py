@@ -37,9 +37,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from .style import LEARNER_COLOURS, colour_of
-from .style import new_figure, plain_log_axes
-from .book.plotting import _shown, show_trace_2d
+from ..style import LEARNER_COLOURS, colour_of
+from ..style import new_figure, plain_log_axes
+from ..book.plotting import _shown, show_trace_2d
 
 __all__ = ["RuleFigure"]
 
@@ -67,7 +67,7 @@ def ellipses(f, window, levels: int = _LEVELS, points: int = 90) -> tuple[np.nda
     the largest value on the window, reached at a corner), each ellipse
     :math:`x = \sum_i \sqrt{2c/\lambda_i}\, \cos/\sin(\theta)\, v_i`.
 
-    >>> from d2lite.quadratic import quadratic_2d
+    >>> from d2lite.problems.quadratic import quadratic_2d
     >>> xs, ys = ellipses(quadratic_2d(), ((-5, 5), (-2, 2)))
     >>> q = quadratic_2d(); ok = np.isfinite(xs)
     >>> sorted({round(float(v), 6) for v in q(xs[ok], ys[ok])})[:3]

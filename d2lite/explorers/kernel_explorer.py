@@ -3,7 +3,7 @@
 The in-page explorers (:mod:`d2lite.explorers`) move without a kernel but only show the
 collection's own maths.  ``explore(rule)`` takes the learner's function, in the book's form
 ``rule(x1, x2, s1, s2, lr=0.4, ...)`` or as an update on arrays ``rule(x, s, g, lr=0.4, ...)``
-(:mod:`d2lite.rule_runs`), and returns an ipywidgets widget: a slider for every hyperparameter
+(:mod:`d2lite.explorers.rule_runs`), and returns an ipywidgets widget: a slider for every hyperparameter
 the rule names (on a log scale for rates: ``lr``, ``eta``, ``eps``), the start point, the angle
 that turns the whole problem and the number of steps; the figure shows the rule's path on the
 objective beside Adagrad's (and any worked variant's) at the same rate, and the effective rates.
@@ -15,7 +15,7 @@ while the kernel is busy replace each other and only the newest is sent when it 
 requests are dropped, never queued.  In the kernel each update redraws at once (so setting a
 slider's ``value`` from Python redraws too).  The figure is one PNG in an ``HTML`` widget.
 A redraw costs a few milliseconds because only the moving lines are drawn
-(:class:`~d2lite.rule_figure.RuleFigure`); the whole figure is laid out again only when its
+(:class:`~d2lite.explorers.rule_figure.RuleFigure`); the whole figure is laid out again only when its
 window no longer fits, and never while a slider moves: in a running kernel that waits until the
 sliders have been still for ``SETTLE`` seconds (a timer on the kernel's event loop), so a drag
 is never held up by it.  Without an event loop (a script) it happens at once.
@@ -40,14 +40,14 @@ from typing import Any, Callable, Mapping
 import ipywidgets as widgets
 import numpy as np
 
-from ._checks import check_float, check_int
-from .style import colour_of
-from .problems.quadratic import Quadratic2D, quadratic_2d, rotation_matrix
+from .._checks import check_float, check_int
+from ..style import colour_of
+from ..problems.quadratic import Quadratic2D, quadratic_2d, rotation_matrix
 from .rule_runs import RuleRun, hyperparameters, rule_form, run_rule, takes_gradient
 from .rule_figure import RuleFigure
-from .book.plotting import _shown
-from .book.trace2d import adagrad_2d_rule
-from .optimizers.variants import run_2d
+from ..book.plotting import _shown
+from ..book.trace2d import adagrad_2d_rule
+from ..optimizers.variants import run_2d
 
 __all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE", "SETTLE"]
 
@@ -120,7 +120,7 @@ def _page_loop() -> asyncio.AbstractEventLoop | None:
 
 class RuleExplorer(widgets.VBox):
     """The widget :func:`explore` returns: ``sliders`` (by name), ``figure`` (an ``HTML``
-    widget holding the PNG), ``canvas`` (its :class:`~d2lite.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.rule_runs.RuleRun`),
+    widget holding the PNG), ``canvas`` (its :class:`~d2lite.explorers.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.explorers.rule_runs.RuleRun`),
     ``reference`` (``{name: points}`` of Adagrad and the variants) and ``draw_ms`` (the time
     of each redraw, run and figure, in milliseconds)."""
 

@@ -43,7 +43,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ._checks import check_callable, check_float, check_int
+from .._checks import check_callable, check_float, check_int
 
 __all__ = ["RuleRun", "rule_form", "takes_gradient", "hyperparameters", "run_rule"]
 
