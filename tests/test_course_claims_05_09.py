@@ -224,7 +224,7 @@ def test_contents_lecture_plan_fits_fifty_minutes_and_links_resolve():
 def test_contents_marks_the_appendix_optional_and_the_solutions_after_the_exercises():
     import nav
 
-    entries = [("06-exercises.ipynb", "06 · Exercises", "the six exercises"),
+    entries = [("09-exercises.ipynb", "06 · Exercises", "the six exercises"),
                ("10-solutions.ipynb", "10 · Worked solutions", "the answers"),
                ("11-appendix-engineering.ipynb", "11 · Engineering notes", "optional extras")]
     cells = nav.contents_cells(entries, [90, 40, 30], [False, False, True],

@@ -1,4 +1,4 @@
-"""The embedding model of notebook 07: row-wise Adagrad's state, and what training returns."""
+"""The embedding model of notebook 08: row-wise Adagrad's state, and what training returns."""
 from __future__ import annotations
 
 import numpy as np

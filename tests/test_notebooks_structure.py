@@ -137,7 +137,7 @@ def test_the_noise_rule_catches_noise_and_lets_bounds_through():
 def test_stored_outputs_hold_no_live_timing(path):
     """Seconds measured while the notebook ran change on every run: they are not stored.
 
-    Notebook 07 shows timings read from the stored benchmark results, which do not change."""
+    Notebook 08 shows timings read from the stored benchmark results, which do not change."""
     for cell in load(path).cells:
         if cell.cell_type != "code" or "benchmarks" in cell.source or "items[" in cell.source:
             continue

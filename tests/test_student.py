@@ -82,7 +82,7 @@ def test_solutions_notebook_has_every_solution_and_comes_after_the_exercises():
     assert not any(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells)
 
 
-@pytest.mark.parametrize("path", [SOLUTIONS, NOTEBOOKS / "08-full-matrix.ipynb"])
+@pytest.mark.parametrize("path", [SOLUTIONS, NOTEBOOKS / "06-full-matrix.ipynb"])
 def test_check_yourself_answers_sit_folded_in_a_tagged_cell_after_their_question(path):
     nb = load(path)
     cells = nb.cells
@@ -126,8 +126,8 @@ def test_student_copy_holds_no_answer_and_no_link_to_the_solutions(student):
             assert SOLUTIONS.name not in cell.source, (path.name, cell.id)
             assert "<summary>Answer" not in cell.source
     # the questions stay; only their answers go
-    stored = load(NOTEBOOKS / "08-full-matrix.ipynb")
-    copied = load(out / "notebooks" / "08-full-matrix.ipynb")
+    stored = load(NOTEBOOKS / "06-full-matrix.ipynb")
+    copied = load(out / "notebooks" / "06-full-matrix.ipynb")
     questions = [c.id for c in stored.cells if c.id.startswith("check-") and c.id.endswith("question")]
     assert questions and all(q in [c.id for c in copied.cells] for q in questions)
     assert len(copied.cells) == len(stored.cells) - len(questions)

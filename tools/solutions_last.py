@@ -1,6 +1,6 @@
 """Check that the exercises notebook holds no worked solution (they live in their own notebook).
 
-    python tools/solutions_last.py [notebooks/06-exercises.ipynb]
+    python tools/solutions_last.py [notebooks/09-exercises.ipynb]
 
 The worked solutions used to sit, folded, at the end of the exercises notebook; this script
 arranged them there. They now live in the worked-solutions notebook ("Exercises: worked
@@ -19,7 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = next(iter(sorted((ROOT / "notebooks").glob("*-exercises.ipynb"))),
-                ROOT / "notebooks" / "06-exercises.ipynb")
+                ROOT / "notebooks" / "09-exercises.ipynb")
 
 
 def problems(nb) -> list[str]:

@@ -7,7 +7,7 @@ explorer                           notebook  its still image (:mod:`d2lite.explo
 :func:`preconditioning_explorer`   02        :func:`~d2lite.explorers.figures.preconditioning_figure`
 :func:`algorithm_explorer`         03        :func:`~d2lite.explorers.figures.algorithm_figure`
 :func:`scratch_lr_explorer`        04        :func:`~d2lite.explorers.figures.scratch_lr_figure`
-:func:`rotation_explorer`          06        :func:`~d2lite.explorers.figures.rotation_figure`
+:func:`rotation_explorer`          09        :func:`~d2lite.explorers.figures.rotation_figure`
 =================================  ========  ==============================================
 
 Each returns a :class:`d2lite.explorers.page.PageExplorer`: displayed in a notebook it is a piece of HTML

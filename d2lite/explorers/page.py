@@ -306,7 +306,7 @@ def preconditioning_explorer(condition: float = 20.0, angle: float = 30.0,
 
 
 def rotation_explorer(lr: float = 0.4, steps: int = 20, angle: float = 45.0) -> PageExplorer:
-    """Notebook 06, exercise 2: the chapter's problem turned by an angle (0 to 90 degrees);
+    """Notebook 09, exercise 2: the chapter's problem turned by an angle (0 to 90 degrees);
     Adagrad's and gradient descent's paths, and the distance after ``steps`` steps against the
     angle for both (:func:`d2lite.problems.quadratic.rotation_sweep`).  The still is
     :func:`d2lite.explorers.figures.rotation_figure`."""

@@ -210,7 +210,7 @@ export const preconditioning = {
 
 const SWEEP_ANGLES = Array.from({ length: 31 }, (_, k) => 3 * k);
 
-/** Notebook 06, exercise 2: the problem turned by an angle; only Adagrad notices. */
+/** Notebook 09, exercise 2: the problem turned by an angle; only Adagrad notices. */
 export const rotation = {
   size: [880, 340],
   stacked: STACKED,
