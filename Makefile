@@ -33,14 +33,16 @@ LAB_QUIET := --LabApp.news_url=None \
 # Lab opens working copies in my-notebooks/ (ignored by git, made on first use), so a learner's
 # edits never block `git pull`; `make refresh NB=03` takes a newer stored version of one.
 # A busy port is refused (port_retries=0), never silently exchanged for the next one: two servers
-# on one folder would autosave over each other.
+# on one folder would autosave over each other. tools/lab_server_config.py turns Nagle's algorithm
+# off on kernel websockets, so a slider of d2lite.explore answers without a 40 ms wait.
 WORKSPACE ?= my-notebooks
 PORT ?= 8888
 lab: $(STAMP)
 	$(PY) tools/workspace.py sync --into $(WORKSPACE)
 	$(PY) tools/lab_check.py $(PORT) $(WORKSPACE)
 	$(VENV)/bin/jupyter lab --notebook-dir=$(WORKSPACE) --LabApp.default_url=/lab/tree/00-contents.ipynb \
-		--ServerApp.port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) $(LAB_QUIET) $(JUPYTER_ARGS)
+		--ServerApp.port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) $(LAB_QUIET) \
+		--config=$(CURDIR)/tools/lab_server_config.py $(JUPYTER_ARGS)
 
 refresh: $(STAMP)
 	$(PY) tools/workspace.py refresh $(NB) --into $(WORKSPACE)

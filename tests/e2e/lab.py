@@ -144,9 +144,15 @@ class LabServer:
                 self.process.wait(timeout=timeout)
 
 
-def lab_command(root: Path, port: int, token: str, python: str = sys.executable) -> list[str]:
-    """``make lab``'s command (``jupyter lab --notebook-dir=notebooks``) plus the test settings,
-    run by ``python`` (by default this interpreter: the project's .venv)."""
+#: ``make lab``'s server settings (kernel websockets without Nagle's algorithm).
+SERVER_CONFIG = Path(__file__).resolve().parents[2] / "tools" / "lab_server_config.py"
+
+
+def lab_command(root: Path, port: int, token: str, python: str = sys.executable,
+                nodelay: bool = True) -> list[str]:
+    """``make lab``'s command (``jupyter lab --notebook-dir=notebooks``, with its server settings
+    unless ``nodelay`` is False) plus the test settings, run by ``python`` (by default this
+    interpreter: the project's .venv)."""
     return [
         python, "-m", "jupyterlab", f"--notebook-dir={root / 'notebooks'}",
         "--no-browser",
@@ -158,40 +164,20 @@ def lab_command(root: Path, port: int, token: str, python: str = sys.executable)
         "--LabApp.extension_manager=readonly",  # no look-ups on PyPI
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the notebook model's run state
         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        *([f"--config={SERVER_CONFIG}"] if nodelay else []),
     ]
 
 
-#: A server setting ``make lab`` does not (yet) have: jupyter_server writes kernel messages to the
-#: browser's websocket with Nagle's algorithm on (it never calls tornado's ``set_nodelay``), so a
-#: small message sent while a larger one is unacknowledged waits for the browser's delayed ACK,
-#: about 40 ms; a slider of ``d2lite.explore`` then waits that long for each "idle" status.
-NODELAY_CONFIG = """import tornado.websocket as _websocket
-
-_detach = _websocket.WebSocketHandler._detach_stream
-
-
-def _detach_without_nagle(self):
-    stream = _detach(self)
-    stream.set_nodelay(True)  # send small websocket messages at once
-    return stream
-
-
-_websocket.WebSocketHandler._detach_stream = _detach_without_nagle
-"""
-
-
 def start_lab(base: Path, root: Path, timeout: float = 120.0, python: str = sys.executable,
-              jupyter_path: Path | None = None, nodelay: bool = False) -> LabServer:
+              jupyter_path: Path | None = None, nodelay: bool = True) -> LabServer:
     """Start JupyterLab (run by ``python``) serving ``root/notebooks`` and wait until its API
-    answers; ``jupyter_path`` becomes the server's ``JUPYTER_PATH`` (extra kernelspecs); with
-    ``nodelay`` the server's websockets send at once (``NODELAY_CONFIG``)."""
+    answers; ``jupyter_path`` becomes the server's ``JUPYTER_PATH`` (extra kernelspecs); unless
+    ``nodelay`` is False, the server's websockets send at once, as ``make lab``'s do."""
     port, token = free_port(), secrets.token_hex(16)
     log_path = base / "jupyterlab.log"
     log = open(log_path, "wb")
     env = private_env(base, jupyter_path)
-    if nodelay:
-        (Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.py").write_text(NODELAY_CONFIG)
-    process = subprocess.Popen(lab_command(root, port, token, python), cwd=root,
+    process = subprocess.Popen(lab_command(root, port, token, python, nodelay), cwd=root,
                                env=env,
                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                start_new_session=True)
