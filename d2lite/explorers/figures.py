@@ -179,6 +179,22 @@ def preconditioning_figure(condition: float = 20.0, angle: float = 0.0, lr_times
 
 
 
+#: Values this close to 0 are written as a bound, never as digits (after many steps a coordinate
+#: such as -2.4e-83 is rounding-level noise); the page's ``TINY`` in ``web/plot.js`` is the same.
+TINY = 1e-12
+
+
+def bounded(value: float, name: str) -> str:
+    """``value`` with 3 significant digits, or ``|name| < 1e-12`` when ``0 < |value| < TINY``.
+
+    >>> bounded(-2.4e-83, "x1"), bounded(-2.38256, "x1"), bounded(0.0, "x1")
+    ('|x1| < 1e-12', '-2.38', '0')
+    """
+    if math.isfinite(value) and value != 0 and abs(value) < TINY:
+        return f"|{name}| < {TINY:g}"
+    return f"{value:.3g}"
+
+
 def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: float = -5.0,
                    x2: float = -2.0) -> Figure:
     """The explorer's figure: the Adagrad path on the contours and the effective rates."""
@@ -189,7 +205,8 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
                   colors=colour_of("Adagrad"))
     end = history.points[-1]
     ax_path.set(xlabel=COORDINATE_NAMES[0], ylabel=COORDINATE_NAMES[1])
-    ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at ({end[0]:.3g}, {end[1]:.3g})",
+    where = f"({bounded(end[0], 'x₁')}, {bounded(end[1], 'x₂')})"
+    ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at {where}",
                       fontsize="medium")
     plot_effective_rates(history, ax=ax_rate)
     ax_rate.set_title("effective rate η/√(s + ε) (log-log)", fontsize="medium")
