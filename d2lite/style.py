@@ -84,9 +84,9 @@ OTHER_COLOURS: tuple[str, ...] = (
     "#3e2b06",  # dark brown: the first series, or the one reference line
     "#77536c",  # mauve
     "#53664a",  # sage
-    "#b73509",  # rust
     "#19044b",  # midnight
     "#183733",  # dark slate
+    "#b73509",  # rust: last, the nearest in hue to gradient descent's orange (still >= 10 away)
 )
 
 #: A dash for each of :data:`OTHER_COLOURS`, so that colour is never the only difference.

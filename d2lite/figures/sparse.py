@@ -11,8 +11,6 @@ from typing import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from d2lite.style import OTHER_COLOURS, OTHER_DASHES, colour_of, style_of
 from d2lite.style import note_nonfinite, plain_log_axes, pyplot_axes
@@ -101,8 +99,8 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
 
     With several offsets (at most six) each line has its own non-optimizer colour and dash
-    (:data:`d2lite.style.OTHER_COLOURS`), read on a colour bar below the axes (no legend over
-    the curves); with one, the line has the rule's colour and dash.  Diverged runs
+    (:data:`d2lite.style.OTHER_COLOURS`), named in a legend below the axes (not over the
+    curves); with one, the line has the rule's colour and dash.  Diverged runs
     are left out of their line; the best run is circled and named in the title.  ``ylim``
     fixes the loss axis: a loss above its top is not cut off silently but drawn as an open
     triangle on the top edge, and a note says "above the chart".
@@ -118,9 +116,6 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     if len(offsets) > len(OTHER_COLOURS):
         raise ValueError(f"run must hold at most {len(OTHER_COLOURS)} offsets c (one colour of "
                          f"d2lite.style.OTHER_COLOURS each), got {len(offsets)}")
-    if several:  # one non-optimizer colour and dash per offset (d2lite.style.OTHER_COLOURS)
-        cmap = ListedColormap(list(OTHER_COLOURS[:len(offsets)]))
-        norm = BoundaryNorm(np.arange(len(offsets) + 1) - 0.5, len(offsets))
     clipped = 0
     for offset in offsets:
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
@@ -149,12 +144,9 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
                     transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small",
                     bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.6", alpha=0.9),
                     in_layout=False)
-    if several:
-        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, location="bottom",
-                                 aspect=30, shrink=0.9)
-        bar.set_ticks(range(len(offsets)), labels=[f"{offset:g}" for offset in offsets])
-        bar.set_label("offset c", fontsize="small")
-        bar.ax.tick_params(labelsize="small")
+    if several:  # a legend below the axes shows each offset's colour and dash, off the data
+        ax.legend(title="offset c", title_fontsize="small", fontsize="small", loc="upper center",
+                  bbox_to_anchor=(0.5, -0.22), ncol=min(len(offsets), 3), frameon=False)
     return ax
 
 
