@@ -92,3 +92,10 @@ def test_the_rate_grid_colours_its_offsets_from_the_other_palette(sparse):
                if line.get_label().startswith("c = ")}
     assert colours == {"c = 1": OTHER_COLOURS[0], "c = 10": OTHER_COLOURS[1], "c = 100": OTHER_COLOURS[2]}
     assert not set(colours.values()) & set(OPTIMIZER_COLOURS.values())
+
+
+def test_gershgorin_discs_take_the_other_palette():
+    from d2lite.figures.plots import plot_gershgorin
+    ax = plot_gershgorin(np.diag([1.0, 2.0, 3.0]) + 0.1, ax=new_figure()[1])
+    edges = [mcolors.to_hex(p.get_edgecolor()) for p in ax.patches]
+    assert edges == list(OTHER_COLOURS[:3])

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
 
@@ -23,7 +22,7 @@ from d2lite._checks import check_float, check_int
 from d2lite.book._book import EVAL_EVERY
 from d2lite.problems.gershgorin import gershgorin_discs
 from d2lite.problems.rates import AdagradHistory, loglog_slope
-from d2lite.style import ROLE_COLOURS, label_style, other_style, note_nonfinite, plain_log_axes, pyplot_axes
+from d2lite.style import OTHER_COLOURS, ROLE_COLOURS, label_style, other_style, note_nonfinite, plain_log_axes, pyplot_axes
 
 __all__ = ["COORDINATE_COLOURS", "COORDINATE_NAMES", "plot_effective_rates", "plot_gershgorin", "plot_loss_curves"]
 
@@ -106,7 +105,7 @@ def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     eigenvalues = np.linalg.eigvals(np.asarray(M, dtype=float))
     if ax is None:
         ax = pyplot_axes()
-    palette = colormaps["Dark2"].colors  # no optimizer's colour: discs are not optimizers
+    palette = OTHER_COLOURS  # no optimizer's colour: discs are not optimizers (d2lite.style)
     for j, (c, r) in enumerate(zip(centres, radii)):
         colour = palette[j % len(palette)]
         # the legend swatch is the disc itself (same face, alpha and edge), one entry per disc
