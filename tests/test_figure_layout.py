@@ -99,3 +99,13 @@ def test_gershgorin_discs_take_the_other_palette():
     ax = plot_gershgorin(np.diag([1.0, 2.0, 3.0]) + 0.1, ax=new_figure()[1])
     edges = [mcolors.to_hex(p.get_edgecolor()) for p in ax.patches]
     assert edges == list(OTHER_COLOURS[:3])
+
+
+def test_a_path_naming_no_optimizer_takes_the_other_palette_not_orange():
+    from d2lite.book.plotting import show_trace_2d
+    from d2lite.book.trace2d import adagrad_2d_rule, f_2d, train_2d
+    from d2lite.style import colour_of, other_style
+    ax = show_trace_2d(f_2d, train_2d(adagrad_2d_rule(0.4), verbose=False), ax=new_figure()[1])
+    path = ax.get_lines()[0]
+    assert path.get_color() == other_style(0)["color"] != colour_of("gradient descent")
+    assert path.get_linestyle() == "-"

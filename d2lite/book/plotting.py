@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from d2lite._checks import check_callable, check_float, check_int
 from d2lite.book.trace2d import OFF_CHART, Point, adagrad_2d_rule, f_2d, gd_2d, train_2d  # noqa: F401 (doctests)
 from d2lite.alttext import FigureWithAlt, describe_axes
-from d2lite.style import label_style, new_figure, note_nonfinite, pyplot_axes
+from d2lite.style import OTHER_COLOURS, label_style, other_style, new_figure, note_nonfinite, pyplot_axes
 
 __all__ = ["set_figsize", "show_trace_2d", "display_trace_2d", "Animator"]
 
@@ -175,7 +175,8 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
 
     Each path's colour is ``colors`` (one colour for a single path, or ``{label: colour}``), or
     else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
-    Adagrad's blue, see :mod:`d2lite.style`), or else the next of matplotlib's colours.
+    Adagrad's blue, see :mod:`d2lite.style`), or else the next colour and dash of the palette of
+    lines that are not optimizers (:data:`d2lite.style.OTHER_COLOURS`).
 
     >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False)})
     >>> [line.get_label() for line in ax.get_lines()]
@@ -210,7 +211,10 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     for i, (label, points) in enumerate(traces.items()):
         shown = _shown(points)
         last = len(shown)
-        style = label_style(label, default=f"C{i + 1}")  # colour and dash of its optimizer
+        # colour and dash of its optimizer; a path naming none takes a non-optimizer style
+        style = label_style(label)
+        if style["color"] is None:
+            style = other_style(i % len(OTHER_COLOURS))
         if isinstance(colors, str):
             style["color"] = colors
         elif colors is not None and label in colors:
