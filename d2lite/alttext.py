@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from html.parser import HTMLParser
 
+import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .style import figure_to_png
@@ -32,7 +35,7 @@ from .style import figure_to_png
 if TYPE_CHECKING:  # pragma: no cover
     import nbformat
 
-__all__ = ["FigureWithAlt", "show_figure", "images_missing_alt", "notebook_images_missing_alt",
+__all__ = ["FigureWithAlt", "show_figure", "describe_axes", "describe_figure", "images_missing_alt", "notebook_images_missing_alt",
            "PLACEHOLDER"]
 
 #: What nbconvert writes into an ``<img>`` that has no alt text (not a description).
@@ -84,6 +87,58 @@ def show_figure(fig: Figure, alt: str, dpi: int = 100) -> FigureWithAlt:
         import matplotlib.pyplot as plt
         plt.close(fig)
     return shown
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}" if math.isfinite(value) else ("inf" if value > 0 else
+                                                         "-inf" if value < 0 else "NaN")
+
+
+def describe_axes(ax: Axes) -> str:
+    """An automatic text alternative for one axes: what is plotted against what (and which
+    axes are logarithmic), then each labelled line with its first and last points.
+
+    A line without a legend entry is called by its place ("line 2"); the title, when there is
+    one, comes first.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> _ = ax.plot([1, 2, 3], [0.9, 0.5, 0.25], label="train loss")
+    >>> _ = ax.set(xlabel="epoch", ylabel="loss", yscale="log")
+    >>> describe_axes(ax)
+    'loss (log scale) against epoch. train loss: from 0.9 at 1 to 0.25 at 3.'
+    """
+    def axis(label: str, scale: str) -> str:
+        return (label or "an unlabelled axis") + (" (log scale)" if scale == "log" else "")
+
+    parts = [f"{ax.get_title()}." if ax.get_title() else "",
+             f"{axis(ax.get_ylabel(), ax.get_yscale())} against "
+             f"{axis(ax.get_xlabel(), ax.get_xscale())}."]
+    drawn = 0
+    for k, line in enumerate(ax.get_lines()):
+        x, y = (np.asarray(v, dtype=float).ravel() for v in line.get_data())
+        name = line.get_label()
+        if not name or name.startswith("_"):
+            name = f"line {k + 1} (no legend entry)"
+        if len(x) == 0:
+            continue
+        drawn += 1
+        if len(x) == 1:
+            parts.append(f"{name}: {_number(y[0])} at {_number(x[0])}.")
+        else:
+            parts.append(f"{name}: from {_number(y[0])} at {_number(x[0])} to "
+                         f"{_number(y[-1])} at {_number(x[-1])}.")
+    if not drawn:
+        parts.append("No line drawn yet.")
+    return " ".join(p for p in parts if p)
+
+
+def describe_figure(fig: Figure) -> str:
+    """:func:`describe_axes` for every axes of ``fig`` that is not a colour bar, panel by panel."""
+    axes = [ax for ax in fig.axes if not hasattr(ax, "_colorbar")]
+    if len(axes) == 1:
+        return describe_axes(axes[0])
+    return " ".join(f"Panel {i + 1}: {describe_axes(ax)}" for i, ax in enumerate(axes))
 
 
 class _Images(HTMLParser):

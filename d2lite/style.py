@@ -37,7 +37,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-__all__ = ["OPTIMIZER_COLOURS", "OPTIMIZER_DASHES", "ROLE_COLOURS", "LEARNER_COLOURS", "colour_of",
+__all__ = ["OPTIMIZER_COLOURS", "OPTIMIZER_DASHES", "ROLE_COLOURS", "LEARNER_COLOURS",
+           "OTHER_COLOURS", "OTHER_DASHES", "other_colour", "other_style", "other_styles", "colour_of",
            "style_of", "label_colour", "label_style", "new_figure", "pyplot_axes", "figure_to_png",
            "nonfinite_lines", "note_nonfinite", "plain_log_axes"]
 
@@ -71,6 +72,26 @@ ROLE_COLOURS: dict[str, str] = {"preconditioned": "#00695c", "x1": "#08306b", "x
 #: The learner's own rule in :func:`d2lite.explore`, drawn beside the optimizers above: black,
 #: which no optimizer uses in a figure it shares with the learner's rule.
 LEARNER_COLOURS: dict[str, str] = {"your rule": "#000000"}
+
+#: Colours of the lines that are not optimizers: conditions (κ = 10, 100, ...), rotated against
+#: unrotated, the parts of one step, reference lines (slope −1/2, a floor, a bound), a rule's
+#: offsets c.  None is an optimizer's colour, and under simulated protanopia, deuteranopia and
+#: tritanopia (Machado 2009, full severity) every two of them are at least CIEDE2000 11 apart and
+#: each is at least 10 from every optimizer colour; each has 3:1 or more on white
+#: (tests/test_colours.py).  Found by a small search among low-chroma, dark colours; they are
+#: muted on purpose, so that they read as "not an optimizer" beside the palette above.
+OTHER_COLOURS: tuple[str, ...] = (
+    "#3e2b06",  # dark brown: the first series, or the one reference line
+    "#77536c",  # mauve
+    "#53664a",  # sage
+    "#19044b",  # midnight
+    "#183733",  # dark slate
+    "#b73509",  # rust: last, the nearest in hue to gradient descent's orange (still >= 10 away)
+)
+
+#: A dash for each of :data:`OTHER_COLOURS`, so that colour is never the only difference.
+OTHER_DASHES: tuple[str | tuple, ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)),
+                                         (0, (8, 2)))
 
 _ALIASES = {"sgd": "gradient descent", "gd": "gradient descent",
             "minibatch sgd": "gradient descent", "adagrad-norm": "AdaGrad-Norm",
@@ -109,6 +130,51 @@ def style_of(name: str) -> dict:
     """
     key = _canonical(name)
     return {"color": OPTIMIZER_COLOURS[key], "linestyle": OPTIMIZER_DASHES[key]}
+
+
+def _other_index(i: int, n: int = 1) -> int:
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+        raise TypeError(f"i must be an int (which of the other lines), got {type(i).__name__}")
+    if not 0 <= i < len(OTHER_COLOURS):
+        raise ValueError(f"i must be between 0 and {len(OTHER_COLOURS) - 1} (the collection has "
+                         f"{len(OTHER_COLOURS)} colours for lines that are not optimizers), got {i}")
+    return int(i)
+
+
+def other_colour(i: int) -> str:
+    """The colour of the ``i``-th line that is not an optimizer (a condition, a reference line,
+    an offset; see :data:`OTHER_COLOURS`).
+
+    >>> other_colour(0)
+    '#3e2b06'
+    >>> other_colour(0) in OPTIMIZER_COLOURS.values()
+    False
+    """
+    return OTHER_COLOURS[_other_index(i)]
+
+
+def other_style(i: int) -> dict:
+    """Keyword arguments for ``plot`` that draw the ``i``-th non-optimizer line in its colour and
+    its own dash.
+
+    >>> other_style(1)
+    {'color': '#77536c', 'linestyle': '--'}
+    """
+    i = _other_index(i)
+    return {"color": OTHER_COLOURS[i], "linestyle": OTHER_DASHES[i]}
+
+
+def other_styles(n: int) -> list[dict]:
+    """The styles of ``n`` non-optimizer lines that share a figure (``n`` at most
+    ``len(OTHER_COLOURS)``, 6): for κ = 1, 10, 100, say, or a rule's offsets c.
+
+    >>> [s["color"] for s in other_styles(2)]
+    ['#3e2b06', '#77536c']
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= len(OTHER_COLOURS):
+        raise ValueError(f"n must be an int from 0 to {len(OTHER_COLOURS)} (the number of "
+                         f"non-optimizer colours), got {n!r}")
+    return [other_style(i) for i in range(n)]
 
 
 # Names a figure label may start with, longest first ("AdaGrad-Norm" before "Adagrad").

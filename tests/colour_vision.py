@@ -14,6 +14,13 @@ MACHADO = {
                               [0.280085, 0.672501, 0.047413],
                               [-0.011820, 0.042940, 0.968881]]),
 }
+#: Tritanopia (Machado et al. 2009, severity 1.0), kept apart from MACHADO: the optimizer palette
+#: is designed and tested for the two red-green dichromacies; the palette of the other lines
+#: (d2lite.style.OTHER_COLOURS) is tested for all three.
+TRITANOPIA = np.array([[1.255528, -0.076749, -0.178779],
+                       [-0.078411, 0.930809, 0.147602],
+                       [0.004733, 0.691367, 0.303900]])
+DEFICIENCIES = {**MACHADO, "tritanopia": TRITANOPIA}
 _SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
                          [0.2126729, 0.7151522, 0.0721750],
                          [0.0193339, 0.1191920, 0.9503041]])
@@ -47,7 +54,7 @@ def contrast(colour: str, background: str = "#ffffff") -> float:
 
 def simulate(srgb: np.ndarray, deficiency: str) -> np.ndarray:
     """The sRGB colour a dichromat of kind ``deficiency`` sees (Machado 2009, full severity)."""
-    return to_srgb(MACHADO[deficiency] @ to_linear(srgb))
+    return to_srgb(DEFICIENCIES[deficiency] @ to_linear(srgb))
 
 
 def srgb_to_lab(srgb: np.ndarray) -> np.ndarray:

@@ -77,3 +77,18 @@ def test_the_static_site_keeps_the_alt_text(tmp_path):
     render_site(tmp_path, tmp_path / "site")
     page = (tmp_path / "site" / "01-x.html").read_text(encoding="utf-8")
     assert 'alt="a falling line"' in page and images_missing_alt(page) == []
+
+
+def test_describe_figure_goes_panel_by_panel_and_skips_colour_bars():
+    from matplotlib.cm import ScalarMappable
+    from d2lite.alttext import describe_axes, describe_figure
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    left.plot([0, 1], [3, 1], label="Adagrad")
+    left.set(xlabel="step", ylabel="f", title="two runs")
+    right.set(xlabel="x1", ylabel="x2")
+    fig.colorbar(ScalarMappable(), ax=right)
+    text = describe_figure(fig)
+    assert text.startswith("Panel 1: two runs. f against step. Adagrad: from 3 at 0 to 1 at 1.")
+    assert "Panel 2: x2 against x1. No line drawn yet." in text and "Panel 3" not in text
+    assert describe_axes(right) == "x2 against x1. No line drawn yet."

@@ -118,3 +118,68 @@ def test_the_learners_rule_differs_from_what_explore_draws_beside_it(beside, def
     mine = LEARNER_COLOURS["your rule"]
     assert contrast(mine) >= 3.0
     assert seen_difference(mine, OPTIMIZER_COLOURS[beside], deficiency) >= 10
+
+
+# --- the palette of the lines that are not optimizers -----------------------------------------
+
+from d2lite.style import OTHER_COLOURS, OTHER_DASHES, other_colour, other_style, other_styles  # noqa: E402
+from tests.colour_vision import DEFICIENCIES, srgb_to_lab  # noqa: E402
+
+
+def _normal_difference(a, b):
+    return ciede2000(srgb_to_lab(hex_to_srgb(a)), srgb_to_lab(hex_to_srgb(b)))
+
+
+def test_the_tritanopia_matrix_keeps_greys_grey_and_moves_blue():
+    grey = np.full(3, 0.5)
+    assert simulate(grey, "tritanopia") == pytest.approx(grey, abs=1e-3)
+    blue = simulate(np.array([0.0, 0.0, 1.0]), "tritanopia")
+    assert blue[1] > 0.3  # a tritanope sees pure blue as a blue-green (Machado 2009, fig. 6)
+
+
+def test_no_other_line_reuses_an_optimizer_colour():
+    assert len(set(OTHER_COLOURS)) == len(OTHER_COLOURS) >= 5
+    taken = {c.lower() for c in [*OPTIMIZER_COLOURS.values(), *ROLE_COLOURS.values()]}
+    assert not taken & {c.lower() for c in OTHER_COLOURS}
+
+
+@pytest.mark.parametrize("deficiency", ["normal", *sorted(DEFICIENCIES)])
+def test_every_two_other_colours_differ_for_every_dichromat(deficiency):
+    measure = (_normal_difference if deficiency == "normal" else
+               lambda a, b: seen_difference(a, b, deficiency))
+    closest = min(itertools.combinations(OTHER_COLOURS, 2), key=lambda p: measure(*p))
+    assert measure(*closest) >= 11, f"{closest}: {measure(*closest):.1f} ({deficiency})"
+
+
+@pytest.mark.parametrize("deficiency", ["normal", *sorted(DEFICIENCIES)])
+def test_every_other_colour_differs_from_every_optimizer_colour(deficiency):
+    measure = (_normal_difference if deficiency == "normal" else
+               lambda a, b: seen_difference(a, b, deficiency))
+    pairs = [(o, n) for o in OTHER_COLOURS for n in OPTIMIZER_COLOURS]
+    closest = min(pairs, key=lambda p: measure(p[0], OPTIMIZER_COLOURS[p[1]]))
+    gap = measure(closest[0], OPTIMIZER_COLOURS[closest[1]])
+    assert gap >= 10, f"{closest}: {gap:.1f} ({deficiency})"
+
+
+@pytest.mark.parametrize("value", OTHER_COLOURS)
+def test_every_other_colour_has_3_to_1_on_white(value):
+    assert contrast(value) >= 3.0, f"{value}: {contrast(value):.2f}:1"
+
+
+def test_the_other_styles_resolve_and_differ_by_dash_too():
+    assert len(OTHER_DASHES) == len(OTHER_COLOURS)
+    assert len({str(d) for d in OTHER_DASHES}) == len(OTHER_DASHES)
+    styles = other_styles(len(OTHER_COLOURS))
+    assert [s["color"] for s in styles] == list(OTHER_COLOURS)
+    assert other_style(3) == {"color": other_colour(3), "linestyle": OTHER_DASHES[3]}
+    import matplotlib.lines as mlines
+    for style in styles:
+        mlines.Line2D([0, 1], [0, 1], **style)
+
+
+@pytest.mark.parametrize("bad", [-1, 6, 2.0, True, "0"])
+def test_a_bad_index_names_the_argument(bad):
+    with pytest.raises((ValueError, TypeError), match="i must be"):
+        other_colour(bad)
+    with pytest.raises(ValueError, match="n must be an int from 0 to 6"):
+        other_styles(7)

@@ -88,7 +88,9 @@ def test_figure_labels_get_their_optimizers_colour_everywhere():
                                            "other": [0.7, 0.2]}, num_examples=400)
     colours = {line.get_label(): line.get_color() for line in ax.get_lines()}
     assert colours["minibatch SGD"] == colour_of("SGD") and colours["Adagrad"] == colour_of("Adagrad")
-    assert colours["other"] == "C2"  # no optimizer named: matplotlib's next colour
+    # no optimizer named: a colour of the non-optimizer palette, never an optimizer's
+    assert colours["other"] in d2lite.style.OTHER_COLOURS
+    assert colours["other"] not in d2lite.style.OPTIMIZER_COLOURS.values()
 
 
 def test_animator_last_frame_is_a_full_figure():
@@ -96,3 +98,66 @@ def test_animator_last_frame_is_a_full_figure():
     animator.add(1, 0.5)
     fig = animator.draw().figure
     assert tuple(fig.get_size_inches()) == (5.0, 3.2)
+
+
+class _Handle:
+    def __init__(self, shown):
+        self.shown = shown
+
+    def update(self, obj):
+        self.shown.append(obj)
+
+
+def _capture_display(monkeypatch):
+    import IPython.display
+    shown = []
+
+    def display(obj, display_id=False):
+        shown.append(obj)
+        return _Handle(shown)
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    return shown
+
+
+def test_every_animator_frame_carries_an_alt_describing_the_lines(monkeypatch):
+    from d2lite.alttext import FigureWithAlt, notebook_images_missing_alt
+    import nbformat
+    shown = _capture_display(monkeypatch)
+    animator = d2lite.book.plotting.Animator(xlabel="epoch", ylabel="loss",
+                                             legend=["train loss", "test acc"], live=True)
+    animator.add(1, [0.9, 0.2])
+    animator.add(2, [0.4, 0.7])
+    assert len(shown) == 2 and all(isinstance(frame, FigureWithAlt) for frame in shown)
+    alt = shown[-1].alt
+    assert "loss against epoch" in alt
+    assert "train loss: from 0.9 at 1 to 0.4 at 2" in alt and "test acc: from 0.2 at 1 to 0.7 at 2" in alt
+    assert "test acc: from 0.2 at 1 to 0.2" not in shown[0].alt  # the first frame has one point
+    # stored as the notebook stores a display_data output, the frame has its alt text
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("animate")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=shown[-1]._repr_mimebundle_())]
+    nb.cells.append(cell)
+    assert notebook_images_missing_alt(nb) == []
+
+
+def test_the_books_animator_says_what_a_line_without_legend_does(monkeypatch):
+    shown = _capture_display(monkeypatch)
+    animator = d2lite.book.plotting.Animator(xlabel="epoch", live=True, yscale="log")
+    animator.add([1, 1], [0.5, float("nan")])
+    alt = shown[-1].alt
+    assert "an unlabelled axis (log scale) against epoch" in alt
+    assert "line 1 (no legend entry): 0.5 at 1" in alt and "NaN" in alt
+
+
+def test_display_trace_2d_shows_the_path_with_an_alt_and_leaves_pyplot_alone():
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    path = d2lite.train_2d(d2lite.adagrad_2d_rule(0.4), verbose=False)
+    shown = d2lite.book.plotting.display_trace_2d(d2lite.f_2d, {"Adagrad": path})
+    assert plt.get_fignums() == []
+    assert shown.alt.startswith("Contour lines of f over x1 and x2, with the minimum at (0, 0)")
+    end = f"({path[-1][0]:.3g}, {path[-1][1]:.3g})"
+    assert f"Adagrad: 21 points from (-5, -2) to {end}." in shown.alt
+    wild = d2lite.train_2d(d2lite.book.trace2d.gd_2d(2.0), steps=40, verbose=False)
+    assert "diverged" in d2lite.book.plotting.display_trace_2d(d2lite.f_2d, wild).alt

@@ -14,10 +14,11 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from d2lite._checks import check_callable, check_float, check_int
-from d2lite.book.trace2d import OFF_CHART, Point, adagrad_2d_rule, f_2d, train_2d  # noqa: F401 (doctests)
-from d2lite.style import figure_to_png, label_style, new_figure, note_nonfinite, pyplot_axes
+from d2lite.book.trace2d import OFF_CHART, Point, adagrad_2d_rule, f_2d, gd_2d, train_2d  # noqa: F401 (doctests)
+from d2lite.alttext import FigureWithAlt, describe_axes
+from d2lite.style import OTHER_COLOURS, label_style, other_style, new_figure, note_nonfinite, pyplot_axes
 
-__all__ = ["set_figsize", "show_trace_2d", "Animator"]
+__all__ = ["set_figsize", "show_trace_2d", "display_trace_2d", "Animator"]
 
 
 def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
@@ -101,12 +102,26 @@ class Animator:
             note_nonfinite(ax, "the loss became inf or NaN:\nthe learning rate is too large")
         return ax
 
+    def alt(self, ax: Axes | None = None) -> str:
+        """The text alternative of the figure: its axes, each line's legend name with its first
+        and last points (:func:`d2lite.alttext.describe_axes`).
+
+        >>> animator = Animator(xlabel="epoch", ylabel="loss", legend=["train"])
+        >>> animator.add(1, 0.5); animator.add(2, 0.25)
+        >>> animator.alt()
+        'A curve redrawn as training runs. loss against epoch. train: from 0.5 at 1 to 0.25 at 2.'
+        """
+        if ax is None:
+            ax = self.draw(new_figure(figsize=self.figsize)[1])
+        return "A curve redrawn as training runs. " + describe_axes(ax)
+
     def _redraw(self) -> None:
-        from IPython.display import Image, display
+        from IPython.display import display
 
         ax = self.draw(new_figure(figsize=self.figsize)[1])  # not pyplot's: no second copy shown
-        # The last frame stays in the notebook as the figure of the run: full size, 100 dpi.
-        image = Image(data=figure_to_png(ax.figure, dpi=100))
+        # The last frame stays in the notebook as the figure of the run: full size, 100 dpi, and
+        # with its text alternative (an <img alt> that JupyterLab and nbconvert both show).
+        image = FigureWithAlt.of(ax.figure, self.alt(ax), dpi=100)
         if self._handle is None:
             self._handle = display(image, display_id=True)
         else:
@@ -160,7 +175,8 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
 
     Each path's colour is ``colors`` (one colour for a single path, or ``{label: colour}``), or
     else the collection's colour of the optimizer its label starts with ("Adagrad, eta=0.4" is
-    Adagrad's blue, see :mod:`d2lite.style`), or else the next of matplotlib's colours.
+    Adagrad's blue, see :mod:`d2lite.style`), or else the next colour and dash of the palette of
+    lines that are not optimizers (:data:`d2lite.style.OTHER_COLOURS`).
 
     >>> ax = show_trace_2d(f_2d, {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False)})
     >>> [line.get_label() for line in ax.get_lines()]
@@ -195,7 +211,10 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     for i, (label, points) in enumerate(traces.items()):
         shown = _shown(points)
         last = len(shown)
-        style = label_style(label, default=f"C{i + 1}")  # colour and dash of its optimizer
+        # colour and dash of its optimizer; a path naming none takes a non-optimizer style
+        style = label_style(label)
+        if style["color"] is None:
+            style = other_style(i % len(OTHER_COLOURS))
         if isinstance(colors, str):
             style["color"] = colors
         elif colors is not None and label in colors:
@@ -215,3 +234,56 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     if warnings:
         note_nonfinite(ax, "\n".join(warnings))
     return ax
+
+
+def trace_alt(ax: Axes) -> str:
+    """The text alternative of a :func:`show_trace_2d` picture: the contour lines, the minimum,
+    and each path's start and end point and number of steps.
+
+    >>> ax = show_trace_2d(f_2d, train_2d(adagrad_2d_rule(0.4), verbose=False))
+    >>> trace_alt(ax)
+    'Contour lines of f over x1 and x2, with the minimum at (0, 0) as a black star. The path: 21 points from (-5, -2) to (-2.38, -0.159).'
+    """
+    parts = ["Contour lines of f over x1 and x2"]
+    for line in ax.get_lines():
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        if line.get_label() == "minimum":
+            parts[0] += f", with the minimum at ({x[0]:.3g}, {y[0]:.3g}) as a black star"
+    parts[0] += "."
+    for line in ax.get_lines():
+        label = line.get_label()
+        if label == "minimum":
+            continue
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        name = "The path" if label.startswith("_") else label
+        if len(x):
+            parts.append(f"{name}: {len(x)} points from ({x[0]:.3g}, {y[0]:.3g}) to "
+                         f"({x[-1]:.3g}, {y[-1]:.3g}).")
+    for text in ax.texts:
+        parts.append(text.get_text().replace("\n", " "))
+    return " ".join(parts)
+
+
+def display_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[Point]],
+                     **kwargs) -> FigureWithAlt:
+    """Draw :func:`show_trace_2d` on a figure pyplot does not manage and display it at once with
+    its text alternative (:func:`trace_alt`); return what is displayed.  What the book's
+    ``d2l.show_trace_2d`` should call, so that its picture is stored with alt text.
+
+    >>> shown = display_trace_2d(f_2d, train_2d(gd_2d(0.4), verbose=False))
+    >>> shown.alt.startswith("Contour lines of f")
+    True
+    """
+    import matplotlib as mpl
+
+    ax = show_trace_2d(f, results, ax=new_figure(figsize=mpl.rcParams["figure.figsize"])[1],
+                       **kwargs)
+    shown = FigureWithAlt.of(ax.figure, trace_alt(ax), dpi=100)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return shown
+    if get_ipython() is not None:
+        display(shown)
+    return shown

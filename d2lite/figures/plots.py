@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle
 
@@ -23,10 +22,14 @@ from d2lite._checks import check_float, check_int
 from d2lite.book._book import EVAL_EVERY
 from d2lite.problems.gershgorin import gershgorin_discs
 from d2lite.problems.rates import AdagradHistory, loglog_slope
-from d2lite.style import ROLE_COLOURS, label_style, note_nonfinite, plain_log_axes, pyplot_axes
+from d2lite.style import OTHER_COLOURS, ROLE_COLOURS, label_style, other_style, note_nonfinite, plain_log_axes, pyplot_axes
 
 __all__ = ["COORDINATE_COLOURS", "COORDINATE_NAMES", "plot_effective_rates", "plot_gershgorin", "plot_loss_curves"]
 
+
+#: Where the legends go: below the axes, under the x label, never over the data.
+LEGEND_BELOW = dict(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                    frameon=False)
 
 #: Adagrad's two coordinates in the effective-rate panel: two shades of Adagrad's blue.
 COORDINATE_COLOURS = (ROLE_COLOURS["x1"], ROLE_COLOURS["x2"])  # from d2lite.style
@@ -86,7 +89,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     ax.plot([], [], "k--", linewidth=0.9, alpha=0.7, label="slope −1/2")
     plain_log_axes(ax)
     ax.set(xlabel="step t", ylabel="effective rate")
-    ax.legend(fontsize="small")
+    ax.legend(**LEGEND_BELOW)
     return ax
 
 
@@ -102,7 +105,7 @@ def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     eigenvalues = np.linalg.eigvals(np.asarray(M, dtype=float))
     if ax is None:
         ax = pyplot_axes()
-    palette = colormaps["Dark2"].colors  # no optimizer's colour: discs are not optimizers
+    palette = OTHER_COLOURS  # no optimizer's colour: discs are not optimizers (d2lite.style)
     for j, (c, r) in enumerate(zip(centres, radii)):
         colour = palette[j % len(palette)]
         # the legend swatch is the disc itself (same face, alpha and edge), one entry per disc
@@ -119,8 +122,7 @@ def plot_gershgorin(M: np.ndarray, ax: Axes | None = None, *, title: str | None 
     if title:
         ax.set_title(title)
     ax.axhline(0, color="0.8", linewidth=0.6, zorder=0)
-    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
-              frameon=False)
+    ax.legend(**LEGEND_BELOW)
     return ax
 
 
@@ -152,17 +154,18 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], num_examples: int,
         finite = np.isfinite(losses)
         last = len(losses) if finite.all() else int(np.argmin(finite))
         ax.plot(epochs[:last], losses[:last], marker="o", markersize=3, label=label,
-                **label_style(label, default=f"C{i}"))
+                **(label_style(label) if label_style(label)["color"] else other_style(i % 5 + 1)))
         if last < len(losses):
             broken.append(f"{label}: the loss became inf or NaN at epoch {epochs[last]:.2g}")
     if floor is not None:
-        ax.axhline(check_float("floor", floor), color="k", linestyle=":", linewidth=1,
+        ax.axhline(check_float("floor", floor), color=other_style(0)["color"], linestyle=":",
+                   linewidth=1,
                    label=f"best linear fit ({floor:.3f})")
     ax.set(xlabel="epoch", ylabel="loss (half MSE)", yscale=yscale)
     if yscale == "log":
         plain_log_axes(ax, "y")
     ax.grid(True, alpha=0.25)
-    ax.legend(fontsize="small")
+    ax.legend(**LEGEND_BELOW)
     if broken:
         note_nonfinite(ax, "\n".join(broken) + "\n(the learning rate is too large)")
     return ax

@@ -10,12 +10,9 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import BoundaryNorm, ListedColormap
 
-from d2lite.style import colour_of, style_of
+from d2lite.style import OTHER_COLOURS, OTHER_DASHES, colour_of, style_of
 from d2lite.style import note_nonfinite, plain_log_axes, pyplot_axes
 from d2lite.problems.sparse.data import SparseRegression
 from d2lite.problems.sparse.results import binned_median, weight_errors
@@ -101,8 +98,9 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
                    ylim: tuple[float, float] | None = None) -> Axes:
     """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
 
-    With several offsets each line's colour is its :math:`c` on a colour map, read on a colour
-    bar (no legend over the curves); with one, the line has the rule's colour.  Diverged runs
+    With several offsets (at most six) each line has its own non-optimizer colour and dash
+    (:data:`d2lite.style.OTHER_COLOURS`), named in a legend below the axes (not over the
+    curves); with one, the line has the rule's colour and dash.  Diverged runs
     are left out of their line; the best run is circled and named in the title.  ``ylim``
     fixes the loss axis: a loss above its top is not cut off silently but drawn as an open
     triangle on the top edge, and a note says "above the chart".
@@ -115,15 +113,18 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
     several = len(offsets) > 1
-    if several:  # one colour per offset, in order (viridis without its pale yellow end)
-        cmap = ListedColormap(colormaps["viridis"](np.linspace(0.0, 0.85, len(offsets))))
-        norm = BoundaryNorm(np.arange(len(offsets) + 1) - 0.5, len(offsets))
+    if len(offsets) > len(OTHER_COLOURS):
+        raise ValueError(f"run must hold at most {len(OTHER_COLOURS)} offsets c (one colour of "
+                         f"d2lite.style.OTHER_COLOURS each), got {len(offsets)}")
     clipped = 0
     for offset in offsets:
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.lrs[rows])]
-        colour = cmap(int(np.searchsorted(offsets, offset))) if several else _colour(run.rule)
-        ax.plot(run.lrs[rows], final[rows], "-o", ms=2.5, color=colour)
+        k = int(np.searchsorted(offsets, offset))
+        colour = OTHER_COLOURS[k] if several else _colour(run.rule)
+        ax.plot(run.lrs[rows], final[rows], marker="o", ms=2.5, color=colour,
+                linestyle=OTHER_DASHES[k] if several else _dash(run.rule),
+                label=f"c = {offset:g}" if several else None)
         if ylim is not None:
             above = rows[final[rows] > ylim[1]]
             clipped += len(above)
@@ -143,12 +144,9 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
                     transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small",
                     bbox=dict(boxstyle="round", facecolor="white", edgecolor="0.6", alpha=0.9),
                     in_layout=False)
-    if several:
-        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, location="bottom",
-                                 aspect=30, shrink=0.9)
-        bar.set_ticks(range(len(offsets)), labels=[f"{offset:g}" for offset in offsets])
-        bar.set_label("offset c", fontsize="small")
-        bar.ax.tick_params(labelsize="small")
+    if several:  # a legend below the axes shows each offset's colour and dash, off the data
+        ax.legend(title="offset c", title_fontsize="small", fontsize="small", loc="upper center",
+                  bbox_to_anchor=(0.5, -0.22), ncol=min(len(offsets), 3), frameon=False)
     return ax
 
 
