@@ -120,7 +120,7 @@ def test_book_train_2d_is_the_collections_run_loop(eta, capsys):
     assert printed == f"epoch 20, x1: {x1:f}, x2: {x2:f}\n"
 
 
-def test_book_show_trace_2d_displays_one_pyplot_figure_and_returns_nothing():
+def test_book_show_trace_2d_outside_a_notebook_draws_one_pyplot_figure_and_returns_nothing():
     import matplotlib.pyplot as plt
     plt.close("all")
     old = mpl.rcParams["figure.figsize"]
@@ -132,6 +132,28 @@ def test_book_show_trace_2d_displays_one_pyplot_figure_and_returns_nothing():
         fig = plt.figure(plt.get_fignums()[0])
         assert tuple(fig.get_size_inches()) == (3.5, 2.5)  # the book's set_figsize()
         assert len(fig.axes[0].get_lines()) == 1
+    finally:
+        mpl.rcParams["figure.figsize"] = old
+
+
+def test_book_show_trace_2d_displays_one_figure_with_alt_and_returns_nothing(monkeypatch):
+    import IPython
+    import IPython.display
+    import matplotlib.pyplot as plt
+    from d2lite.alttext import FigureWithAlt
+    plt.close("all")
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())  # as in a notebook
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    old = mpl.rcParams["figure.figsize"]
+    try:
+        def f_2d(x1, x2):  # the book's objective: no minimum attached, so no star is drawn
+            return 0.1 * x1 ** 2 + 2 * x2 ** 2
+        assert _book.show_trace_2d(f_2d, d2lite.train_2d(adagrad_2d_rule(0.4), verbose=False)) is None
+        assert plt.get_fignums() == []  # displayed at once, with its alt; none left for the inline backend
+        assert len(shown) == 1 and isinstance(shown[0], FigureWithAlt)
+        assert shown[0].alt.startswith("Contour lines of f over x1 and x2. The path: 21 points from (-5, -2)")
+        assert mpl.rcParams["figure.figsize"] == [3.5, 2.5] or tuple(mpl.rcParams["figure.figsize"]) == (3.5, 2.5)
     finally:
         mpl.rcParams["figure.figsize"] = old
 

@@ -283,7 +283,7 @@ def test_plot_helpers_draw_on_the_given_axes():
     assert nonfinite_lines(fig) == []
 
 
-def test_rate_grid_colours_offsets_on_a_colour_bar_and_marks_losses_above_the_chart():
+def test_rate_grid_names_its_offsets_in_a_legend_and_marks_losses_above_the_chart():
     data = make_sparse_regression(num_features=60, num_examples=600, seed=0)
     lrs = [0.01, 0.1, 1.0]
     run = train_sparse_sgd(data, GLOBAL_CLOCK, lrs * 3, offsets=[1.0] * 3 + [10.0] * 3 + [100.0] * 3)
@@ -292,9 +292,9 @@ def test_rate_grid_colours_offsets_on_a_colour_bar_and_marks_losses_above_the_ch
     top = float(np.median(finite))  # some losses lie above this top edge, some below
     fig, ax = new_figure()
     plot_rate_grid(run, ax=ax, ylim=(finite.min() / 2, top))
-    assert ax.get_legend() is None and len(fig.axes) == 2, "a colour bar, no legend"
-    colours = {tuple(line.get_color()) for line in ax.get_lines() if line.get_marker() == "o"
-               and line.get_linestyle() == "-"}
+    assert ax.get_legend() is not None and len(fig.axes) == 1, "a legend below the axes, no colour bar"
+    colours = {line.get_color() for line in ax.get_lines() if line.get_marker() == "o"
+               and line.get_label().startswith("c = ")}
     assert len(colours) == 3, "one colour per offset"
     triangles = [line for line in ax.get_lines() if line.get_marker() == "^"]
     above = sum(len(line.get_xdata()) for line in triangles)

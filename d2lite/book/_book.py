@@ -34,6 +34,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from d2lite.book import trace2d
 from d2lite.book.plotting import Animator as _Animator
+from d2lite.book.plotting import display_trace_2d as _display_trace_2d
 from d2lite.book.plotting import show_trace_2d as _show_trace_2d
 from d2lite.book.plotting import set_figsize
 from d2lite.book.timer import Timer
@@ -68,13 +69,22 @@ def train_2d(trainer: Callable, steps: int = 20, f_grad: Callable | None = None)
 def show_trace_2d(f: Callable, results: Sequence) -> None:
     """The book's ``show_trace_2d``: the path ``results`` over the contour lines of ``f``.
 
-    Like the book's, it sets the default figure size (:func:`set_figsize`), draws on a new pyplot
-    figure, which Jupyter's inline backend displays when the cell ends, and returns None (so no
-    ``<Axes ...>`` is printed).  The drawing is :func:`d2lite.book.plotting.show_trace_2d`: its window
-    follows the path instead of the book's fixed one.
+    Like the book's, it sets the default figure size (:func:`set_figsize`) and returns None (so no
+    ``<Axes ...>`` is printed).  In a notebook the figure is displayed at once with a text
+    alternative (:func:`d2lite.book.plotting.display_trace_2d`); elsewhere (a script) it is drawn on
+    a new pyplot figure, for ``plt.show()``.  The drawing is
+    :func:`d2lite.book.plotting.show_trace_2d`: its window follows the path instead of the book's
+    fixed one.
     """
     set_figsize()
-    _show_trace_2d(f, results)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        _display_trace_2d(f, results)
+    else:
+        _show_trace_2d(f, results)
 
 
 class Accumulator:
