@@ -55,7 +55,7 @@ from typing import Any
 _HOME = {
     "load_airfoil": "book.data", "make_loader": "book.data", "synthetic_linreg": "book.data",
     "Adagrad": "optimizers.optim", "AdagradState": "optimizers.optim",
-    "adagrad_path": "optimizers.optim", "run": "optimizers.run",
+    "run": "optimizers.run",
     "Animator": "book.plotting", "set_figsize": "book.plotting", "show_trace_2d": "book.plotting",
     "adagrad": "book.scratch", "init_adagrad_states": "book.scratch", "sgd": "book.scratch",
     "Timer": "book.timer", "explore": "kernel_explorer",
@@ -103,7 +103,7 @@ __all__ = [
     # small tools
     "Timer", "set_figsize", "Animator",
     # the one NumPy Adagrad and the one run loop
-    "Adagrad", "AdagradState", "adagrad_path", "run",
+    "Adagrad", "AdagradState", "run",
     # the learner's own rule under sliders (ipywidgets, in the kernel)
     "explore",
 ]

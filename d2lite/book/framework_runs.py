@@ -23,7 +23,8 @@ import torch
 from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
 from d2lite.book.training import init_linreg_params
-from d2lite.optimizers.optim import Adagrad, adagrad_path
+from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.run import run
 from d2lite.optimizers.run import minibatches
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
@@ -185,13 +186,13 @@ def replay(framework: str, piece: str, setting: str, results: dict[str, Any],
     else:
         optimizer = Adagrad.preset("book", lr=stored["lr"])
     if piece == "two_d":
-        path, _ = adagrad_path(optimizer, lambda x: np.array([0.2, 4.0]) * x,
-                               np.asarray(stored["start"], dtype=stored["dtype"]), stored["steps"])
+        path = run(optimizer, lambda x: np.array([0.2, 4.0]) * x,
+                   np.asarray(stored["start"], dtype=stored["dtype"]), stored["steps"]).points
         return {"path": path.tolist()}
     if piece == "steps":
         curvature = np.asarray(stored["curvature"], dtype=stored["dtype"])
-        path, _ = adagrad_path(optimizer, lambda w: curvature * w,
-                               np.asarray(stored["start"], dtype=stored["dtype"]), 5)
+        path = run(optimizer, lambda w: curvature * w,
+                   np.asarray(stored["start"], dtype=stored["dtype"]), 5).points
         return {"one": path[1].tolist(), "five": path[5].tolist()}
     if inputs is None:
         inputs = linreg_inputs()
