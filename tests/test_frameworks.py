@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import d2lite
 import d2lite.book.framework_runs as F
 from d2lite.book.tabs import TABS
 from d2lite.optimizers.presets import PRESETS
@@ -91,7 +92,7 @@ def test_the_steps_tell_where_epsilon_sits(name):
     flipped = F.Adagrad.preset(F.PRESET_OF[name], **real["settings"])
     flipped = flipped.replace(eps_inside=not flipped.eps_inside)
     curvature = np.array(stored["curvature"])
-    path, _ = F.adagrad_path(flipped, lambda w: curvature * w, np.array(stored["start"]), 5)
+    path = d2lite.run(flipped, lambda w: curvature * w, np.array(stored["start"]), 5).points
     gap = np.abs(path[[1, 5]] - np.array([real["one"], real["five"]])).max()
     assert gap > 1e-9
 

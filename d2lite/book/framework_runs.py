@@ -24,8 +24,7 @@ from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
 from d2lite.book.training import init_linreg_params
 from d2lite.optimizers.optim import Adagrad
-from d2lite.optimizers.run import run
-from d2lite.optimizers.run import minibatches
+from d2lite.optimizers.run import minibatches, run
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
@@ -179,8 +178,7 @@ def replay(framework: str, piece: str, setting: str, results: dict[str, Any],
                          f"the stored file; `make frameworks-store` regenerates it)") from None
     if piece in ("concise", "steps"):
         check_choice("setting", setting, ("defaults", "aligned"))
-        run = stored[setting]
-        optimizer = Adagrad.preset(PRESET_OF[framework], **run["settings"])
+        optimizer = Adagrad.preset(PRESET_OF[framework], **stored[setting]["settings"])
     elif piece == "two_d":
         optimizer = Adagrad.preset("book", lr=stored["eta"], eps=stored["eps"])
     else:
