@@ -75,7 +75,7 @@ _MODULE_NAMES = (
     "style", "_lazy", "alttext", "exercises", "kernel_explorer", "rule_figure", "rule_runs",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
     "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
-    "book.tabs",
+    "book.tabs", "book.results",
     "optimizers", "optimizers.optim", "optimizers.presets", "optimizers.variants",
     "optimizers.fullmatrix", "optimizers.torch_variants", "optimizers.run",
     "problems", "problems.quadratic", "problems.preconditioning", "problems.gershgorin",
