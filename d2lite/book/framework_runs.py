@@ -132,6 +132,16 @@ def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
     squared error, is recorded every ``eval_every`` examples.  Returns the losses and the final
     ``weight`` and ``bias``.
 
+    Why this loop and :func:`d2lite.train_scratch` are two: that one is the book's training loop,
+    torch autograd and the book's in-place ``trainer_fn(params, states, hyperparams)``, as the
+    chapter prints it.  This one replays what a *framework* computed, so it takes an
+    explicit-state NumPy preset (``Adagrad.preset("keras")``, ...), computes the gradient in
+    closed form with the framework's loss scale ``c`` (Keras differentiates the mean squared error,
+    ``c = 2``) and runs in the stored run's dtype, so that float32 steps compare with the stored
+    float32 numbers to :data:`TOLERANCE`.  Both walk the same minibatches
+    (:func:`d2lite.optimizers.run.minibatches`, the order of :func:`linreg_inputs`) and record the
+    loss every 200 examples; a test checks that they agree on the book's run.
+
     >>> from d2lite.optimizers.optim import Adagrad
     >>> run = replay_linreg(Adagrad.preset("book", lr=0.1), linreg_inputs(epochs=1), epochs=1)
     >>> len(run["losses"]), 0.24 < run["losses"][-1] < 0.26
