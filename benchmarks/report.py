@@ -39,7 +39,7 @@ def _stacked_bars(rows: dict[str, dict[str, float]], ax: Axes) -> Axes:
 def plot_epoch(data: dict, ax: Axes | None = None) -> Axes:
     """Item 1: where an epoch of linear regression goes, one stacked bar per training loop.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -56,7 +56,7 @@ def plot_epoch(data: dict, ax: Axes | None = None) -> Axes:
 def plot_step_share(data: dict, ax: Axes | None = None) -> Axes:
     """Item 2: where a LeNet iteration goes, one stacked bar per optimizer (or why it was skipped).
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -76,7 +76,7 @@ def plot_step_share(data: dict, ax: Axes | None = None) -> Axes:
 def plot_sparse(data: dict, ax: Axes | None = None) -> Axes:
     """Item 3: milliseconds per training step against the rows V of a sparse and a dense embedding.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -96,7 +96,7 @@ def plot_sparse(data: dict, ax: Axes | None = None) -> Axes:
 def plot_update(data: dict, ax: Axes | None = None) -> Axes:
     """Item 4: achieved GB/s of each update against the parameter count, with the copy bandwidth.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -117,7 +117,7 @@ def plot_explorers(data: dict, ax: Axes | None = None) -> Axes:
     """Item 5: each explorer's work per input event in the page (median, 95th percentile,
     maximum), against the 16 ms of one frame.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -142,7 +142,7 @@ def plot_explorers(data: dict, ax: Axes | None = None) -> Axes:
 def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
     """Item 4: milliseconds of each operation of the from-scratch update on one array.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -160,7 +160,7 @@ def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
 def plot_full_matrix(data: dict, ax: Axes | None = None) -> Axes:
     """Item 6: time per update of diagonal and full-matrix Adagrad against d, log-log, with d and d^3.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     from d2lite.style import colour_of
