@@ -18,16 +18,7 @@ import d2lite
 from d2lite.kernel_explorer import KERNEL_NOTE, explore
 from d2lite.problems.quadratic import quadratic_2d
 from d2lite.rule_runs import hyperparameters, rule_form, run_rule
-
-
-def book_rule(x1, x2, s1, s2, lr=0.4, eps=1e-6):
-    """The book's adagrad_2d, its rate and epsilon as keyword arguments."""
-    g1, g2 = 0.2 * x1, 4 * x2
-    s1 += g1 ** 2
-    s2 += g2 ** 2
-    x1 -= lr / math.sqrt(s1 + eps) * g1
-    x2 -= lr / math.sqrt(s2 + eps) * g2
-    return x1, x2, s1, s2
+from tests.reference_rules import book_rule
 
 
 def gentler(x1, x2, s1, s2, f_grad, lr=0.4, gamma=0.9, eps=1e-6):
