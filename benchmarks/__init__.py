@@ -13,7 +13,7 @@ module                   what it measures
 ``update_bandwidth``     4. one update on 1M-50M parameters against the copy bandwidth
 ``explorer_latency``     5. each slider explorer's update against one bare redraw
 ``full_matrix``          6. full-matrix against diagonal Adagrad as d grows
-``report``               RESULTS.md, results.json and the plots
+``report``               RESULTS.md, the stored numbers and the plots
 ``run``                  the command line
 =======================  ===================================================================
 """

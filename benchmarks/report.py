@@ -1,8 +1,10 @@
-"""Write the results: ``results.json`` (raw numbers), one PNG per item and ``RESULTS.md``."""
+"""Write the results: the raw numbers (``d2lite/book/results/benchmarks.json``, shipped with the
+package for the notebooks, or ``results.json`` in another ``--out``), one PNG per item and ``RESULTS.md``."""
 from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,7 +39,7 @@ def _stacked_bars(rows: dict[str, dict[str, float]], ax: Axes) -> Axes:
 def plot_epoch(data: dict, ax: Axes | None = None) -> Axes:
     """Item 1: where an epoch of linear regression goes, one stacked bar per training loop.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -54,7 +56,7 @@ def plot_epoch(data: dict, ax: Axes | None = None) -> Axes:
 def plot_step_share(data: dict, ax: Axes | None = None) -> Axes:
     """Item 2: where a LeNet iteration goes, one stacked bar per optimizer (or why it was skipped).
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -74,7 +76,7 @@ def plot_step_share(data: dict, ax: Axes | None = None) -> Axes:
 def plot_sparse(data: dict, ax: Axes | None = None) -> Axes:
     """Item 3: milliseconds per training step against the rows V of a sparse and a dense embedding.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -94,7 +96,7 @@ def plot_sparse(data: dict, ax: Axes | None = None) -> Axes:
 def plot_update(data: dict, ax: Axes | None = None) -> Axes:
     """Item 4: achieved GB/s of each update against the parameter count, with the copy bandwidth.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -115,7 +117,7 @@ def plot_explorers(data: dict, ax: Axes | None = None) -> Axes:
     """Item 5: each explorer's work per input event in the page (median, 95th percentile,
     maximum), against the 16 ms of one frame.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -140,7 +142,7 @@ def plot_explorers(data: dict, ax: Axes | None = None) -> Axes:
 def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
     """Item 4: milliseconds of each operation of the from-scratch update on one array.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     ax = _axes(ax)
@@ -158,7 +160,7 @@ def plot_anatomy(data: dict, ax: Axes | None = None) -> Axes:
 def plot_full_matrix(data: dict, ax: Axes | None = None) -> Axes:
     """Item 6: time per update of diagonal and full-matrix Adagrad against d, log-log, with d and d^3.
 
-    ``data`` is the item's ``"data"`` entry of ``results.json``; draws on ``ax`` (a new figure
+    ``data`` is the item's ``"data"`` entry of the stored results; draws on ``ax`` (a new figure
     when None) and returns it.
     """
     from d2lite.style import colour_of
@@ -211,13 +213,16 @@ def _met(flag) -> str:
     return {True: "yes", False: "**no**", None: "(context)"}[flag]
 
 
-def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
-    """Write results.json, item{N}.png and RESULTS.md into ``out``; return the RESULTS.md path."""
+def write_report(results: list[dict], machine: dict, config, out: Path,
+                 stored: Path | None = None) -> Path:
+    """Write the raw numbers to ``stored`` (default ``out/results.json``), item{N}.png and RESULTS.md
+    into ``out``; return the RESULTS.md path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    stored = out / "results.json" if stored is None else Path(stored)
     payload = {"machine": machine, "config": asdict(config), "results": results}
-    (out / "results.json").write_text(json.dumps(payload, indent=1, sort_keys=False) + "\n",
-                                      encoding="utf-8")
+    stored.write_text(json.dumps(payload, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    stored_link = Path(os.path.relpath(stored, out)).as_posix()
     plots: dict[int, list[str]] = {}
     for result in results:
         number = result["item"]
@@ -233,7 +238,7 @@ def write_report(results: list[dict], machine: dict, config, out: Path) -> Path:
     lines = ["# Cost benchmarks (issue 7)", "",
              f"Generated by `make bench` (`python -m benchmarks.run`, {config.name} sizes) on "
              f"{machine['date_utc']}. Do not edit by hand: re-run it. The raw numbers are in "
-             f"`results.json`; `notebooks/08-cost.ipynb` and `notebooks/06-full-matrix.ipynb` plot "
+             f"`{stored_link}`; `notebooks/08-cost.ipynb` and `notebooks/06-full-matrix.ipynb` plot "
              "them. The goals set for the collection are judged here, in the table below, and "
              "nowhere else: the notebooks explain what the measurements mean for a learner.", "",
              "Every figure is a ratio of two measurements taken in the same run, interleaved round "

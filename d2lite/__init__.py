@@ -55,7 +55,7 @@ from typing import Any
 _HOME = {
     "load_airfoil": "book.data", "make_loader": "book.data", "synthetic_linreg": "book.data",
     "Adagrad": "optimizers.optim", "AdagradState": "optimizers.optim",
-    "adagrad_path": "optimizers.optim", "run": "optimizers.run",
+    "run": "optimizers.run",
     "Animator": "book.plotting", "set_figsize": "book.plotting", "show_trace_2d": "book.plotting",
     "adagrad": "book.scratch", "init_adagrad_states": "book.scratch", "sgd": "book.scratch",
     "Timer": "book.timer", "explore": "explorers.kernel_explorer",
@@ -75,7 +75,7 @@ _MODULE_NAMES = (
     "style", "_lazy", "alttext", "exercises",
     "book", "book._book", "book.trace2d", "book.plotting", "book.scratch", "book.data",
     "book.datasets", "book.training", "book.timer", "book.torch", "book.framework_runs",
-    "book.tabs",
+    "book.tabs", "book.results",
     "optimizers", "optimizers.optim", "optimizers.presets", "optimizers.variants",
     "optimizers.fullmatrix", "optimizers.torch_variants", "optimizers.run",
     "problems", "problems.quadratic", "problems.preconditioning", "problems.gershgorin",
@@ -104,7 +104,7 @@ __all__ = [
     # small tools
     "Timer", "set_figsize", "Animator",
     # the one NumPy Adagrad and the one run loop
-    "Adagrad", "AdagradState", "adagrad_path", "run",
+    "Adagrad", "AdagradState", "run",
     # the learner's own rule under sliders (ipywidgets, in the kernel)
     "explore",
 ]

@@ -98,6 +98,18 @@ def _call(fn: Callable, *args, what: str = "your function") -> Any:
         raise _Failed(f"{what}({shown}) raised {type(error).__name__}: {error}") from None
 
 
+def _call_on_matrix(fn: Callable, M: np.ndarray, what: str, returns: str, mutated: str) -> Any:
+    """``fn(M)`` on a copy of ``M``: a 'Not yet' verdict when it changes its input (``mutated``
+    says what to do instead) or returns None (``returns`` is the return line it needs)."""
+    given = M.copy()
+    result = _call(fn, given, what=what)
+    if not np.array_equal(given, M):
+        raise _Failed(f"{what} changed the matrix it was given{mutated}")
+    if result is None:
+        raise _Failed(f"{what}(M) returned None: does it end with `{returns}`?")
+    return result
+
+
 def _short(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"<array of shape {value.shape}, {value.dtype}>"
@@ -347,13 +359,9 @@ def check_gershgorin_function(discs: Callable[[np.ndarray], tuple] | None) -> Ve
     _is_function(discs, "discs(M)")
     kinds = set()
     for M in _disc_matrices():
-        given = M.copy()
-        result = _call(discs, given, what="discs")
-        if not np.array_equal(given, M):
-            raise _Failed("discs changed the matrix it was given (np.fill_diagonal on M?): work on "
-                          "a copy, np.array(M, dtype=float), so the caller's M stays as it was.")
-        if result is None:
-            raise _Failed("discs(M) returned None: does it end with `return centres, radii`?")
+        result = _call_on_matrix(discs, M, "discs", "return centres, radii",
+                                 " (np.fill_diagonal on M?): work on a copy, np.array(M, dtype=float), "
+                                 "so the caller's M stays as it was.")
         try:
             centres, radii = result
         except (TypeError, ValueError):
@@ -453,12 +461,7 @@ def check_preconditioned_interval(interval: Callable[[np.ndarray], tuple[float, 
     _is_function(interval, "interval(M)")
     routes = set()
     for M in _interval_matrices():
-        given = M.copy()
-        result = _call(interval, given, what="interval")
-        if not np.array_equal(given, M):
-            raise _Failed("interval changed the matrix it was given: work on a copy.")
-        if result is None:
-            raise _Failed("interval(M) returned None: does it end with `return low, high`?")
+        result = _call_on_matrix(interval, M, "interval", "return low, high", ": work on a copy.")
         try:
             low, high = (float(v) for v in result)
         except (TypeError, ValueError):

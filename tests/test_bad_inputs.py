@@ -159,7 +159,7 @@ numbers("adagrad_power", variants.adagrad_power, "power", lr=0.1)
 numbers("adagrad_norm", variants.adagrad_norm, "b0", lr=0.1)
 numbers("FullMatrixAdagrad", fullmatrix.FullMatrixAdagrad, "lr")
 numbers("FullMatrixAdagrad", fullmatrix.FullMatrixAdagrad, "eps")
-counts("adagrad_path", lambda **k: optim.adagrad_path(optim.Adagrad(lr=0.1), lambda x: x, np.ones(2), **k), "steps")
+counts("run", lambda **k: d2lite.run(optim.Adagrad(lr=0.1), lambda x: x, np.ones(2), **k), "steps")
 
 # ---- maths by subject ----
 bad("Quadratic2D-3x3", lambda: quadratic.Quadratic2D(np.eye(3)), ValueError, "Q", "2x2")
@@ -175,9 +175,7 @@ bad("random_spd-condition", lambda: preconditioning.random_spd(3, 0, max_conditi
 bad("random_spd-kind", lambda: preconditioning.random_spd(3, 0, kind="diagonal"), ValueError, "kind")
 bad("random_spd-rng", lambda: preconditioning.random_spd(3, -1), TypeError, "rng")
 counts("random_orthogonal", lambda **k: preconditioning.random_orthogonal(rng=0, **k), "d")
-numbers("adagrad_2d_history", rates.adagrad_2d_history, "lr")
-numbers("adagrad_2d_history", rates.adagrad_2d_history, "eps", lr=0.4)
-counts("adagrad_2d_history", rates.adagrad_2d_history, "steps", lr=0.4)
+bad("AdagradHistory-not-a-run", lambda: rates.AdagradHistory.from_run([1, 2]), TypeError, "made")
 bad("plot_effective_rates-history", lambda: plots.plot_effective_rates([1, 2]), TypeError, "history")
 bad("gershgorin_discs-shape", lambda: gershgorin.gershgorin_discs(np.ones((2, 3))), ValueError, "M")
 counts("make_sparse_regression", sparse.make_sparse_regression, "num_features")
@@ -280,7 +278,8 @@ def test_random_spd_is_positive_definite_up_to_its_largest_condition(seed):
 
 
 def test_the_rate_plot_says_zero_not_nan_when_a_rate_is_zero():
-    history = rates.adagrad_2d_history(0.4, eps=1e-6, steps=5, start=(0.0, -2.0))
+    history = rates.AdagradHistory.from_run(
+        d2lite.run(variants.book_adagrad(0.4), lambda x: d2lite.f_2d_grad(*x), [0.0, -2.0], 5))
     history.effective_rates[:, 0] = 0.0            # a coordinate that never moves
     ax = plots.plot_effective_rates(history)
     said = " ".join(t.get_text() for t in ax.texts)

@@ -150,3 +150,27 @@ def test_percentile_is_the_nearest_rank():
     from benchmarks.explorer_latency import percentile
     assert percentile([5.0], 95) == 5.0
     assert percentile(range(1, 21), 95) == 19 and percentile(range(1, 21), 100) == 20
+
+
+def test_the_default_out_stores_its_numbers_in_the_package(tmp_path, monkeypatch):
+    """`make bench` (the default --out) writes the numbers where the notebooks load them from, the
+    package's d2lite/book/results/benchmarks.json; the replot reads them back from there."""
+    from d2lite.book import results as stored
+    target = tmp_path / "benchmarks.json"
+    target.write_bytes(stored.BENCHMARKS_PATH.read_bytes())
+    monkeypatch.setattr(bench_run, "BENCHMARKS_PATH", target)
+    report_dir = tmp_path / "report"
+    monkeypatch.setattr(bench_run, "HERE", report_dir.resolve())
+    assert bench_run.main(["--replot", "--out", str(report_dir)]) == 0
+    assert not (report_dir / "results.json").exists()
+    assert stored.load_benchmarks(target) == stored.load_benchmarks()
+    assert "`../benchmarks.json`" in (report_dir / "RESULTS.md").read_text(encoding="utf-8")
+
+
+def test_loading_stored_benchmarks_names_the_fault(tmp_path):
+    from d2lite.book.results import load_benchmarks
+    with pytest.raises(FileNotFoundError, match="make bench"):
+        load_benchmarks(tmp_path / "none.json")
+    (tmp_path / "bad.json").write_text('{"results": [{"title": "no item"}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="machine"):
+        load_benchmarks(tmp_path / "bad.json")

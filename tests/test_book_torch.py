@@ -9,6 +9,7 @@ that a non-editable install ships the data ``get_data_ch11`` reads.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import re
 import shutil
@@ -27,6 +28,7 @@ import d2lite
 from d2lite.book import _book
 from d2lite import torch as d2l
 from d2lite.book.trace2d import adagrad_2d_rule
+from tests.reference_rules import book_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK_CELLS = (Path(__file__).with_name("book") / "adagrad_pytorch.ipy").read_text()
@@ -98,21 +100,9 @@ def test_the_chapters_pytorch_tab_runs_as_printed_and_shows_its_figures(book_run
         assert not any(p.startswith("<Axes") for p in plain), cell.source
 
 
-def _book_adagrad_2d(eta):
-    def adagrad_2d(x1, x2, s1, s2):  # the chapter's step function, eta given
-        eps = 1e-6
-        g1, g2 = 0.2 * x1, 4 * x2
-        s1 += g1 ** 2
-        s2 += g2 ** 2
-        x1 -= eta / np.sqrt(s1 + eps) * g1
-        x2 -= eta / np.sqrt(s2 + eps) * g2
-        return x1, x2, s1, s2
-    return adagrad_2d
-
-
 @pytest.mark.parametrize("eta", [0.4, 2.0])
 def test_book_train_2d_is_the_collections_run_loop(eta, capsys):
-    book = d2l.train_2d(_book_adagrad_2d(eta))
+    book = d2l.train_2d(functools.partial(book_rule, lr=eta))  # the chapter's adagrad_2d, eta given
     printed = capsys.readouterr().out
     ours = d2lite.train_2d(adagrad_2d_rule(eta), verbose=False)
     assert np.array_equal(np.asarray(book), np.asarray(ours))

@@ -178,14 +178,14 @@ def test_02_bump_and_floor_of_the_start_decides_curve():
     """Issue 19, item 12: the bump sits where S_1 = r^2 + (1 - r)^2 is smallest (r = 0.5), and every
     start r <= 0.3 ends below the 1e-16 floor, as the explaining cell prints."""
     eta, starts = 0.5, np.array([0.1, 0.2, 0.3, 0.5, 0.7, 1.0 + 1e-9])
-    run = d2lite.problems.preconditioning.adagrad_on_quadratic(np.eye(len(starts)), eta * starts, lr=eta,
-                                                      steps=30, eps=0.0)
+    unit = d2lite.optimizers.variants.book_adagrad(eta, eps=0.0)   # curvature 1 per coordinate
+    run = d2lite.run(unit, lambda x: x, eta * starts, 30)
     left = np.abs(run.points[-1]) / (eta * starts)
     assert np.all(left[starts <= 0.3] < 1e-16)
     assert left[3] > 1e-14 and left[3] == left[:5].max()          # the bump, between 0.3 and 0.7
     fine = np.linspace(0.05, 0.95, 91)                       # S_1 from the run itself: s_2 / eta^2
-    two = d2lite.problems.preconditioning.adagrad_on_quadratic(np.eye(len(fine)), eta * fine, lr=eta, steps=2, eps=0.0)
-    s_1 = two.accumulators[2] / eta ** 2
+    two = d2lite.run(unit, lambda x: x, eta * fine, 2)
+    s_1 = two.states[2].sum_of_squares / eta ** 2
     assert np.allclose(s_1, fine ** 2 + (1 - fine) ** 2) and abs(fine[np.argmin(s_1)] - 0.5) < 1e-9
     printed = text_of(cell(load("02-preconditioning.ipynb"), "h19-ratio-bump-check"))
     assert "distance left = product of the 30 factors: True" in printed

@@ -106,7 +106,7 @@ def flip_changes() -> dict[str, float]:
         flipped = preset.replace(eps_inside=not preset.eps_inside)
         curvature = np.asarray(steps["curvature"], dtype=steps["dtype"])
         start = np.asarray(steps["start"], dtype=steps["dtype"])
-        moved = [abs(d2lite.adagrad_path(o, lambda w: curvature * w, start, 5)[0][5, 1] - start[1])
+        moved = [abs(d2lite.run(o, lambda w: curvature * w, start, 5).points[5, 1] - start[1])
                  for o in (preset, flipped)]
         changes[name] = abs(moved[1] - moved[0]) / moved[0]
     return changes

@@ -20,6 +20,7 @@ from d2lite.problems import gershgorin, quadratic
 from d2lite.optimizers import torch_variants, variants
 from d2lite.problems.quadratic import quadratic_2d, rotation_matrix
 from d2lite.book.trace2d import adagrad_2d_rule, train_2d
+from d2lite.optimizers.run import run
 from d2lite.problems.classifier import lenet
 from d2lite.style import nonfinite_lines
 
@@ -303,8 +304,16 @@ def test_check_leaky_accumulator():
     assert _is_wrong(ex.check_leaky_accumulator(lambda s, g, gamma: np.atleast_1d(s)[:2]), "shape")
 
 
+START = (-5.0, -2.0)  # the chapter's start
+
+
+def _vector(q):
+    """A 2-D problem's gradient ``q.grad(x1, x2)`` as ``d2lite.run`` calls it, on a vector."""
+    return lambda x: q.grad(*x)
+
+
 def test_book_adagrad_reproduces_the_chapter_reference_run():
-    points, rates = variants.run_2d(variants.book_adagrad(0.4), quadratic_2d().grad, steps=20)
+    points, _, rates = run(variants.book_adagrad(0.4), _vector(quadratic_2d()), START, 20)
     expected = train_2d(adagrad_2d_rule(0.4), verbose=False)
     np.testing.assert_allclose(points, expected, rtol=1e-12)
     np.testing.assert_allclose(points[-1], [-2.382563, -0.158591], atol=1e-6)  # CURRICULUM.md
@@ -328,35 +337,35 @@ def test_rules_agree_with_torch_optimizers():
     for rule, make in [(variants.rmsprop(0.05, gamma=0.9, eps=1e-8),
                         lambda p: torch.optim.RMSprop([p], lr=0.05, alpha=0.9, eps=1e-8)),
                        (variants.Adam(0.05), lambda p: torch.optim.Adam([p], lr=0.05))]:
-        points, _ = variants.run_2d(rule, q.grad, steps=15)
+        points = run(rule, _vector(q), START, 15).points
         # RMSprop in torch puts eps outside the square root, ours inside: tiny difference
         np.testing.assert_allclose(points[-1], torch_end_point(make, q, 15), rtol=1e-4)
 
 
 def test_noisy_gradients_make_adagrad_decay_but_not_rmsprop():
     q = quadratic_2d()
-    _, adagrad_rates = variants.run_2d(variants.book_adagrad(0.4), q.grad, steps=400, noise=1.0)
-    _, rmsprop_rates = variants.run_2d(variants.rmsprop(0.4), q.grad, steps=400, noise=1.0)
+    adagrad_rates = run(variants.book_adagrad(0.4), _vector(q), START, 400, noise=1.0).rates
+    rmsprop_rates = run(variants.rmsprop(0.4), _vector(q), START, 400, noise=1.0).rates
     assert adagrad_rates[-1, 0] < adagrad_rates[99, 0] * 0.6  # about sqrt(100/400) = 0.5
     assert rmsprop_rates[-100:, 0].mean() > 5 * adagrad_rates[-1, 0]
 
 
 def test_power_and_norm_rules():
     q = quadratic_2d()
-    _, rates_half = variants.run_2d(variants.adagrad_power(0.4, power=0.5, eps=1e-6), q.grad, steps=10)
-    _, rates_adagrad = variants.run_2d(variants.book_adagrad(0.4), q.grad, steps=10)
+    rates_half = run(variants.adagrad_power(0.4, power=0.5, eps=1e-6), _vector(q), START, 10).rates
+    rates_adagrad = run(variants.book_adagrad(0.4), _vector(q), START, 10).rates
     np.testing.assert_allclose(rates_half, rates_adagrad)
-    _, rates = variants.run_2d(variants.adagrad_norm(0.4), q.grad, steps=10)
+    rates = run(variants.adagrad_norm(0.4), _vector(q), START, 10).rates
     np.testing.assert_allclose(rates[:, 0], rates[:, 1])
     # AdaGrad-Norm is invariant under rotations: distances agree at 0 and 45 degrees
     distances = []
     for angle in (0, 45):
         qr, start = quadratic.rotated_problem(angle)
-        points, _ = variants.run_2d(variants.adagrad_norm(0.4), qr.grad, steps=20, start=start)
+        points = run(variants.adagrad_norm(0.4), _vector(qr), start, 20).points
         distances.append(np.linalg.norm(points[-1]))
     assert distances[0] == pytest.approx(distances[1], rel=1e-9)
     with pytest.raises(TypeError, match="optimizer"):
-        variants.run_2d("adagrad", q.grad)
+        run("adagrad", _vector(q), START, 20)
     with pytest.raises(ValueError, match="lr"):
         variants.book_adagrad(-1)
 
@@ -366,7 +375,7 @@ def test_torch_power_and_norm_optimizers_match_the_numpy_rules():
     for rule, make in [(variants.adagrad_power(0.3, power=0.25, eps=1e-10),
                         lambda p: torch_variants.AdagradPower([p], lr=0.3, power=0.25, eps=1e-10)),
                        (variants.adagrad_norm(0.3, b0=1e-3), lambda p: torch_variants.AdagradNorm([p], lr=0.3, b0=1e-3))]:
-        points, _ = variants.run_2d(rule, q.grad, steps=12)
+        points = run(rule, _vector(q), START, 12).points
         np.testing.assert_allclose(points[-1], torch_end_point(make, q, 12), rtol=1e-9)
 
 
@@ -409,7 +418,7 @@ def test_median_effective_rate_matches_the_actual_step():
 
 def test_the_shared_sweep_backs_the_statements_of_both_notebooks():
     from d2lite.problems import rotation_sweep
-    from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, full_matrix_path
+    from d2lite.optimizers.fullmatrix import FullMatrixAdagrad
 
     sweep, facts = rotation_sweep.shared_sweep(), rotation_sweep.sweep_facts()
     assert list(sweep["angle"]) == list(range(181))  # one resolution: every degree, 0 to 180
@@ -420,7 +429,7 @@ def test_the_shared_sweep_backs_the_statements_of_both_notebooks():
     full = FullMatrixAdagrad(lr=0.4, eps=1e-6)
     for angle in (0, 6, 8, 96, 98):
         q, start = quadratic.rotated_problem(angle)
-        path, _ = full_matrix_path(full, lambda w, q=q: np.asarray(q.grad(w[0], w[1])), start, 20)
+        path = run(full, _vector(q), start, 20).points
         below = _adagrad_distance(angle) < np.hypot(*path[-1])
         assert below == (angle in facts["diagonal_below_full_matrix"]), angle
     assert facts["gd_below_diagonal_everywhere"] and facts["repeats_every_90"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import d2lite
 import d2lite.book.framework_runs as F
 from d2lite.book.tabs import TABS
 from d2lite.optimizers.presets import PRESETS
@@ -91,7 +92,7 @@ def test_the_steps_tell_where_epsilon_sits(name):
     flipped = F.Adagrad.preset(F.PRESET_OF[name], **real["settings"])
     flipped = flipped.replace(eps_inside=not flipped.eps_inside)
     curvature = np.array(stored["curvature"])
-    path, _ = F.adagrad_path(flipped, lambda w: curvature * w, np.array(stored["start"]), 5)
+    path = d2lite.run(flipped, lambda w: curvature * w, np.array(stored["start"]), 5).points
     gap = np.abs(path[[1, 5]] - np.array([real["one"], real["five"]])).max()
     assert gap > 1e-9
 
@@ -194,3 +195,16 @@ def test_an_uninstallable_framework_is_named_and_fails_only_in_ci(tmp_path, ci):
     assert "no-such-python" in out.stdout
     assert out.returncode == (1 if ci else 0), out.stdout
     assert F.RESULTS_PATH.read_bytes() == stored_before, "the stored results must stay"
+
+
+def test_the_numpy_replay_and_the_books_torch_loop_train_alike():
+    """The two linear-regression loops (replay_linreg's docstring says why there are two) walk the
+    same minibatches from the same start and record the same losses on the book's run."""
+    inputs = F.linreg_inputs(epochs=2)
+    replayed = F.replay_linreg(F.Adagrad.preset("book", lr=0.1), inputs, epochs=2)["losses"]
+    loader, dim = d2lite.synthetic_linreg(batch_size=inputs["batch_size"], noise=inputs["noise"],
+                                          seed=inputs["seed"])
+    book = d2lite.train_scratch(d2lite.adagrad, d2lite.init_adagrad_states(dim), {"lr": 0.1}, loader,
+                                dim, num_epochs=2).losses
+    assert len(replayed) == len(book) == 15
+    np.testing.assert_allclose(replayed, book, rtol=1e-6)   # float32 rounding; another batch order: 3e-2

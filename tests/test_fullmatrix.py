@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from d2lite import Adagrad
-from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, FullMatrixState, full_matrix_path
+from d2lite import Adagrad, run
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, FullMatrixState
 from d2lite.problems.quadratic import full_matrix_rotation_sweep
 from d2lite.problems.quadratic import rotation_sweep
 from d2lite.optimizers.variants import book_adagrad
@@ -37,8 +37,8 @@ def test_turning_the_whole_problem_turns_the_path(seed, d, lr, eps):
     rng = np.random.default_rng(seed)
     Q, U, start = random_spd(rng, d), random_orthogonal(rng, d), rng.standard_normal(d)
     opt = FullMatrixAdagrad(lr=lr, eps=eps)
-    path, _ = full_matrix_path(opt, lambda w: Q @ w, start, 15)
-    turned, _ = full_matrix_path(opt, lambda w: U @ Q @ U.T @ w, U @ start, 15)
+    path = run(opt, lambda w: Q @ w, start, 15).points
+    turned = run(opt, lambda w: U @ Q @ U.T @ w, U @ start, 15).points
     np.testing.assert_allclose(turned, path @ U.T, atol=1e-8 * (1 + np.abs(path).max()))
 
 
@@ -71,7 +71,7 @@ def test_one_hot_gradients_give_exactly_diagonal_adagrad(seed, d, steps, eps):
 def test_dense_gradients_on_an_axis_aligned_bowl_do_not_give_diagonal_adagrad():
     """The chapter's bowl is axis-aligned, but its gradients mix both coordinates: G is not diagonal."""
     grad = lambda w: np.array([0.2 * w[0], 4 * w[1]])  # noqa: E731
-    full, _ = full_matrix_path(FullMatrixAdagrad(lr=0.4), grad, [-5.0, -2.0], 20)
+    full = run(FullMatrixAdagrad(lr=0.4), grad, [-5.0, -2.0], 20).points
     diagonal = book_adagrad(0.4)
     w, s = np.array([-5.0, -2.0]), diagonal.init(np.zeros(2))
     for _ in range(20):

@@ -11,7 +11,6 @@ explorers move on the site, or show their still without JavaScript, is the brows
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.e2e.standin import standin_html
+from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -31,14 +31,7 @@ DEAD_WIDGET = re.compile(r"\b(interactive|VBox|HBox|FloatSlider|IntSlider|FloatL
                          r"model not found|Error displaying widget|Loading widgets")
 
 
-def load_renderer():
-    spec = importlib.util.spec_from_file_location("render_html", ROOT / "tools" / "render_html.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-render_html = load_renderer()
+render_html = load_tool("render_html")
 
 
 def slider_cell_ids(path: Path) -> list[str]:

@@ -1,5 +1,5 @@
 """A non-editable install of d2lite carries what the notebooks read: the frameworks' stored runs,
-the airfoil data and the explorers' JavaScript (package data, not files of the checkout).
+the cost benchmarks' stored results, the airfoil data and the explorers' JavaScript (package data, not files of the checkout).
 
 The install is a real wheel build (``pip install --no-deps --no-index --target``, offline, with the
 environment's setuptools), imported from a directory outside the checkout with the installed copy
@@ -20,15 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 READ_STORED = """
 import json, sys
 import d2lite
-from d2lite.book import framework_runs, tabs
+from d2lite.book import framework_runs, results as stored, tabs
 from d2lite.book.datasets import AIRFOIL_PATH
 from d2lite.explorers.page import WEB, bundle
 results = framework_runs.load_results()
+benchmarks = stored.load_benchmarks()
 replayed = framework_runs.replay("mxnet", "steps", "defaults", results)
 print(json.dumps({
     "d2lite": d2lite.__file__,
     "results": str(framework_runs.RESULTS_PATH),
     "frameworks": sorted(results["frameworks"]),
+    "benchmarks": str(stored.BENCHMARKS_PATH),
+    "benchmark_items": [result["item"] for result in benchmarks["results"]],
+    "full_matrix_dims": next(r for r in benchmarks["results"] if r["item"] == 6)["data"]["dims"],
     "tab_faults": {name: tabs.check_tab(tabs.tab_run(name, results)) for name in tabs.TABS},
     "replay_gap": max(abs(a - b) for a, b in zip(
         replayed["five"], results["frameworks"]["mxnet"]["steps"]["defaults"]["five"])),
@@ -62,6 +66,10 @@ def test_a_non_editable_install_reads_the_stored_results(tmp_path):
     assert Path(seen["results"]).is_relative_to(site) and not Path(seen["results"]).is_relative_to(ROOT)
     assert seen["frameworks"] == sorted(json.loads(
         (ROOT / "d2lite/book/results/frameworks.json").read_text())["frameworks"])
+    packaged = json.loads((ROOT / "d2lite/book/results/benchmarks.json").read_text())
+    assert Path(seen["benchmarks"]).is_relative_to(site), seen["benchmarks"]   # not the checkout's
+    assert seen["benchmark_items"] == [result["item"] for result in packaged["results"]]
+    assert seen["full_matrix_dims"] == next(r for r in packaged["results"] if r["item"] == 6)["data"]["dims"]
     assert seen["tab_faults"] == {"torch": [], "mxnet": [], "tensorflow": []}
     assert seen["airfoil"] and seen["web"] == ["boot.js", "explorer2d.js", "grid.js", "plot.js",
                                                "quadratic.js"]

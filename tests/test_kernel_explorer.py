@@ -18,16 +18,7 @@ import d2lite
 from d2lite.explorers.kernel_explorer import KERNEL_NOTE, explore
 from d2lite.problems.quadratic import quadratic_2d
 from d2lite.explorers.rule_runs import hyperparameters, rule_form, run_rule
-
-
-def book_rule(x1, x2, s1, s2, lr=0.4, eps=1e-6):
-    """The book's adagrad_2d, its rate and epsilon as keyword arguments."""
-    g1, g2 = 0.2 * x1, 4 * x2
-    s1 += g1 ** 2
-    s2 += g2 ** 2
-    x1 -= lr / math.sqrt(s1 + eps) * g1
-    x2 -= lr / math.sqrt(s2 + eps) * g2
-    return x1, x2, s1, s2
+from tests.reference_rules import book_rule
 
 
 def gentler(x1, x2, s1, s2, f_grad, lr=0.4, gamma=0.9, eps=1e-6):
@@ -75,7 +66,7 @@ def test_the_path_drawn_is_the_rule_run_directly_and_follows_the_slider():
 def test_adagrad_beside_it_is_the_one_adagrad_and_its_rates_are_the_effective_rates():
     explorer = explore(gentler, steps=25, angle=30.0)
     q, start = d2lite.problems.quadratic.rotated_problem(30.0)
-    reference, rates = d2lite.optimizers.variants.run_2d(d2lite.optimizers.variants.book_adagrad(0.4), q.grad, 25, start)
+    reference, _, rates = d2lite.run(d2lite.optimizers.variants.book_adagrad(0.4), lambda x: q.grad(*x), start, 25)
     np.testing.assert_allclose(drawn_path(explorer, "Adagrad"), reference, rtol=1e-9, atol=1e-12)
     lines = explorer.canvas.rate_lines
     np.testing.assert_allclose(lines["Adagrad", 0].get_ydata(), rates[:, 0], rtol=1e-6)
@@ -87,7 +78,7 @@ def test_a_worked_variant_runs_beside_at_the_rules_rate():
     explorer = explore(gentler, compare={"RMSProp": d2lite.optimizers.variants.rmsprop(0.1, gamma=0.9)})
     explorer.sliders["lr"].value = 0.2
     q = quadratic_2d()
-    variant, _ = d2lite.optimizers.variants.run_2d(d2lite.optimizers.variants.rmsprop(0.2, gamma=0.9), q.grad, 20)
+    variant = d2lite.run(d2lite.optimizers.variants.rmsprop(0.2, gamma=0.9), lambda x: q.grad(*x), (-5.0, -2.0), 20).points
     np.testing.assert_allclose(drawn_path(explorer, "RMSProp"), variant)
     # the learner's leaky average with eps inside the root is RMSProp's (d2lite.optimizers.variants)
     np.testing.assert_allclose(drawn_path(explorer), variant, rtol=1e-10)

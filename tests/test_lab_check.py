@@ -1,5 +1,4 @@
 """`make lab` refuses a busy port, and a folder another server already serves, with a message."""
-import importlib.util
 import json
 import os
 import shutil
@@ -9,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK = ROOT / "tools" / "lab_check.py"
@@ -22,9 +23,7 @@ def busy_port():
         yield listener.getsockname()[1]
 
 
-spec = importlib.util.spec_from_file_location("lab_check", CHECK)
-lab_check = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lab_check)
+lab_check = load_tool("lab_check")
 
 
 def test_a_port_in_use_is_refused_with_what_to_do(busy_port, tmp_path, monkeypatch, capsys):

@@ -6,6 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if p.name != "00-contents.ipynb"]
@@ -56,14 +58,7 @@ def test_setup_cells_are_identical_everywhere():
     assert len({body(p)[1].source for p in CHAPTERS}) == 1
 
 
-def _tool(name):
-    import importlib.util
-    import sys
-    sys.path.insert(0, str(ROOT / "tools"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_tool = load_tool
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)

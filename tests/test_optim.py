@@ -8,7 +8,7 @@ import pytest
 
 import d2lite
 import d2lite.optimizers.optim
-from d2lite import Adagrad, AdagradState, adagrad_path
+from d2lite import Adagrad, AdagradState, run
 from d2lite.optimizers.presets import PRESET_OPTIONS, PRESET_SOURCES, PRESETS
 
 
@@ -58,7 +58,7 @@ def test_shapes_dtypes_and_state_are_checked():
     with pytest.raises(TypeError, match="AdagradState"):
         opt.update(np.zeros(3), (np.zeros(3), 0), np.zeros(3))
     with pytest.raises(ValueError, match="steps"):
-        adagrad_path(opt, lambda x: x, np.zeros(2), -1)
+        run(opt, lambda x: x, np.zeros(2), -1)
 
 
 # ---- state and the update --------------------------------------------------------------------
@@ -88,7 +88,8 @@ def test_learning_rate_schedule_is_torchs():
 
 def test_path_has_start_and_every_step():
     opt = Adagrad(lr=0.1)
-    path, state = adagrad_path(opt, lambda x: 2 * x, np.array([1.0, -1.0]), steps=7)
+    made = run(opt, lambda x: 2 * x, np.array([1.0, -1.0]), steps=7)
+    path, state = made.points, made.state
     assert path.shape == (8, 2) and state.count == 7
     np.testing.assert_array_equal(path[0], [1.0, -1.0])
 
@@ -140,7 +141,7 @@ def transcribed_two_steps(framework, lr, wd):
 def test_preset_follows_the_frameworks_own_update(framework, wd):
     lr = 0.05 if framework == "optax" else PRESETS[framework]["lr"]
     opt = Adagrad.preset(framework, lr=lr, weight_decay=wd)
-    path, _ = adagrad_path(opt, _feeder([G1, G2]), W0, steps=2)
+    path = run(opt, _feeder([G1, G2]), W0, steps=2).points
     np.testing.assert_allclose(path[-1], transcribed_two_steps(framework, lr, wd), rtol=1e-12)
 
 
@@ -188,7 +189,7 @@ def rosenbrock_grad(x, a=1.0, b=100.0):
 ])
 def test_converges_like_optax(name, grad_fn, start, optimum, dtype):
     opt = Adagrad.preset("optax", lr=1.0)
-    path, _ = adagrad_path(opt, grad_fn, np.array(start, dtype=dtype), steps=10_000)
+    path = run(opt, grad_fn, np.array(start, dtype=dtype), steps=10_000).points
     assert path.dtype == dtype
     np.testing.assert_allclose(path[-1], optimum, rtol=3e-2, atol=3e-2)
     assert np.abs(path[0] - np.array(optimum)).max() > 0.5  # it really had to travel

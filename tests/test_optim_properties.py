@@ -10,7 +10,8 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from d2lite import Adagrad, AdagradState, adagrad_path
+import d2lite
+from d2lite import Adagrad, AdagradState
 from d2lite.problems.quadratic import quadratic_2d, rotation_matrix
 
 FAST = settings(max_examples=40, deadline=None)
@@ -119,8 +120,7 @@ def gd_path(Q, start, lr=0.1, steps=STEPS):
 
 
 def adagrad_on(Q, start):
-    path, _ = adagrad_path(Adagrad.preset("book", lr=0.4), lambda x: Q @ x, start, STEPS)
-    return path
+    return d2lite.run(Adagrad.preset("book", lr=0.4), lambda x: Q @ x, start, STEPS).points
 
 
 def rotated_gap(path_fn, angle):

@@ -12,11 +12,12 @@ from matplotlib.figure import Figure
 import d2lite
 from d2lite.explorers import preconditioning_explorer
 from d2lite.explorers.figures import preconditioning_figure
-from d2lite.problems.preconditioning import (adagrad_on_quadratic, condition_number, diagonal_preconditioner,
+from d2lite.problems.preconditioning import (condition_number, diagonal_preconditioner,
                                     eigendecomposition, gd_steps_to_tolerance, random_orthogonal,
                                     random_spd)
 from d2lite.style import figure_to_png
 from d2lite.book.trace2d import adagrad_2d_rule, train_2d
+from d2lite.optimizers.variants import book_adagrad
 from d2lite.style import nonfinite_lines
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -213,14 +214,18 @@ def test_gd_steps_report_none_for_divergence_and_for_too_few_steps():
 
 
 # ------------------------------------------------------------------ Adagrad on a quadratic
-def test_adagrad_on_quadratic_matches_the_2d_trainer_and_its_state():
+def _accumulators(run: d2lite.optimizers.run.Run) -> np.ndarray:
+    return np.array([state.sum_of_squares for state in run.states])
+
+
+def test_adagrad_on_a_quadratic_matches_the_2d_trainer_and_its_state():
     Q = np.diag([0.2, 4.0])  # the chapter's 0.1 x1^2 + 2 x2^2
-    run = adagrad_on_quadratic(Q, [-5.0, -2.0], lr=0.4, steps=20)
+    run = d2lite.run(book_adagrad(0.4), lambda x: Q @ x, [-5.0, -2.0], 20)
     points = np.array(train_2d(adagrad_2d_rule(0.4), 20, verbose=False))
     np.testing.assert_allclose(run.points, points, rtol=1e-12)
     gradients = points[:-1] * np.diag(Q)
-    np.testing.assert_allclose(run.accumulators[1:], np.cumsum(gradients ** 2, axis=0), rtol=1e-12)
-    assert run.accumulators[0].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(_accumulators(run)[1:], np.cumsum(gradients ** 2, axis=0), rtol=1e-12)
+    assert _accumulators(run)[0].tolist() == [0.0, 0.0]
 
 
 @settings(max_examples=20, deadline=None)
@@ -229,16 +234,9 @@ def test_adagrad_accumulator_is_proportional_to_the_diagonal_from_an_equal_start
     # axis-aligned Q and equal start: every coordinate follows the same path, so sqrt(s_t) / Q_ii
     # is the same number for all i (the curvature is all that differs)
     Q = random_spd(d, seed, max_condition=1e3, kind="axis_aligned")
-    run = adagrad_on_quadratic(Q, np.ones(d), lr=0.1, steps=15, eps=0.0)
-    ratio = np.sqrt(run.accumulators[1:]) / np.diag(Q)
+    run = d2lite.run(book_adagrad(0.1, eps=0.0), lambda x: Q @ x, np.ones(d), 15)
+    ratio = np.sqrt(_accumulators(run)[1:]) / np.diag(Q)
     np.testing.assert_allclose(ratio, ratio[:, :1] * np.ones(d), rtol=1e-9)
-
-
-def test_adagrad_on_quadratic_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="start"):
-        adagrad_on_quadratic(np.eye(2), [1.0])
-    with pytest.raises(ValueError, match="lr"):
-        adagrad_on_quadratic(np.eye(2), [1.0, 1.0], lr=0.0)
 
 
 # ------------------------------------------------------------------ the explorer

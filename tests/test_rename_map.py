@@ -16,7 +16,7 @@ rename_map = importlib.import_module("rename_map")
 
 OLD = '''import d2lite
 from d2lite.quadratic import quadratic_2d, rotation_sweep
-from d2lite.rates import adagrad_2d_history, plot_effective_rates
+from d2lite.rates import loglog_slope, plot_effective_rates
 from d2lite import preconditioning, torch as d2l
 from d2lite.figures import algorithm_figure
 from d2lite.fullmatrix import FullMatrixAdagrad, full_matrix_rotation_sweep
@@ -30,7 +30,7 @@ path = "d2lite/web/plot.js"
 def test_every_old_path_gets_its_new_home_and_the_new_ones_resolve():
     new = rename_map.rewrite(OLD)
     assert "from d2lite.problems.quadratic import quadratic_2d, rotation_sweep" in new
-    assert "from d2lite.problems.rates import adagrad_2d_history\n" in new
+    assert "from d2lite.problems.rates import loglog_slope\n" in new
     assert "from d2lite.figures.plots import plot_effective_rates" in new
     assert "from d2lite.problems import preconditioning" in new and "from d2lite import torch as d2l" in new
     assert "from d2lite.explorers.figures import algorithm_figure" in new

@@ -6,13 +6,11 @@ import numpy as np
 import pytest
 
 import d2lite
-from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, full_matrix_path
-from d2lite.optimizers.optim import Adagrad, adagrad_path
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad
+from d2lite.optimizers.optim import Adagrad
 from d2lite.optimizers.run import run
-from d2lite.optimizers.variants import Adam, adagrad_norm, book_adagrad, rmsprop, run_2d
-from d2lite.problems.preconditioning import adagrad_on_quadratic
-from d2lite.problems.quadratic import quadratic_2d
-from d2lite.problems.rates import adagrad_2d_history
+from d2lite.optimizers.variants import book_adagrad
+from d2lite.problems.rates import AdagradHistory
 
 CHAPTER = np.array([0.2, 4.0])  # f(x) = 0.1 x1^2 + 2 x2^2
 
@@ -66,28 +64,23 @@ def test_bad_arguments_are_named(bad, error, words):
         run(args.pop("optimizer"), args.pop("grad"), args.pop("start"), args.pop("steps"), **args)
 
 
-# The problem-shaped entry points keep their arguments and return what run computes.
-@pytest.mark.parametrize("optimizer", [book_adagrad(0.4), rmsprop(0.4), adagrad_norm(0.4), Adam(0.4)],
-                         ids=["adagrad", "rmsprop", "norm", "adam"])
-def test_run_2d_is_run_with_a_two_argument_gradient(optimizer):
-    q = quadratic_2d(angle=30)
-    points, rates = run_2d(optimizer, q.grad, steps=15, start=(1.0, -3.0), noise=0.5, seed=2)
-    made = run(optimizer, lambda x: np.asarray(q.grad(*x)), (1.0, -3.0), 15, noise=0.5, seed=2)
-    np.testing.assert_array_equal(points, made.points)
-    np.testing.assert_array_equal(rates, made.rates)
+def test_the_rate_history_is_read_off_the_run():
+    made = run(Adagrad.preset("book", lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 12)
+    history = AdagradHistory.from_run(made)
+    grads = CHAPTER * made.points[:-1]
+    np.testing.assert_array_equal(history.points, made.points)
+    np.testing.assert_allclose(history.states, np.cumsum(grads ** 2, axis=0), rtol=1e-14)
+    np.testing.assert_allclose(history.effective_rates, 0.4 / np.sqrt(history.states + 1e-6), rtol=1e-14)
+    with pytest.raises(TypeError, match="made"):
+        AdagradHistory.from_run(run(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 3))
 
 
-def test_the_other_entry_points_are_run():
-    path, state = adagrad_path(Adagrad(lr=0.3), lambda w: CHAPTER * w, np.array([-5.0, -2.0]), 7)
-    made = run(Adagrad(lr=0.3), lambda w: CHAPTER * w, [-5.0, -2.0], 7)
-    np.testing.assert_array_equal(path, made.points)
-    np.testing.assert_array_equal(state.sum_of_squares, made.state.sum_of_squares)
-    fm_path, fm_state = full_matrix_path(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 9)
-    np.testing.assert_array_equal(fm_path, run(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w,
-                                              [-5.0, -2.0], 9).points)
-    history = adagrad_2d_history(0.4, steps=12)
-    book = run(Adagrad.preset("book", lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 12)
-    np.testing.assert_array_equal(history.points, book.points)
-    np.testing.assert_array_equal(history.effective_rates, book.rates)
-    quad = adagrad_on_quadratic(np.diag(CHAPTER), [-5.0, -2.0], lr=0.4, steps=12)
-    np.testing.assert_allclose(quad.points, book.points, rtol=1e-15)
+@pytest.mark.parametrize("module, name", [
+    ("optimizers.variants", "run_2d"), ("optimizers.optim", "adagrad_path"),
+    ("optimizers.fullmatrix", "full_matrix_path"), ("problems.rates", "adagrad_2d_history"),
+    ("problems.preconditioning", "adagrad_on_quadratic")])
+def test_one_run_loop_one_name(module, name):
+    """The loops that wrapped run are gone: every experiment calls d2lite.run."""
+    import importlib
+    assert not hasattr(importlib.import_module(f"d2lite.{module}"), name)
+    assert not hasattr(d2lite, name)

@@ -1,15 +1,14 @@
 """The static site built from a learner's folder: their scripts never run, a broken file is skipped."""
-import importlib.util
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests.tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("render_html", ROOT / "tools" / "render_html.py")
-render_html = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(render_html)
+render_html = load_tool("render_html")
 site_safety = sys.modules["site_safety"]
 
 PAYLOAD = "<script>window.learner_ran = 1</script>"

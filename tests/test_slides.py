@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 import hashlib
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+
+from tests.tools import load_tool
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,14 +24,7 @@ NOTEBOOKS = ROOT / "notebooks"
 PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
-def load_slides():
-    spec = importlib.util.spec_from_file_location("slides", ROOT / "tools" / "slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-slides = load_slides()
+slides = load_tool("slides")
 
 
 def test_doctests_of_slides_run():

@@ -2,7 +2,6 @@
 (tools/student.py) builds a copy of the collection without any of them."""
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -11,17 +10,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 EXERCISES = next(iter(sorted(NOTEBOOKS.glob("*-exercises.ipynb"))))
 SOLUTIONS = next(iter(sorted(NOTEBOOKS.glob("*-solutions.ipynb"))))
 
 
-def tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+tool = load_tool
 
 
 def load(path):

@@ -1,13 +1,12 @@
 """A learner's working copies: made on first use, never overwritten, refreshed only on request."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from tests.tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("workspace", ROOT / "tools" / "workspace.py")
-workspace = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(workspace)
+workspace = load_tool("workspace")
 
 
 def notebook(path: Path, text: str) -> Path:

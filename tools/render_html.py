@@ -308,16 +308,28 @@ def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path, trusted: 
     if not trusted:
         nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    # a table's empty corner cell (a Markdown table whose first header is blank) is no header
-    body = body.replace("<th></th>", "<td></td>")
-    target = out_dir / f"{path.stem}.html"
-    target.write_text(body, encoding="utf-8")
+    return write_page(body, out_dir, path.stem)
+
+
+def write_page(body: str, out_dir: Path, stem: str) -> Path:
+    """Write ``out_dir/<stem>.html`` and return its path (the site's pages and the slide decks).
+
+    A table's empty corner cell (a Markdown table whose first header is blank) is no header: it
+    is written as a plain cell."""
+    target = out_dir / f"{stem}.html"
+    target.write_text(body.replace("<th></th>", "<td></td>"), encoding="utf-8")
     return target
 
 
+def link_items(pages: list[Path], titles: dict[str, str]) -> str:
+    """The ``<li>`` links of an index page, one per page, titled from ``titles`` (by file name;
+    the file's stem when it has no title)."""
+    return "\n".join(f'<li><a href="{p.name}">{html.escape(titles.get(p.name, p.stem))}</a></li>'
+                     for p in pages)
+
+
 def fallback_index(pages: list[Path], titles: dict[str, str]) -> str:
-    items = "\n".join(f'<li><a href="{p.name}">{html.escape(titles.get(p.name, p.stem))}</a></li>'
-                      for p in pages)
+    items = link_items(pages, titles)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Contents</title>'
             f"</head>\n<body><h1>Contents</h1>\n<ul>\n{items}\n</ul></body></html>\n")
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import html
 import re
 import shutil
 import sys
@@ -48,7 +47,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_tools import title_of  # noqa: E402
-from render_html import WIDGET_VIEW, StaticHTMLExporter, StaticSitePreprocessor  # noqa: E402
+from render_html import WIDGET_VIEW, StaticHTMLExporter, StaticSitePreprocessor, link_items, write_page  # noqa: E402
 from site_safety import UNTRUSTED, is_trusted, sanitise_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,16 +362,12 @@ def render_deck(exporter: OfflineSlidesExporter, path: Path, out_dir: Path, trus
     if not trusted:
         nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
     body, _ = exporter.from_notebook_node(plan(nb), resources=resources)
-    body = body.replace("<th></th>", "<td></td>")  # an empty corner cell is no header
-    target = out_dir / f"{path.stem}.html"
-    target.write_text(body, encoding="utf-8")
-    return target
+    return write_page(body, out_dir, path.stem)
 
 
 def index_page(decks: list[Path], titles: dict[str, str]) -> str:
     """The HTML of ``index.html``: a link to every deck, titled from ``titles`` (by file name)."""
-    items = "\n".join(f'<li><a href="{d.name}">{html.escape(titles.get(d.name, d.stem))}</a></li>'
-                      for d in decks)
+    items = link_items(decks, titles)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"

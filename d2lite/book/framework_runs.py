@@ -23,8 +23,8 @@ import torch
 from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
 from d2lite.book.training import init_linreg_params
-from d2lite.optimizers.optim import Adagrad, adagrad_path
-from d2lite.optimizers.run import minibatches
+from d2lite.optimizers.optim import Adagrad
+from d2lite.optimizers.run import minibatches, run
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
@@ -132,6 +132,16 @@ def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
     squared error, is recorded every ``eval_every`` examples.  Returns the losses and the final
     ``weight`` and ``bias``.
 
+    Why this loop and :func:`d2lite.train_scratch` are two: that one is the book's training loop,
+    torch autograd and the book's in-place ``trainer_fn(params, states, hyperparams)``, as the
+    chapter prints it.  This one replays what a *framework* computed, so it takes an
+    explicit-state NumPy preset (``Adagrad.preset("keras")``, ...), computes the gradient in
+    closed form with the framework's loss scale ``c`` (Keras differentiates the mean squared error,
+    ``c = 2``) and runs in the stored run's dtype, so that float32 steps compare with the stored
+    float32 numbers to :data:`TOLERANCE`.  Both walk the same minibatches
+    (:func:`d2lite.optimizers.run.minibatches`, the order of :func:`linreg_inputs`) and record the
+    loss every 200 examples; a test checks that they agree on the book's run.
+
     >>> from d2lite.optimizers.optim import Adagrad
     >>> run = replay_linreg(Adagrad.preset("book", lr=0.1), linreg_inputs(epochs=1), epochs=1)
     >>> len(run["losses"]), 0.24 < run["losses"][-1] < 0.26
@@ -178,20 +188,19 @@ def replay(framework: str, piece: str, setting: str, results: dict[str, Any],
                          f"the stored file; `make frameworks-store` regenerates it)") from None
     if piece in ("concise", "steps"):
         check_choice("setting", setting, ("defaults", "aligned"))
-        run = stored[setting]
-        optimizer = Adagrad.preset(PRESET_OF[framework], **run["settings"])
+        optimizer = Adagrad.preset(PRESET_OF[framework], **stored[setting]["settings"])
     elif piece == "two_d":
         optimizer = Adagrad.preset("book", lr=stored["eta"], eps=stored["eps"])
     else:
         optimizer = Adagrad.preset("book", lr=stored["lr"])
     if piece == "two_d":
-        path, _ = adagrad_path(optimizer, lambda x: np.array([0.2, 4.0]) * x,
-                               np.asarray(stored["start"], dtype=stored["dtype"]), stored["steps"])
+        path = run(optimizer, lambda x: np.array([0.2, 4.0]) * x,
+                   np.asarray(stored["start"], dtype=stored["dtype"]), stored["steps"]).points
         return {"path": path.tolist()}
     if piece == "steps":
         curvature = np.asarray(stored["curvature"], dtype=stored["dtype"])
-        path, _ = adagrad_path(optimizer, lambda w: curvature * w,
-                               np.asarray(stored["start"], dtype=stored["dtype"]), 5)
+        path = run(optimizer, lambda w: curvature * w,
+                   np.asarray(stored["start"], dtype=stored["dtype"]), 5).points
         return {"one": path[1].tolist(), "five": path[5].tolist()}
     if inputs is None:
         inputs = linreg_inputs()

@@ -26,16 +26,17 @@ from d2lite.style import ROLE_COLOURS, colour_of
 from d2lite.style import label_colour, new_figure
 from d2lite.problems.preconditioning import condition_number, diagonal_preconditioner
 from d2lite.problems.quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
-from d2lite.problems.rates import adagrad_2d_history
+from d2lite.problems.rates import AdagradHistory
 from d2lite.figures.plots import COORDINATE_NAMES, plot_effective_rates
 from d2lite.book.scratch import adagrad, init_adagrad_states, sgd
 from d2lite.problems.sparse import SparseRegression, SparseRun
 from d2lite.figures.sparse import plot_median_errors, plot_sparse_loss_curves
-from d2lite.book.trace2d import f_2d, gd_2d, train_2d
+from d2lite.book.trace2d import f_2d, f_2d_grad, gd_2d, train_2d
 from d2lite.book.plotting import show_trace_2d
 from d2lite.book.training import initial_linreg_loss, least_squares_floor, train_scratch
 from d2lite.figures.plots import plot_loss_curves
-from d2lite.optimizers.variants import book_adagrad, run_2d
+from d2lite.optimizers.run import run
+from d2lite.optimizers.variants import book_adagrad
 
 __all__ = ["sparse_comparison_figure", "preconditioning_runs", "preconditioning_figure", "algorithm_figure",
            "scratch_lr_figure", "rotation_figure", "lr_explorer_data"]
@@ -198,7 +199,9 @@ def bounded(value: float, name: str) -> str:
 def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: float = -5.0,
                    x2: float = -2.0) -> Figure:
     """The explorer's figure: the Adagrad path on the contours and the effective rates."""
-    history = adagrad_2d_history(lr, eps, steps, start=(x1, x2))
+    steps = check_int("steps", steps)
+    made = run(book_adagrad(lr, check_float("eps", eps)), lambda x: f_2d_grad(*x), [x1, x2], steps)
+    history = AdagradHistory.from_run(made)
     fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6), margins=dict(
         left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
     show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10,
@@ -269,7 +272,7 @@ def rotation_figure(angle: float = 45.0, lr: float = 0.4, steps: int = 20,
     fig, (left, right) = new_figure(1, 2, figsize=(8.0, 3.4), margins=dict(
         left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25))
     q, start = rotated_problem(angle)
-    paths = {f"Adagrad, η = {lr:g}": run_2d(book_adagrad(lr), q.grad, steps, start)[0],
+    paths = {f"Adagrad, η = {lr:g}": run(book_adagrad(lr), lambda x: q.grad(*x), start, steps).points,
              f"GD, η = {lr:g}": train_2d(gd_2d(lr), steps, q.grad, start, verbose=False)}
     show_trace_2d(q, paths, ax=left, grid_points=60)
     left.set_title(f"problem turned by {angle:.0f} degrees", fontsize="medium")

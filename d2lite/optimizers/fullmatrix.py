@@ -29,14 +29,13 @@ instead, which is how the idea is used on large networks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from d2lite._checks import check_float
-from d2lite.optimizers.run import run
 
-__all__ = ["FullMatrixState", "FullMatrixAdagrad", "full_matrix_path"]
+__all__ = ["FullMatrixState", "FullMatrixAdagrad"]
 
 
 class FullMatrixState(NamedTuple):
@@ -127,19 +126,3 @@ def _check_vector(name: str, value: np.ndarray) -> np.ndarray:
         raise ValueError(f"{name} must be a 1-D floating-point vector (full-matrix Adagrad keeps a "
                          f"d x d matrix for d parameters), got shape {value.shape}, dtype {value.dtype}")
     return value
-
-
-def full_matrix_path(optimizer: FullMatrixAdagrad, grad_fn: Callable[[np.ndarray], np.ndarray],
-                     start: Sequence[float], steps: int) -> tuple[np.ndarray, FullMatrixState]:
-    """Run ``steps`` updates from ``start``; return the path ``(steps + 1, d)`` and the final state.
-
-    >>> path, state = full_matrix_path(FullMatrixAdagrad(lr=0.1), lambda w: 2 * w, [1.0, 0.0], 3)
-    >>> path.shape, state.count
-    ((4, 2), 3)
-    """
-    if not isinstance(optimizer, FullMatrixAdagrad):
-        raise TypeError(f"optimizer must be a FullMatrixAdagrad, got {type(optimizer).__name__}")
-    made = run(optimizer, grad_fn, _check_vector("start", np.asarray(start, dtype=float)), steps)
-    return made.points, made.state
-
-

@@ -32,15 +32,14 @@ weight decay; :meth:`Adagrad.preset` reproduces each one (:mod:`d2lite.optimizer
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from d2lite._checks import check_choice, check_float, check_int
 from d2lite.optimizers.presets import PRESETS
-from d2lite.optimizers.run import run
 
-__all__ = ["AdagradState", "Adagrad", "adagrad_path"]
+__all__ = ["AdagradState", "Adagrad"]
 
 ACCUMULATORS = ("coordinate", "row", "norm")
 
@@ -246,20 +245,3 @@ def _check_params(params: Any) -> np.ndarray:
         raise TypeError(f"params must be a floating-point array (float16/32/64), got dtype "
                         f"{params.dtype}")
     return params
-
-
-def adagrad_path(optimizer: Adagrad, grad_fn: Callable[[np.ndarray], np.ndarray],
-                 start: np.ndarray, steps: int) -> tuple[np.ndarray, AdagradState]:
-    """Run ``steps`` updates from ``start`` with gradients ``grad_fn(params)``.
-
-    Returns the path, an array of shape ``(steps + 1, *start.shape)`` whose first row is
-    ``start``, and the final state.
-
-    >>> path, state = adagrad_path(Adagrad(lr=0.1), lambda w: 2 * w, np.array([1.0]), 3)
-    >>> path.shape, state.count
-    ((4, 1), 3)
-    """
-    if not isinstance(optimizer, Adagrad):
-        raise TypeError(f"optimizer must be an Adagrad, got {type(optimizer).__name__}")
-    made = run(optimizer, grad_fn, _check_params(start), steps)  # the one run loop
-    return made.points, made.state

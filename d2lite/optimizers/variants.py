@@ -13,8 +13,8 @@ Every variant is an ``Adagrad`` with one setting changed, so all of them share i
 =======================  ==================================================================
 
 Adam is not an Adagrad (it also averages the gradient), so it has its own small class,
-:class:`Adam`, with the same ``init``/``update``/``effective_rate``.  :func:`run_2d` runs any
-of them on a 2-D problem and records the effective rates.
+:class:`Adam`, with the same ``init``/``update``/``effective_rate``.  :func:`d2lite.run` runs any
+of them from a start point and records the effective rates.
 
 >>> opt = adagrad_power(0.4, power=0.25)
 >>> state = opt.accumulate(opt.init(np.zeros(2)), np.array([1.0, 8.0]))
@@ -24,16 +24,15 @@ array([0.4   , 0.1414])
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Union
+from typing import NamedTuple
 
 import numpy as np
 
-from d2lite._checks import check_callable, check_float, check_int
+from d2lite._checks import check_float
 from d2lite.optimizers.optim import Adagrad
-from d2lite.optimizers.run import run
 
 __all__ = ["book_adagrad", "rmsprop", "adagrad_power", "adagrad_norm", "rowwise_adagrad",
-           "AdamState", "Adam", "run_2d"]
+           "AdamState", "Adam"]
 
 
 def book_adagrad(lr: float, eps: float = 1e-6) -> Adagrad:
@@ -128,32 +127,3 @@ class Adam:
         new_state = AdamState(m, v, state.count + 1)
         m_hat, _ = self._corrected(new_state)
         return params - self.effective_rate(new_state) * m_hat, new_state
-
-
-Optimizer = Union[Adagrad, Adam]
-
-
-def run_2d(optimizer: Optimizer, f_grad: Callable[[float, float], tuple[float, float]],
-           steps: int = 20, start: tuple[float, float] = (-5.0, -2.0), noise: float = 0.0,
-           seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    r"""Run ``optimizer`` on a 2-D problem; return ``(points, rates)``.
-
-    ``points`` has shape ``(steps + 1, 2)`` (the start included), ``rates`` ``(steps, 2)``: the
-    effective learning rate of each coordinate at each step.  With ``noise > 0`` every gradient
-    gets Gaussian noise of that standard deviation (seeded by ``seed``), the 2-D stand-in for a
-    minibatch gradient.  A run that overflows continues with NaN.
-
-    >>> points, rates = run_2d(book_adagrad(0.4), lambda x1, x2: (0.2 * x1, 4 * x2))
-    >>> points[-1].round(4), rates[0].round(4)
-    (array([-2.3826, -0.1586]), array([0.4 , 0.05]))
-    """
-    if not isinstance(optimizer, (Adagrad, Adam)):
-        raise TypeError(f"optimizer must be an Adagrad (see d2lite.optimizers.variants) or an Adam, "
-                        f"got {type(optimizer).__name__}")
-    check_callable("f_grad", f_grad)
-    steps = check_int("steps", steps)
-    x = np.asarray(start, dtype=float)
-    if x.shape != (2,):
-        raise ValueError(f"start must be a point (x1, x2), got {start!r}")
-    made = run(optimizer, lambda p: f_grad(p[0], p[1]), x, steps, noise=noise, seed=seed)
-    return made.points, made.rates

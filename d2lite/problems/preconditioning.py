@@ -18,26 +18,22 @@ which is exact (:math:`\kappa(\tilde Q) = 1`) when :math:`Q` is diagonal and onl
 
 The module holds the linear algebra (:func:`eigendecomposition`, :func:`condition_number`,
 :func:`diagonal_preconditioner`), random test matrices (:func:`random_orthogonal`,
-:func:`random_spd`) and two small experiments (:func:`gd_steps_to_tolerance`, and
-:func:`adagrad_on_quadratic`, which runs the one NumPy Adagrad).  Gershgorin's discs, which bound
+:func:`random_spd`) and gradient descent's step count (:func:`gd_steps_to_tolerance`); Adagrad on a quadratic
+:math:`\tfrac12\mathbf{x}^\top Q\mathbf{x}` is ``d2lite.run(optimizer, lambda x: Q @ x, start, steps)``.  Gershgorin's discs, which bound
 the eigenvalues after preconditioning, are in :mod:`d2lite.problems.gershgorin`; the chapter's slider
 explorer is :func:`d2lite.explorers.preconditioning_explorer`.
 """
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from d2lite._checks import check_choice, check_float, check_int
-from d2lite.optimizers.optim import Adagrad
-from d2lite.optimizers.run import run
 
 __all__ = ["eigendecomposition", "condition_number", "diagonal_preconditioner",
-           "random_orthogonal", "random_spd", "gd_steps_to_tolerance", "AdagradRun",
-           "adagrad_on_quadratic"]
+           "random_orthogonal", "random_spd", "gd_steps_to_tolerance"]
 
 SPD_KINDS = ("axis_aligned", "rotated", "scaled")
 
@@ -237,42 +233,3 @@ def gd_steps_to_tolerance(Q: ArrayLike, *, lr: float | None = None,
             return None
         x = step_matrix @ x
     return None
-
-
-class AdagradRun(NamedTuple):
-    """The points Adagrad visited and its state (accumulated squared gradients) after each step.
-
-    Row ``t`` of ``points`` is :math:`\\mathbf{x}_t` and row ``t`` of ``accumulators`` is
-    :math:`\\mathbf{s}_t`, with :math:`\\mathbf{s}_0 = \\mathbf{0}`.
-    """
-
-    points: np.ndarray
-    accumulators: np.ndarray
-
-
-def adagrad_on_quadratic(Q: ArrayLike, start: ArrayLike, *, lr: float = 0.4, steps: int = 20,
-                         eps: float = 1e-6) -> AdagradRun:
-    r"""Run Adagrad on :math:`f(\mathbf{x}) = \tfrac12\mathbf{x}^\top Q\mathbf{x}` in any dimension.
-
-    .. math::
-        \mathbf{g}_t = Q\mathbf{x}_{t-1},\quad
-        \mathbf{s}_t = \mathbf{s}_{t-1} + \mathbf{g}_t^2,\quad
-        \mathbf{x}_t = \mathbf{x}_{t-1} - \frac{\eta}{\sqrt{\mathbf{s}_t + \epsilon}}\,\mathbf{g}_t
-
-    It is the one NumPy :class:`d2lite.Adagrad` with the book's settings (:math:`\epsilon`
-    inside the root, accumulators from 0).  For a diagonal ``Q`` the gradient is
-    :math:`g_i = Q_{ii} x_i`, so :math:`\sqrt{s_{t,i}} = Q_{ii}\sqrt{\sum_{\tau<t} x_{\tau,i}^2}`:
-    the accumulator carries the curvature of coordinate ``i`` times a distance, which is why it
-    can stand in for :math:`\operatorname{diag}(Q)`.
-
-    >>> run = adagrad_on_quadratic([[0.2, 0.0], [0.0, 4.0]], [-5.0, -2.0], steps=1)
-    >>> run.points[1].round(4), run.accumulators[1].round(4)
-    (array([-4.6, -1.6]), array([ 1., 64.]))
-    """
-    Q = _as_matrix("Q", Q)
-    x = _as_vector("start", start, Q.shape[0]).copy()
-    lr = check_float("lr", lr, strict=True)
-    steps = check_int("steps", steps, minimum=0)
-    optimizer = Adagrad(lr=lr, eps=check_float("eps", eps), eps_inside=True)
-    made = run(optimizer, lambda p: Q @ p, x, steps)  # the one run loop
-    return AdagradRun(made.points, np.array([state.sum_of_squares for state in made.states]))

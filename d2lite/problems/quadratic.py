@@ -22,8 +22,9 @@ import numpy as np
 
 from d2lite._checks import check_array, check_float, check_int
 from d2lite.book.trace2d import gd_2d, train_2d
-from d2lite.optimizers.fullmatrix import FullMatrixAdagrad, full_matrix_path
-from d2lite.optimizers.variants import book_adagrad, run_2d
+from d2lite.optimizers.fullmatrix import FullMatrixAdagrad
+from d2lite.optimizers.run import run
+from d2lite.optimizers.variants import book_adagrad
 
 __all__ = ["rotation_matrix", "Quadratic2D", "quadratic_2d", "rotated_problem", "rotation_sweep",
            "full_matrix_rotation_sweep"]
@@ -150,7 +151,8 @@ def rotation_sweep(angles: Sequence[float], lr: float = 0.4, steps: int = 20,
     adagrad, gd = [], []
     for angle in angles:
         q, turned = rotated_problem(angle, eigenvalues, start)
-        adagrad.append(math.hypot(*run_2d(book_adagrad(lr), q.grad, steps, turned)[0][-1]))
+        made = run(book_adagrad(lr), lambda x, q=q: q.grad(*x), turned, steps)
+        adagrad.append(math.hypot(*made.points[-1]))
         gd.append(math.hypot(*train_2d(gd_2d(lr), steps, q.grad, turned, verbose=False)[-1]))
     return {"angle": angles, "adagrad": np.asarray(adagrad), "gd": np.asarray(gd)}
 
@@ -177,6 +179,6 @@ def full_matrix_rotation_sweep(angles: Sequence[float], lr: float = 0.4, steps: 
     distances = []
     for angle in angles:
         q, turned = rotated_problem(angle, eigenvalues, start)
-        path, _ = full_matrix_path(optimizer, lambda w, q=q: np.asarray(q.grad(w[0], w[1])), turned, steps)
+        path = run(optimizer, lambda w, q=q: q.grad(*w), turned, steps).points
         distances.append(math.hypot(*path[-1]))
     return {"angle": angles, "full_matrix": np.asarray(distances)}

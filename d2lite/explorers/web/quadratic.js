@@ -7,8 +7,8 @@
 //   rotatedQuadratic  <- d2lite.quadratic.quadratic_2d
 //   eigenvalues       <- Quadratic2D.eigenvalues (numpy.linalg.eigvalsh: LAPACK dsterf/dlae2)
 //   preconditioned    <- d2lite.preconditioning.diagonal_preconditioner
-//   adagradRun        <- d2lite.optim.Adagrad (the book's settings), as d2lite.rates and
-//                        d2lite.variants.run_2d run it; the same as train_2d with adagrad_2d
+//   adagradRun        <- d2lite.optimizers.optim.Adagrad (the book's settings), run by
+//                        d2lite.run; the same as train_2d with adagrad_2d_rule
 //   gdRun             <- d2lite.trace2d.train_2d with gd_2d
 //   preconditioningRuns, rotationRuns, rotationSweep <- d2lite.figures.preconditioning_runs,
 //                        d2lite.quadratic.rotated_problem and rotation_sweep
