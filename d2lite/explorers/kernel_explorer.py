@@ -47,7 +47,7 @@ from .rule_runs import RuleRun, hyperparameters, rule_form, run_rule, takes_grad
 from .rule_figure import RuleFigure
 from ..book.plotting import _shown
 from ..book.trace2d import adagrad_2d_rule
-from ..optimizers.variants import run_2d
+from ..optimizers.run import run as run_optimizer
 
 __all__ = ["explore", "RuleExplorer", "LOG_NAMES", "KERNEL_NOTE", "SETTLE"]
 
@@ -169,7 +169,8 @@ class RuleExplorer(widgets.VBox):
         adagrad = run_rule(adagrad_2d_rule(lr, eps), q.grad, v["steps"], start, self.time_limit)
         references = {"Adagrad": (adagrad.points, adagrad.rates)}
         for name, optimizer in self.compare.items():
-            references[name] = run_2d(replace(optimizer, lr=lr), q.grad, v["steps"], start)
+            made = run_optimizer(replace(optimizer, lr=lr), lambda x: q.grad(*x), start, v["steps"])
+            references[name] = (made.points, made.rates)
         return run, references
 
     def frame(self, run: RuleRun, references: dict, footer: str = "", refit: bool = True,

@@ -5,8 +5,10 @@ r"""The collection's plots of its maths: one ``plot_*(..., ax=None) -> Axes`` pe
 (:mod:`d2lite.problems.gershgorin`) and :func:`plot_loss_curves` the losses the book's training
 loops record (:mod:`d2lite.book.training`).  Colours and axes come from :mod:`d2lite.style`.
 
->>> from d2lite.problems.rates import adagrad_2d_history
->>> ax = plot_effective_rates(adagrad_2d_history(0.4))
+>>> from d2lite import Adagrad, f_2d_grad, run
+>>> from d2lite.problems.rates import AdagradHistory
+>>> made = run(Adagrad.preset("book", lr=0.4), lambda x: f_2d_grad(*x), [-5.0, -2.0], 20)
+>>> ax = plot_effective_rates(AdagradHistory.from_run(made))
 >>> ax.get_legend_handles_labels()[1], ax.get_xscale()
 (['x₁ (slope -0.37)', 'x₂ (slope -0.19)', 'slope −1/2'], 'log')
 """
@@ -52,7 +54,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     steps ``t >= fit_from``.
     """
     if not isinstance(history, AdagradHistory):
-        raise TypeError(f"history must be an AdagradHistory from adagrad_2d_history, "
+        raise TypeError(f"history must be an AdagradHistory (AdagradHistory.from_run of a d2lite.run), "
                         f"got {type(history).__name__}")
     fit_from = check_int("fit_from", fit_from)
     if ax is None:

@@ -4,7 +4,7 @@
 inline bundle of :func:`d2lite.explorers.page.bundle`), run on random settings of the three 2-D explorers
 (every slider's two ends among them, plus start points as a drag would give), and compared with
 d2lite's own functions (the ones the still images draw): the points of every path, Adagrad's
-effective rates (``d2lite.problems.rates.adagrad_2d_history``), the preconditioning explorer's three
+effective rates (``d2lite.run`` of ``book_adagrad``), the preconditioning explorer's three
 paths (``d2lite.explorers.figures.preconditioning_runs``), the rotation explorer's paths and sweep
 (``d2lite.problems.quadratic.rotated_problem``, ``rotation_sweep``).  The largest relative difference is
 printed and must be at most 1e-12; a run that diverges must stop being drawn at the same step.
@@ -26,9 +26,9 @@ import pytest
 from d2lite.explorers import page
 from d2lite.explorers.figures import preconditioning_runs
 from d2lite.problems.quadratic import quadratic_2d, rotated_problem, rotation_sweep
-from d2lite.problems.rates import adagrad_2d_history
-from d2lite.book.trace2d import OFF_CHART, gd_2d, train_2d
-from d2lite.optimizers.variants import book_adagrad, run_2d
+from d2lite.book.trace2d import OFF_CHART, f_2d_grad, gd_2d, train_2d
+from d2lite.optimizers.run import run
+from d2lite.optimizers.variants import book_adagrad
 
 pytestmark = pytest.mark.e2e
 
@@ -107,7 +107,7 @@ def js_points(raw) -> np.ndarray:
     return np.array([[float(v) for v in point] for point in raw], dtype=float)
 
 
-def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
+def test_algorithm_explorer_matches_the_run(core_page):
     rng = np.random.default_rng(2024)
     settings = slider_values(page.algorithm_explorer(), rng, SETTINGS_PER_KIND)
     # a dragged start point is anywhere in the window, not only on the sliders' 0.5 grid
@@ -120,10 +120,11 @@ def test_algorithm_explorer_matches_adagrad_2d_history(core_page):
     results = core_page.evaluate(script, settings)
     worst, diverged = Worst(), 0
     for s, js in zip(settings, results):
-        history = adagrad_2d_history(s["lr"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
+        history = run(book_adagrad(s["lr"], s["eps"]), lambda x: f_2d_grad(*x), [s["x1"], s["x2"]],
+                      int(round(s["steps"])))
         where = json.dumps(s)
         worst.compare(js_points(js["points"]), history.points, "points " + where)
-        worst.compare(js_points(js["rates"]), history.effective_rates, "rates " + where)
+        worst.compare(js_points(js["rates"]), history.rates, "rates " + where)
         diverged += shown(history.points) < len(history.points)
     print(f"\nalgorithm: {len(settings)} settings, {worst.count} numbers, largest relative "
           f"difference {worst.value:.3g} ({worst.where}); {diverged} diverged")
@@ -157,7 +158,8 @@ def test_explorer_titles_print_what_python_computes_and_bounds_not_noise(core_pa
     titles = [[html.unescape(t) for t in ts] for ts in core_page.evaluate(TITLE_JS, ["algorithm", settings])]
     bounds = 0
     for s, (title, *_) in zip(settings, titles):
-        history = adagrad_2d_history(s["lr"], s["eps"], int(round(s["steps"])), (s["x1"], s["x2"]))
+        history = run(book_adagrad(s["lr"], s["eps"]), lambda x: f_2d_grad(*x), [s["x1"], s["x2"]],
+                      int(round(s["steps"])))
         end = history.points[shown(history.points) - 1]
         match = re.search(r"at \((.*), (.*)\)$", title)
         assert match, title
@@ -235,7 +237,7 @@ def test_rotation_explorer_matches_rotated_problem(core_page):
         q, start = rotated_problem(s["angle"], start=tuple(s["start"]))
         where = json.dumps(s)
         worst.compare([float(v) for v in js["start"]], start, "start " + where)
-        adagrad = run_2d(book_adagrad(0.4), q.grad, 20, start)[0]  # as rotation_figure runs it
+        adagrad = run(book_adagrad(0.4), lambda x: q.grad(*x), start, 20).points  # as rotation_figure runs it
         gd = train_2d(gd_2d(0.4), 20, q.grad, start, verbose=False)
         worst.compare(js_points(js["adagrad"]), adagrad, "adagrad " + where)
         worst.compare(js_points(js["gd"]), gd, "gd " + where)
