@@ -438,3 +438,16 @@ def test_side_by_side_rejects_bad_input():
         train_side_by_side(data, RATE_RULES, -1.0)
     with pytest.raises(ValueError, match="offsets"):
         train_side_by_side(data, RATE_RULES, 0.1, offsets={"count": -1.0})
+
+
+def test_rate_grid_tells_seven_offsets_apart_by_colour_dash_and_marker():
+    data = make_sparse_regression(num_features=50, num_examples=200, num_test=50, seed=0)
+    offsets = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+    run = train_sparse_sgd(data, GLOBAL_CLOCK, [0.1] * len(offsets), offsets=offsets)
+    fig, ax = new_figure()
+    plot_rate_grid(run, ax=ax)
+    looks = {(line.get_color(), line.get_linestyle(), line.get_marker()) for line in ax.get_lines()
+             if line.get_label().startswith("c = ")}
+    assert len(looks) == len(offsets), "each offset its own colour, dash and marker"
+    with pytest.raises(ValueError, match="at most 12 offsets"):
+        plot_rate_grid(train_sparse_sgd(data, GLOBAL_CLOCK, [0.1] * 13, offsets=list(range(1, 14))))

@@ -98,9 +98,9 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
                    ylim: tuple[float, float] | None = None) -> Axes:
     """Final excess test loss against the base rate, one line per offset :math:`c` (log-log).
 
-    With several offsets (at most six) each line has its own non-optimizer colour and dash
-    (:data:`d2lite.style.OTHER_COLOURS`), named in a legend below the axes (not over the
-    curves); with one, the line has the rule's colour and dash.  Diverged runs
+    With several offsets (at most twelve) each line has its own non-optimizer colour and dash
+    (:data:`d2lite.style.OTHER_COLOURS`; from the seventh on they repeat with square markers
+    instead of round ones), named in a legend below the axes (not over the curves); with one, the line has the rule's colour and dash.  Diverged runs
     are left out of their line; the best run is circled and named in the title.  ``ylim``
     fixes the loss axis: a loss above its top is not cut off silently but drawn as an open
     triangle on the top edge, and a note says "above the chart".
@@ -113,17 +113,19 @@ def plot_rate_grid(run: SparseRun, ax: Axes | None = None,
     final = run.final_test_loss()
     offsets = np.unique(run.offsets)
     several = len(offsets) > 1
-    if len(offsets) > len(OTHER_COLOURS):
-        raise ValueError(f"run must hold at most {len(OTHER_COLOURS)} offsets c (one colour of "
-                         f"d2lite.style.OTHER_COLOURS each), got {len(offsets)}")
+    markers = ("o", "s")  # a second round of the colours and dashes, with square markers
+    if len(offsets) > len(markers) * len(OTHER_COLOURS):
+        raise ValueError(f"run must hold at most {len(markers) * len(OTHER_COLOURS)} offsets c (each a "
+                         f"colour of d2lite.style.OTHER_COLOURS with a marker), got {len(offsets)}")
     clipped = 0
     for offset in offsets:
         rows = np.flatnonzero((run.offsets == offset) & np.isfinite(final))
         rows = rows[np.argsort(run.lrs[rows])]
         k = int(np.searchsorted(offsets, offset))
-        colour = OTHER_COLOURS[k] if several else _colour(run.rule)
-        ax.plot(run.lrs[rows], final[rows], marker="o", ms=2.5, color=colour,
-                linestyle=OTHER_DASHES[k] if several else _dash(run.rule),
+        colour = OTHER_COLOURS[k % len(OTHER_COLOURS)] if several else _colour(run.rule)
+        ax.plot(run.lrs[rows], final[rows], marker=markers[k // len(OTHER_COLOURS)], ms=2.5,
+                color=colour,
+                linestyle=OTHER_DASHES[k % len(OTHER_COLOURS)] if several else _dash(run.rule),
                 label=f"c = {offset:g}" if several else None)
         if ylim is not None:
             above = rows[final[rows] > ylim[1]]
