@@ -199,8 +199,9 @@ def test_cost_bar_charts_colour_each_part_alike():
     source = cell(nb, "c0e40e06").source
     assert "stacked_bars(" in cell(nb, "b4232858").source and "def stacked_bars" in source
     namespace: dict = {}
-    exec(source[source.index("PARTS = "):source.index("fig, ax")], {"np": np}, namespace)
-    from d2lite.style import OPTIMIZER_COLOURS
+    from d2lite.style import OPTIMIZER_COLOURS, other_colour
+    exec(source[source.index("PARTS = "):source.index("fig, ax")], {"np": np, "other_colour": other_colour},
+         namespace)
     colours = [colour for colour, _ in namespace["PARTS"].values()]
     assert len(set(colours)) == len(colours)
     assert not set(c.lower() for c in colours) & set(c.lower() for c in OPTIMIZER_COLOURS.values())
