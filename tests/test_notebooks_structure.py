@@ -153,3 +153,20 @@ def test_live_timing_cells_store_no_output_and_are_not_compared(path):
         elif cell.cell_type == "code" and ("perf_counter" in cell.source or "process_time" in cell.source):
             assert "print" not in cell.source, \
                 f"{path.name}: a cell prints a live timing without the live-timing tag"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_check_yourself_answers_are_folded_in_cells_of_their_own(path):
+    """Each "Check yourself" answer is a folded cell of its own, tagged (make student removes it),
+    right after its question: never inside the question's cell."""
+    cells = load(path).cells
+    for i, cell in enumerate(cells):
+        answers = cell.source.count("<summary>Answer</summary>")
+        tagged = "check-yourself-answer" in cell.metadata.get("tags", [])
+        if not (answers or tagged):
+            continue
+        assert tagged and answers == 1, f"{path.name} cell {i}: an answer shares a cell or is untagged"
+        assert cell.source.lstrip().startswith("<details>") and cell.source.rstrip().endswith("</details>")
+        question = cells[i - 1]
+        assert question.cell_type == "markdown" and "<details>" not in question.source and \
+            re.search(r"\*\*\d+\.\*\*", question.source), f"{path.name} cell {i}: no question before it"
