@@ -116,7 +116,7 @@ def standin_notebook(folder: Path) -> Path:
     return path
 
 
-PAGE_MODULES = ("d2lite.explorers.page", "d2lite.explorers.page")  # where the in-page explorers are made
+PAGE_MODULES = ("d2lite.explorers.page",)  # where the in-page explorers are made
 
 
 def page_explorer_factories() -> list[str]:
