@@ -110,6 +110,16 @@ def _call_on_matrix(fn: Callable, M: np.ndarray, what: str, returns: str, mutate
     return result
 
 
+def _two_numbers(result: Any, hint: str) -> tuple[float, float]:
+    """``result`` as two floats (tensors detached first, so a tensor that requires a gradient
+    gives no warning), or a 'Not yet' verdict with ``hint``."""
+    try:
+        first, second = (float(v.detach()) if isinstance(v, torch.Tensor) else float(v) for v in result)
+    except (TypeError, ValueError, RuntimeError):
+        raise _Failed(hint) from None
+    return first, second
+
+
 def _short(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"<array of shape {value.shape}, {value.dtype}>"
@@ -462,10 +472,7 @@ def check_preconditioned_interval(interval: Callable[[np.ndarray], tuple[float, 
     routes = set()
     for M in _interval_matrices():
         result = _call_on_matrix(interval, M, "interval", "return low, high", ": work on a copy.")
-        try:
-            low, high = (float(v) for v in result)
-        except (TypeError, ValueError):
-            raise _Failed("interval(M) should return two numbers (low, high).") from None
+        low, high = _two_numbers(result, "interval(M) should return two numbers (low, high).")
         d = np.sqrt(np.diag(M))
         M_tilde = M / np.outer(d, d)
         eigenvalues = np.linalg.eigvalsh(M_tilde)
@@ -796,11 +803,7 @@ def try_claim_lengths(claim: Callable[[np.ndarray, np.ndarray, np.ndarray], tupl
     def sides(U, c, delta):
         result = _claim_result(_call(claim, U.copy(), c.copy(), delta.copy(), what="my_claim"),
                                f"a {len(c)}-dimensional case")
-        try:
-            left, right = (float(v) for v in result)
-        except (TypeError, ValueError):
-            raise _Failed("my_claim should return two numbers, the left and the right side.") from None
-        return left, right
+        return _two_numbers(result, "my_claim should return two numbers, the left and the right side.")
 
     for trial in range(trials):
         n = int(rng.integers(1, 31))
