@@ -24,7 +24,7 @@ from d2lite._checks import check_choice, check_float, check_int
 from d2lite.book.data import make_loader, synthetic_linreg
 from d2lite.book.training import init_linreg_params
 from d2lite.optimizers.optim import Adagrad
-from d2lite.optimizers.run import minibatches, run
+from d2lite.optimizers.run import run, train_linreg
 
 __all__ = ["RESULTS_PATH", "FRAMEWORKS", "PRESET_OF", "TOLERANCE", "load_results",
            "linreg_inputs", "replay_linreg", "replay", "compare_results", "function_source"]
@@ -111,17 +111,6 @@ def linreg_inputs(noise: float = 0.7, seed: int = 0, epochs: int = 4,
             "b0": 0.0}
 
 
-def _batches(inputs: dict[str, Any], epochs: int) -> Iterator[tuple[int, np.ndarray]]:
-    if epochs > len(inputs["order"]):
-        raise ValueError(f"epochs must be at most {len(inputs['order'])}, the epochs in inputs; "
-                         f"got {epochs}")
-    size = inputs["batch_size"]
-    for epoch in range(epochs):
-        order = inputs["order"][epoch]
-        for k, batch in enumerate(minibatches(order, size), start=1):
-            yield k * size + epoch * len(order), batch
-
-
 def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
                   gradient_scale: float = 1.0, dtype: str = "float32",
                   eval_every: int = 200) -> dict[str, list[float]]:
@@ -130,17 +119,16 @@ def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
     Each minibatch gives the gradients of the mean of :math:`\tfrac{c}{2}(\hat y - y)^2`
     (``gradient_scale`` :math:`= c`); the loss over the whole data set, always the half
     squared error, is recorded every ``eval_every`` examples.  Returns the losses and the final
-    ``weight`` and ``bias``.
+    ``weight`` and ``bias``, as the stored runs keep them.
 
-    Why this loop and :func:`d2lite.train_scratch` are two: that one is the book's training loop,
-    torch autograd and the book's in-place ``trainer_fn(params, states, hyperparams)``, as the
-    chapter prints it.  This one replays what a *framework* computed, so it takes an
-    explicit-state NumPy preset (``Adagrad.preset("keras")``, ...), computes the gradient in
-    closed form with the framework's loss scale ``c`` (Keras differentiates the mean squared error,
-    ``c = 2``) and runs in the stored run's dtype, so that float32 steps compare with the stored
-    float32 numbers to :data:`TOLERANCE`.  Both walk the same minibatches
-    (:func:`d2lite.optimizers.run.minibatches`, the order of :func:`linreg_inputs`) and record the
-    loss every 200 examples; a test checks that they agree on the book's run.
+    The training is :func:`d2lite.optimizers.run.train_linreg`, the one NumPy loop of the linear
+    model, on the data, start and per-epoch minibatch orders of :func:`linreg_inputs`, in the
+    stored run's dtype (so that float32 steps compare with the stored float32 numbers to
+    :data:`TOLERANCE`) and with the framework's loss scale ``c`` (Keras differentiates the mean
+    squared error, ``c = 2``).  The book's own loop, :func:`d2lite.train_scratch` (torch
+    autograd and the in-place ``trainer_fn(params, states, hyperparams)``, as the chapter prints
+    it), walks the same minibatches and records the loss every 200 examples too; a test checks
+    that the two agree on the book's run.
 
     >>> from d2lite.optimizers.optim import Adagrad
     >>> run = replay_linreg(Adagrad.preset("book", lr=0.1), linreg_inputs(epochs=1), epochs=1)
@@ -151,19 +139,15 @@ def replay_linreg(optimizer: Adagrad, inputs: dict[str, Any], epochs: int,
         raise TypeError(f"optimizer must be a d2lite.optimizers.optim.Adagrad, got {type(optimizer).__name__}")
     epochs = check_int("epochs", epochs)
     check_choice("dtype", dtype, TOLERANCE)
-    scale = check_float("gradient_scale", gradient_scale, strict=True)
-    X = np.asarray(inputs["X"], dtype=dtype)
-    y = np.asarray(inputs["y"], dtype=dtype)
-    params = np.concatenate([inputs["w0"], [inputs["b0"]]]).astype(dtype)
-    state = optimizer.init(params)
-    losses = []
-    for seen, batch in _batches(inputs, epochs):
-        residual = X[batch] @ params[:-1] + params[-1] - y[batch]
-        grads = np.append(X[batch].T @ residual, residual.sum()) * (scale / len(batch))
-        params, state = optimizer.update(grads, state, params)
-        if seen % eval_every == 0:
-            losses.append(float(np.mean((X @ params[:-1] + params[-1] - y) ** 2 / 2)))
-    return {"losses": losses, "weight": params[:-1].tolist(), "bias": [float(params[-1])]}
+    if epochs > len(inputs["order"]):
+        raise ValueError(f"epochs must be at most {len(inputs['order'])}, the epochs in inputs; "
+                         f"got {epochs}")
+    start = np.concatenate([inputs["w0"], [inputs["b0"]]])
+    made = train_linreg(optimizer, inputs["X"], inputs["y"], start, inputs["order"][:epochs],
+                        inputs["batch_size"], gradient_scale=gradient_scale,
+                        eval_every=eval_every, dtype=dtype)
+    return {"losses": made.losses[1:].tolist(), "weight": made.params[:-1].tolist(),
+            "bias": [float(made.params[-1])]}
 
 
 def replay(framework: str, piece: str, setting: str, results: dict[str, Any],

@@ -16,6 +16,11 @@ per-coordinate rates (``effective_rate(state)``), the rate each coordinate used 
 The book's :func:`d2lite.train_2d` stays as the book prints it, a loop of its own over a trainer
 ``(x1, x2, s1, s2)``; a test checks that it takes the same steps as :func:`run`.
 
+:func:`minibatches` is the one minibatch walker, and :func:`train_linreg` the one NumPy training
+loop of the linear model: :func:`run` with a gradient that walks the minibatches, the loss over
+the whole data set read off its path (the book's torch loops, :func:`d2lite.train_scratch` and
+:func:`d2lite.train_concise`, stay as the book prints them).
+
 >>> from d2lite.optimizers.optim import Adagrad
 >>> made = run(Adagrad.preset("book", lr=0.4), lambda x: np.array([0.2, 4.0]) * x, [-5.0, -2.0], 20)
 >>> made.points[-1].round(4), made.rates[0].round(4)     # lr/|g_1|: 0.4/1 and 0.4/8
@@ -25,13 +30,14 @@ The book's :func:`d2lite.train_2d` stays as the book prints it, a loop of its ow
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from d2lite._checks import check_callable, check_float, check_int
+from d2lite._checks import check_array, check_callable, check_choice, check_float, check_int
 
-__all__ = ["Run", "run", "minibatches"]
+__all__ = ["Run", "run", "minibatches", "LinregRun", "train_linreg"]
 
 
 class Run(NamedTuple):
@@ -58,6 +64,12 @@ def _start(start: Sequence[float] | np.ndarray) -> np.ndarray:
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(float)
 
 
+def _check_optimizer(optimizer: Any) -> None:
+    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "update", None))):
+        raise TypeError(f"optimizer must have init(params) and update(grads, state, params) (an "
+                        f"Adagrad, Adam or FullMatrixAdagrad), got {type(optimizer).__name__}")
+
+
 def run(optimizer: Any, grad: Callable[[np.ndarray], Any], start: Sequence[float] | np.ndarray,
         steps: int, *, noise: float = 0.0, seed: int = 0) -> Run:
     """Run ``steps`` updates of ``optimizer`` from ``start`` with gradients ``grad(params)``.
@@ -75,9 +87,7 @@ def run(optimizer: Any, grad: Callable[[np.ndarray], Any], start: Sequence[float
     ...
     ValueError: steps must be an integer >= 0, got -1
     """
-    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "update", None))):
-        raise TypeError(f"optimizer must have init(params) and update(grads, state, params) (an "
-                        f"Adagrad, Adam or FullMatrixAdagrad), got {type(optimizer).__name__}")
+    _check_optimizer(optimizer)
     check_callable("grad", grad)
     steps = check_int("steps", steps, minimum=0)
     noise = check_float("noise", noise)
@@ -111,3 +121,100 @@ def minibatches(order: Sequence[int] | np.ndarray, batch_size: int) -> Iterator[
     order = np.asarray(order)
     for start in range(0, len(order), batch_size):
         yield order[start:start + batch_size]
+
+
+@dataclass(frozen=True)
+class LinregRun:
+    """What :func:`train_linreg` returns."""
+
+    #: The loss over the whole data set at each record, the start's first.
+    losses: np.ndarray
+    #: The updates (minibatches) taken at each record: 0, then one entry per record.
+    steps: np.ndarray
+    #: The examples seen at each record (``steps`` times the batch size when every batch is full).
+    seen: np.ndarray
+    #: The final weights and, last, the bias.
+    params: np.ndarray
+    #: The optimizer's final state.
+    state: Any
+
+
+#: The dtypes :func:`train_linreg` runs in.
+DTYPES = ("float32", "float64")
+
+
+def _orders(orders: Any, num_examples: int) -> list[np.ndarray]:
+    """One order per epoch, each a 1-D array of example indices in ``range(num_examples)``."""
+    accepted = (f"orders must be one order of example indices (integers from 0 to "
+                f"{num_examples - 1}) per epoch, e.g. [rng.permutation({num_examples})]")
+    if isinstance(orders, (str, bytes)) or not hasattr(orders, "__len__") or len(orders) == 0:
+        raise TypeError(f"{accepted}, got {type(orders).__name__}: {orders!r:.80}")
+    if np.ndim(orders[0]) == 0:   # one flat order: one epoch
+        orders = [orders]
+    epochs = []
+    for epoch, order in enumerate(orders):
+        order = np.asarray(order)
+        if order.ndim != 1 or order.size == 0 or not np.issubdtype(order.dtype, np.integer):
+            raise TypeError(f"{accepted}; orders[{epoch}] is not a non-empty list of integers")
+        if order.min() < 0 or order.max() >= num_examples:
+            raise ValueError(f"{accepted}; orders[{epoch}] holds {int(order.min())} to "
+                             f"{int(order.max())}")
+        epochs.append(order)
+    return epochs
+
+
+def train_linreg(optimizer: Any, X: Any, y: Any, start: Any, orders: Any, batch_size: int = 10,
+                 *, gradient_scale: float = 1.0, eval_every: int = 200,
+                 dtype: str = "float64") -> LinregRun:
+    r"""Train the linear model :math:`\hat y = X\mathbf{w} + b` on minibatches with ``optimizer``.
+
+    ``params`` holds the weights and, last, the bias, :math:`(\mathbf{w}, b)`, starting from
+    ``start``.  Each epoch walks its order of ``orders`` in minibatches of ``batch_size``
+    (:func:`minibatches`); a minibatch :math:`B` with residuals
+    :math:`r_i = \mathbf{x}_i^\top\mathbf{w} + b - y_i` gives the gradient of the mean of
+    :math:`\tfrac{c}{2} r_i^2`,
+
+    .. math::
+        \mathbf{g} = \frac{c}{|B|} \sum_{i \in B} r_i\,(\mathbf{x}_i, 1),
+
+    with ``gradient_scale`` :math:`c` (1 for the half squared error, 2 for the mean squared error
+    Keras differentiates), and the optimizer steps with it: ``update(g, state, params)``.  The
+    steps are those of :func:`run`.  The loss over the whole data set, always the half squared
+    error :math:`\tfrac{1}{2n}\sum_i r_i^2`, is recorded at the start and after every minibatch
+    that brings the examples seen to a multiple of ``eval_every`` (the book's 200).  Data,
+    start and steps are in ``dtype``.
+
+    >>> from d2lite.optimizers.optim import Adagrad
+    >>> X, y = np.array([[1.0], [2.0]]), np.array([1.0, 3.0])
+    >>> made = train_linreg(Adagrad.preset("book", lr=0.1), X, y, [0.0, 0.0], [[0, 1]], 1,
+    ...                     eval_every=1)
+    >>> made.steps.tolist(), made.seen.tolist(), made.losses.round(4).tolist()
+    ([0, 1, 2], [0, 1, 2], [2.5, 1.9825, 1.5439])
+    >>> train_linreg(Adagrad(lr=0.1), X, y, [0.0, 0.0], [[0, 1]], dtype="float16")
+    Traceback (most recent call last):
+    ...
+    ValueError: dtype must be one of ['float32', 'float64'], got 'float16'
+    """
+    _check_optimizer(optimizer)
+    check_choice("dtype", dtype, DTYPES)
+    X = check_array("X", X, ndim=2).astype(dtype)
+    y = check_array("y", y, shape=(len(X),)).astype(dtype)
+    start = check_array("start", start, shape=(X.shape[1] + 1,)).astype(dtype)
+    batch_size = check_int("batch_size", batch_size)
+    scale = check_float("gradient_scale", gradient_scale, strict=True)
+    eval_every = check_int("eval_every", eval_every)
+    batches = [batch for order in _orders(orders, len(X)) for batch in minibatches(order, batch_size)]
+    walk = iter(batches)
+
+    def minibatch_gradient(params: np.ndarray) -> np.ndarray:
+        batch = next(walk)
+        residual = X[batch] @ params[:-1] + params[-1] - y[batch]
+        return np.append(X[batch].T @ residual, residual.sum()) * (scale / len(batch))
+
+    made = run(optimizer, minibatch_gradient, start, len(batches))
+    seen = np.cumsum([0] + [len(batch) for batch in batches])
+    steps = np.flatnonzero((seen % eval_every == 0) & (np.arange(len(seen)) > 0))
+    steps = np.concatenate([[0], steps])
+    with np.errstate(all="ignore"):   # a diverged run records inf or NaN, as run does
+        losses = [np.mean((X @ made.points[k][:-1] + made.points[k][-1] - y) ** 2 / 2) for k in steps]
+    return LinregRun(np.array(losses, dtype=float), steps, seen[steps], made.points[-1], made.state)
