@@ -57,19 +57,52 @@ def test_successors_every_best_rate_is_inside_its_grid(successors_run):
         assert grid[0] < rate < grid[-1], f"{name}'s best rate {rate} is at an end of {grid}"
 
 
-def test_successors_figure_draws_the_true_minibatch_counts(successors_run):
-    _, _, seen = successors_run["train_linreg"](successors_run["Adam"](0.01))
-    batches_per_epoch = 1500 // 10
-    expected = [0] + [epoch * batches_per_epoch + i for epoch in range(2)
-                      for i in range(20, batches_per_epoch + 1, 20)]
-    assert seen.tolist() == expected
-    assert 170 in expected and 160 not in expected  # the second epoch starts at 150 + 20
-    fig = successors_run["fig"]
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            x = np.asarray(line.get_xdata(), dtype=float)
-            if len(x) == len(expected):
-                assert x.tolist() == expected
+def test_successors_records_every_20_minibatches_and_the_last_at_the_end(successors_run):
+    made = successors_run["airfoil_run"](successors_run["Adam"](0.01))
+    total = 2 * len(successors_run["y"]) // 10          # 2 epochs of minibatches of 10
+    assert made.steps[0] == 0 and made.steps[-1] == total, "the last loss is not the end of training"
+    np.testing.assert_array_equal(np.diff(made.steps), 20)
+    np.testing.assert_array_equal(made.seen, 10 * made.steps)
+    np.testing.assert_array_equal(successors_run["steps"], made.steps)
+    drawn = [np.asarray(line.get_xdata(), dtype=float) for ax in successors_run["fig"].axes
+             for line in ax.get_lines() if len(line.get_xdata()) > 2]
+    assert len(drawn) == 6, "two panels of three curves"
+    for x in drawn:
+        np.testing.assert_array_equal(x, made.steps)
+
+
+def test_successors_prose_quotes_the_numbers_it_computes(successors_run):
+    """Every number the text of section 3 quotes, from a fresh run of the notebook's cells."""
+    ns = successors_run
+    nb = notebook("successors")
+    same, tuned, caption = cell(nb, "c11").source, cell(nb, "c14").source, cell(nb, "c13-caption").source
+    floor, curves, final = ns["floor"], ns["curves"], ns["final_loss"]
+    best = {name: final[name][rate] for name, rate in ns["best_rate"].items()}
+    # the same rate, 0.01
+    assert f"best linear fit, {floor:.3f}" in same
+    for name in ("Adam", "RMSProp"):
+        assert curves[name][-1] - floor < 0.004, name        # "within 0.004 of the best linear fit"
+    assert "within 0.004 of the best linear fit" in same
+    assert f"(at {curves['Adam'][-1]:.3f} and {curves['RMSProp'][-1]:.3f})" in same
+    assert f"Adagrad is still at {curves['Adagrad'][-1]:.3f}" in same
+    rates = ns["end_rate"]
+    assert f"({rates['Adagrad']:.3g} against {rates['Adam']:.3g} and {rates['RMSProp']:.3g})" in same
+    assert 15 < min(rates["Adam"], rates["RMSProp"]) / rates["Adagrad"] < 30      # "about a twentieth"
+    # each at its best rate
+    assert ns["best_rate"] == {"Adagrad": 0.1, "RMSProp": 0.01, "Adam": 0.01}
+    assert "(0.1, ten times the first comparison's" in tuned
+    assert f"ends at {best['Adagrad']:.3f}, next to Adam's {best['Adam']:.3f}" in tuned
+    assert all(value > floor for value in best.values())                         # "just above"
+    rms = final["RMSProp"]
+    assert rms[0.003] > rms[0.01] < rms[0.03]
+    assert f"({rms[0.003]:.4f} at 0.003, {rms[0.03]:.4f} at 0.03)" in tuned
+    assert max(final, key=lambda name: final[name][1.0]) == "RMSProp"            # "the worst of the three"
+    assert (f"at $\\eta = 1$ it ends at {rms[1.0]:.3f},\nthe worst of the three, where Adagrad ends at "
+            f"{final['Adagrad'][1.0]:.3f}") in tuned
+    early = ns["steps"] <= 50                                                      # "the first 50 minibatches"
+    for name in ("RMSProp", "Adam"):
+        assert (ns["best_curves"]["Adagrad"][early][1:] < ns["best_curves"][name][early][1:]).all(), name
+    assert f"{len(ns['steps'])} records, 0 to {ns['steps'][-1]} minibatches" in caption
 
 
 def test_successors_prose_names_its_data_and_its_grid():

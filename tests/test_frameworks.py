@@ -198,8 +198,9 @@ def test_an_uninstallable_framework_is_named_and_fails_only_in_ci(tmp_path, ci):
 
 
 def test_the_numpy_replay_and_the_books_torch_loop_train_alike():
-    """The two linear-regression loops (replay_linreg's docstring says why there are two) walk the
-    same minibatches from the same start and record the same losses on the book's run."""
+    """The collection's one NumPy loop of the linear model (train_linreg, through replay_linreg)
+    and the book's torch loop (train_scratch, kept as the book prints it) walk the same minibatches
+    from the same start and record the same losses on the book's run."""
     inputs = F.linreg_inputs(epochs=2)
     replayed = F.replay_linreg(F.Adagrad.preset("book", lr=0.1), inputs, epochs=2)["losses"]
     loader, dim = d2lite.synthetic_linreg(batch_size=inputs["batch_size"], noise=inputs["noise"],
