@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from d2lite._checks import check_array, check_callable, check_choice, check_float, check_int
 
@@ -163,7 +164,8 @@ def _orders(orders: Any, num_examples: int) -> list[np.ndarray]:
     return epochs
 
 
-def train_linreg(optimizer: Any, X: Any, y: Any, start: Any, orders: Any, batch_size: int = 10,
+def train_linreg(optimizer: Any, X: ArrayLike, y: ArrayLike, start: ArrayLike,
+                 orders: Sequence[ArrayLike] | ArrayLike, batch_size: int = 10,
                  *, gradient_scale: float = 1.0, eval_every: int = 200,
                  dtype: str = "float64") -> LinregRun:
     r"""Train the linear model :math:`\hat y = X\mathbf{w} + b` on minibatches with ``optimizer``.
@@ -182,7 +184,13 @@ def train_linreg(optimizer: Any, X: Any, y: Any, start: Any, orders: Any, batch_
     steps are those of :func:`run`.  The loss over the whole data set, always the half squared
     error :math:`\tfrac{1}{2n}\sum_i r_i^2`, is recorded at the start and after every minibatch
     that brings the examples seen to a multiple of ``eval_every`` (the book's 200).  Data,
-    start and steps are in ``dtype``.
+    start and steps are in ``dtype``.  ``orders`` holds one order of example indices per epoch
+    (one flat order is one epoch), e.g. ``[rng.permutation(n) for _ in range(epochs)]``.
+
+    Returns a :class:`LinregRun`: the recorded ``losses``, the ``steps`` (minibatches) and
+    ``seen`` (examples) at which they were recorded, the final ``params`` and ``state``.  Any
+    optimizer :func:`run` takes will do: an :class:`~d2lite.optimizers.optim.Adagrad` preset or
+    variant, :class:`~d2lite.optimizers.variants.Adam`, ...
 
     >>> from d2lite.optimizers.optim import Adagrad
     >>> X, y = np.array([[1.0], [2.0]]), np.array([1.0, 3.0])
@@ -212,9 +220,8 @@ def train_linreg(optimizer: Any, X: Any, y: Any, start: Any, orders: Any, batch_
         return np.append(X[batch].T @ residual, residual.sum()) * (scale / len(batch))
 
     made = run(optimizer, minibatch_gradient, start, len(batches))
-    seen = np.cumsum([0] + [len(batch) for batch in batches])
-    steps = np.flatnonzero((seen % eval_every == 0) & (np.arange(len(seen)) > 0))
-    steps = np.concatenate([[0], steps])
+    seen = np.cumsum([0] + [len(batch) for batch in batches])     # examples seen after each step
+    steps = np.concatenate([[0], np.flatnonzero(seen[1:] % eval_every == 0) + 1])
     with np.errstate(all="ignore"):   # a diverged run records inf or NaN, as run does
         losses = [np.mean((X @ made.points[k][:-1] + made.points[k][-1] - y) ** 2 / 2) for k in steps]
     return LinregRun(np.array(losses, dtype=float), steps, seen[steps], made.points[-1], made.state)
