@@ -161,6 +161,22 @@ numbers("FullMatrixAdagrad", fullmatrix.FullMatrixAdagrad, "lr")
 numbers("FullMatrixAdagrad", fullmatrix.FullMatrixAdagrad, "eps")
 counts("run", lambda **k: d2lite.run(optim.Adagrad(lr=0.1), lambda x: x, np.ones(2), **k), "steps")
 
+
+def linreg_call(**k):
+    args = dict(optimizer=optim.Adagrad(lr=0.1), X=np.eye(2), y=np.ones(2), start=np.zeros(3),
+                orders=[[0, 1]], batch_size=1) | k
+    return d2lite.optimizers.run.train_linreg(**args)
+
+
+numbers("train_linreg", linreg_call, "gradient_scale")
+counts("train_linreg", linreg_call, "batch_size")
+counts("train_linreg", linreg_call, "eval_every")
+bad("train_linreg-X-nan", lambda: linreg_call(X=np.full((2, 2), np.nan)), ValueError, "X", "finite")
+bad("train_linreg-X-str", lambda: linreg_call(X="ab"), TypeError, "X")
+bad("train_linreg-start-size", lambda: linreg_call(start=np.zeros(2)), ValueError, "start", "3")
+bad("train_linreg-orders-range", lambda: linreg_call(orders=[[0, 5]]), ValueError, "orders", "0 to 1")
+bad("train_linreg-dtype", lambda: linreg_call(dtype="int8"), ValueError, "dtype", "float32")
+
 # ---- maths by subject ----
 bad("Quadratic2D-3x3", lambda: quadratic.Quadratic2D(np.eye(3)), ValueError, "Q", "2x2")
 bad("Quadratic2D-nan", lambda: quadratic.Quadratic2D(np.array([[1, 0], [0, np.nan]])), ValueError, "Q", "finite")
