@@ -27,10 +27,9 @@ def _figures(sparse):
     from d2lite.figures import plots
     from d2lite.figures import sparse as sparse_figures
     from d2lite import Adagrad, f_2d_grad, run as run_optimizer
-    from d2lite.problems.rates import AdagradHistory
     data, run, adagrad = sparse
-    yield "effective rates", lambda ax: plots.plot_effective_rates(AdagradHistory.from_run(
-        run_optimizer(Adagrad.preset("book", lr=0.4), lambda x: f_2d_grad(*x), [-5.0, -2.0], 20)), ax=ax)
+    yield "effective rates", lambda ax: plots.plot_effective_rates(
+        run_optimizer(Adagrad.preset("book", lr=0.4), lambda x: f_2d_grad(*x), [-5.0, -2.0], 20), ax=ax)
     yield "gershgorin", lambda ax: plots.plot_gershgorin([[2.0, 0.5], [0.5, 1.0]], ax=ax)
     yield "loss curves", lambda ax: plots.plot_loss_curves(
         {"minibatch SGD": [0.5, 0.4, 0.35], "Adagrad": [0.6, 0.3, 0.28], "κ = 10": [0.7, 0.5, 0.2]},

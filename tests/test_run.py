@@ -10,7 +10,6 @@ from d2lite.optimizers.fullmatrix import FullMatrixAdagrad
 from d2lite.optimizers.optim import Adagrad
 from d2lite.optimizers.run import run
 from d2lite.optimizers.variants import book_adagrad
-from d2lite.problems.rates import AdagradHistory
 
 CHAPTER = np.array([0.2, 4.0])  # f(x) = 0.1 x1^2 + 2 x2^2
 
@@ -64,20 +63,24 @@ def test_bad_arguments_are_named(bad, error, words):
         run(args.pop("optimizer"), args.pop("grad"), args.pop("start"), args.pop("steps"), **args)
 
 
-def test_the_rate_history_is_read_off_the_run():
+def test_the_rates_are_eta_over_the_root_of_the_summed_squares():
     made = run(Adagrad.preset("book", lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 12)
-    history = AdagradHistory.from_run(made)
     grads = CHAPTER * made.points[:-1]
-    np.testing.assert_array_equal(history.points, made.points)
-    np.testing.assert_allclose(history.states, np.cumsum(grads ** 2, axis=0), rtol=1e-14)
-    np.testing.assert_allclose(history.effective_rates, 0.4 / np.sqrt(history.states + 1e-6), rtol=1e-14)
+    sums = np.array([state.sum_of_squares for state in made.states[1:]])
+    np.testing.assert_allclose(sums, np.cumsum(grads ** 2, axis=0), rtol=1e-14)
+    np.testing.assert_allclose(made.rates, 0.4 / np.sqrt(sums + 1e-6), rtol=1e-14)
+    assert run(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 3).rates is None
+
+
+def test_the_rate_plot_takes_only_a_run_with_per_coordinate_rates():
+    from d2lite.figures.plots import plot_effective_rates
     with pytest.raises(TypeError, match="made"):
-        AdagradHistory.from_run(run(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 3))
+        plot_effective_rates(run(FullMatrixAdagrad(lr=0.4), lambda w: CHAPTER * w, [-5.0, -2.0], 3))
 
 
 @pytest.mark.parametrize("module, name", [
     ("optimizers.variants", "run_2d"), ("optimizers.optim", "adagrad_path"),
-    ("optimizers.fullmatrix", "full_matrix_path"), ("problems.rates", "adagrad_2d_history"),
+    ("optimizers.fullmatrix", "full_matrix_path"), ("problems.rates", "adagrad_2d_history"), ("problems.rates", "AdagradHistory"),
     ("problems.preconditioning", "adagrad_on_quadratic")])
 def test_one_run_loop_one_name(module, name):
     """The loops that wrapped run are gone: every experiment calls d2lite.run."""

@@ -26,7 +26,6 @@ from d2lite.style import ROLE_COLOURS, colour_of
 from d2lite.style import label_colour, new_figure
 from d2lite.problems.preconditioning import condition_number, diagonal_preconditioner
 from d2lite.problems.quadratic import Quadratic2D, quadratic_2d, rotated_problem, rotation_sweep
-from d2lite.problems.rates import AdagradHistory
 from d2lite.figures.plots import COORDINATE_NAMES, plot_effective_rates
 from d2lite.book.scratch import adagrad, init_adagrad_states, sgd
 from d2lite.problems.sparse import SparseRegression, SparseRun
@@ -201,17 +200,16 @@ def algorithm_figure(lr: float = 0.4, eps: float = 1e-6, steps: int = 20, x1: fl
     """The explorer's figure: the Adagrad path on the contours and the effective rates."""
     steps = check_int("steps", steps)
     made = run(book_adagrad(lr, check_float("eps", eps)), lambda x: f_2d_grad(*x), [x1, x2], steps)
-    history = AdagradHistory.from_run(made)
     fig, (ax_path, ax_rate) = new_figure(1, 2, figsize=(8.4, 3.6), margins=dict(
         left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.3))
-    show_trace_2d(f_2d, history.points, ax=ax_path, grid_points=60, levels=10,
+    show_trace_2d(f_2d, made.points, ax=ax_path, grid_points=60, levels=10,
                   colors=colour_of("Adagrad"))
-    end = history.points[-1]
+    end = made.points[-1]
     ax_path.set(xlabel=COORDINATE_NAMES[0], ylabel=COORDINATE_NAMES[1])
     where = f"({bounded(end[0], 'x₁')}, {bounded(end[1], 'x₂')})"
     ax_path.set_title(f"η = {lr:.3g}: after {steps} steps at {where}",
                       fontsize="medium")
-    plot_effective_rates(history, ax=ax_rate)
+    plot_effective_rates(made, ax=ax_rate)
     ax_rate.set_title("effective rate η/√(s + ε) (log-log)", fontsize="medium")
     return fig
 

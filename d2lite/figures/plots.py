@@ -6,9 +6,8 @@ r"""The collection's plots of its maths: one ``plot_*(..., ax=None) -> Axes`` pe
 loops record (:mod:`d2lite.book.training`).  Colours and axes come from :mod:`d2lite.style`.
 
 >>> from d2lite import Adagrad, f_2d_grad, run
->>> from d2lite.problems.rates import AdagradHistory
 >>> made = run(Adagrad.preset("book", lr=0.4), lambda x: f_2d_grad(*x), [-5.0, -2.0], 20)
->>> ax = plot_effective_rates(AdagradHistory.from_run(made))
+>>> ax = plot_effective_rates(made)
 >>> ax.get_legend_handles_labels()[1], ax.get_xscale()
 (['x₁ (slope -0.37)', 'x₂ (slope -0.19)', 'slope −1/2'], 'log')
 """
@@ -23,7 +22,8 @@ from matplotlib.patches import Circle
 from d2lite._checks import check_float, check_int
 from d2lite.book._book import EVAL_EVERY
 from d2lite.problems.gershgorin import gershgorin_discs
-from d2lite.problems.rates import AdagradHistory, loglog_slope
+from d2lite.optimizers.run import Run
+from d2lite.problems.rates import loglog_slope
 from d2lite.style import OTHER_COLOURS, ROLE_COLOURS, label_style, other_style, note_nonfinite, plain_log_axes, pyplot_axes
 
 __all__ = ["COORDINATE_COLOURS", "COORDINATE_NAMES", "plot_effective_rates", "plot_gershgorin", "plot_loss_curves"]
@@ -43,9 +43,13 @@ COORDINATE_COLOURS = (ROLE_COLOURS["x1"], ROLE_COLOURS["x2"])  # from d2lite.sty
 COORDINATE_NAMES = ("x₁", "x₂")
 
 
-def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
+def plot_effective_rates(made: Run, ax: Axes | None = None,
                          reference: bool = True, fit_from: int = 1) -> Axes:
     r"""Draw each coordinate's effective rate against the step on log-log axes; return the Axes.
+
+    ``made`` is what :func:`d2lite.run` returns for a 2-D Adagrad (any variant with
+    per-coordinate rates): its ``rates[t - 1]`` are the rates :math:`\eta / \sqrt{s_{t,i} + \epsilon}`
+    used at step ``t``.
 
     Runs longer than 800 steps are drawn at no more than 400 log-spaced steps.  With
     ``reference`` a dashed line of slope :math:`-1/2` starts at each coordinate's first rate:
@@ -53,13 +57,15 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     legend gives each coordinate's log-log slope (:func:`loglog_slope`), fitted on the
     steps ``t >= fit_from``.
     """
-    if not isinstance(history, AdagradHistory):
-        raise TypeError(f"history must be an AdagradHistory (AdagradHistory.from_run of a d2lite.run), "
-                        f"got {type(history).__name__}")
+    if not isinstance(made, Run) or made.rates is None or np.ndim(made.rates) != 2 \
+            or np.shape(made.rates)[1] != 2:
+        raise TypeError(f"made must be what d2lite.run returns for a 2-D Adagrad (per-coordinate "
+                        f"rates), got {type(made).__name__}")
+    effective_rates = np.asarray(made.rates)
     fit_from = check_int("fit_from", fit_from)
     if ax is None:
         ax = pyplot_axes()
-    t = np.arange(1, history.steps + 1)
+    t = np.arange(1, len(effective_rates) + 1)
     fitted = "" if fit_from == 1 else f" for t ≥ {fit_from}"
     # Long runs are drawn at no more than 400 log-spaced steps (the slopes use every step): on
     # log axes that looks the same and renders in a fraction of the time.
@@ -69,7 +75,7 @@ def plot_effective_rates(history: AdagradHistory, ax: Axes | None = None,
     # Two shades of Adagrad's blue (d2lite.style): the rates of one optimizer, coordinate by
     # coordinate, not two optimizers.
     for i, color in enumerate(COORDINATE_COLOURS):
-        rates = history.effective_rates[:, i]
+        rates = effective_rates[:, i]
         finite = np.isfinite(rates) & (rates > 0)
         try:
             # round first, so that a slope of -1e-17 reads +0.00, not -0.00
