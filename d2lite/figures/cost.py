@@ -171,7 +171,7 @@ def plot_epoch(data: Mapping[str, Any], ax: Axes | None = None) -> Axes:
 
     >>> ax = plot_epoch({"breakdown_seconds_per_epoch": {"loop": {"data loading": 0.002,
     ...     "forward + backward + loop": 0.01, "optimizer update": 0.001}}})
-    >>> [round(bar.get_width(), 3) for bar in ax.patches], ax.get_xlabel()
+    >>> [float(round(bar.get_width(), 3)) for bar in ax.patches], ax.get_xlabel()
     ([2.0, 10.0, 1.0], 'milliseconds per epoch (medians)')
     """
     seconds = _check(data, 1)["breakdown_seconds_per_epoch"]
@@ -306,8 +306,8 @@ def plot_anatomy(data: Mapping[str, Any], ax: Axes | None = None) -> Axes:
 
     >>> ax = plot_anatomy({"scratch_anatomy_ms": {"s.addcmul_(g, g)": 2.0, "fused step": 1.0,
     ...                    "copy": 0.5}, "anatomy_size": 1000})
-    >>> [tick.get_text() for tick in ax.get_yticklabels()], [bar.get_hatch() for bar in ax.patches]
-    (['copy', 'fused step', 's.addcmul_(g, g)'], ['..', '//', None])
+    >>> [tick.get_text() for tick in ax.get_yticklabels()], [str(bar.get_hatch()) for bar in ax.patches]
+    (['copy', 'fused step', 's.addcmul_(g, g)'], ['..', '//', 'None'])
     """
     data = _check(data, "anatomy")
     ax = _axes(ax, (7.5, 3.2))
