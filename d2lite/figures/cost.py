@@ -226,17 +226,19 @@ def plot_sparse(data: Mapping[str, Any], ax: Axes | None = None) -> Axes:
     data = _check(data, 3)
     ax = _axes(ax, (7.5, 3.4))
     vocab = _finite(data["vocab_sizes"])
-    gaps = []
+    gaps, dense = [], None
     for kind, marker, dash in (("dense", "o", "-"), ("sparse", "s", "--")):
         ms = 1e3 * _finite([data["per_vocab"][str(int(v))]["median_iteration"][kind] for v in vocab])
         ok = np.isfinite(ms) & (ms > 0)
         gaps += [f"{kind}, V = {int(v):,}" for v in vocab[~ok]]
         ax.plot(vocab[ok], ms[ok], marker=marker, linestyle=dash, color=colour_of("Adagrad"),
                 label=f"{kind} embedding")
-        if kind == "dense" and ok.any():
-            first = int(np.argmax(ok))
-            ax.plot(vocab, ms[first] * vocab / vocab[first], ":", color=other_colour(0),
-                    label="proportional to V")
+        dense = (ms, ok) if kind == "dense" else dense
+    ms, ok = dense
+    if ok.any():
+        first = int(np.argmax(ok))
+        ax.plot(vocab, ms[first] * vocab / vocab[first], ":", color=other_colour(0),
+                label="proportional to V")
     ax.set(xscale="log", yscale="log", xlabel="rows in the embedding V (log scale)",
            ylabel="ms per training step (log scale)", title="Sparse stays flat, dense grows with V")
     ax.legend(**LEGEND_OUTSIDE)
