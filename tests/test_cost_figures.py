@@ -78,6 +78,7 @@ def test_epoch_one_bar_part_per_loop_at_the_stored_milliseconds(stored):
     expected = [look["color"] for look in cost.PART_STYLES.values() for _ in loops]
     assert colours == [mcolors.to_hex(c) for c in expected]
     assert not set(colours) & set(OPTIMIZER_COLOURS.values())  # parts are not optimizers
+    assert len(set(colours)) == len(cost.PART_STYLES)  # one colour per part, alike in every bar
     assert [str(bar.get_hatch()) for bar in ax.patches[::len(loops)]] == ["//", "", ".."]
     assert ax.get_legend_handles_labels()[1] == list(cost.PART_STYLES)
 
