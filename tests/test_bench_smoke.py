@@ -70,6 +70,29 @@ def test_report_and_plots_are_written(quick_results):
         assert (out / f"item{result['item']}.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_the_report_draws_the_packages_charts_with_their_alt_text(quick_results):
+    """RESULTS.md's charts are d2lite.figures.cost's (the notebooks' own), one implementation, and
+    each image carries its text alternative, computed from the item's numbers."""
+    import re
+
+    from benchmarks import report
+    from d2lite.figures import cost
+
+    _, out, payload = quick_results
+    for suffixes in report.PLOTTERS.values():
+        for plotter, alt in suffixes.values():
+            assert getattr(cost, plotter.__name__) is plotter and getattr(cost, alt.__name__) is alt
+    text = (out / "RESULTS.md").read_text(encoding="utf-8")
+    images = dict((name, alt) for alt, name in re.findall(r"!\[(.*?)\]\((item\d+(?:_\w+)?\.png)\)", text))
+    drawn = {result["item"]: result["data"] for result in payload["results"] if "data" in result}
+    for number, suffixes in report.PLOTTERS.items():
+        if number not in drawn:
+            continue
+        for suffix, (_, alt) in suffixes.items():
+            assert images[f"item{number}{suffix}.png"] == alt(drawn[number]).replace("[", "\\[").replace("]", "\\]")
+    assert images["item6.png"].startswith("Log-log plot of the time of one update against d from 4 to 16")
+
+
 def test_full_matrix_item_counts_state_bytes_exactly(quick_results):
     """Item 6: d^2 against d float64 numbers of state, whatever the timings say."""
     _, _, payload = quick_results

@@ -43,6 +43,13 @@ def _figures(sparse):
         lambda a, b: 0.1 * a * a + 2 * b * b,
         {"Adagrad": train_2d(adagrad_2d_rule(0.4), verbose=False),
          "gradient descent": train_2d(gd_2d(0.4), verbose=False)}, ax=ax)
+    from d2lite.book.results import load_benchmarks
+    from d2lite.figures import cost
+    stored = load_benchmarks()   # the cost benchmarks' charts, from the stored numbers
+    for item, plotter in ((1, cost.plot_epoch), (2, cost.plot_step_share), (3, cost.plot_sparse),
+                          (4, cost.plot_update), (4, cost.plot_anatomy), (5, cost.plot_explorers),
+                          (6, cost.plot_full_matrix), (7, cost.plot_kernel_latency)):
+        yield plotter.__name__, lambda ax, item=item, plotter=plotter: plotter(cost.item_data(stored, item), ax=ax)
 
 
 def _draw(make):
@@ -53,10 +60,10 @@ def _draw(make):
 
 
 def test_every_helper_is_covered(sparse):
-    assert len(list(_figures(sparse))) == 7
+    assert len(list(_figures(sparse))) == 15
 
 
-@pytest.mark.parametrize("which", range(7))
+@pytest.mark.parametrize("which", range(15))
 def test_legends_never_cover_data_and_axes_are_labelled(sparse, which):
     name, make = list(_figures(sparse))[which]
     fig, ax = _draw(make)
@@ -76,7 +83,7 @@ def test_legends_never_cover_data_and_axes_are_labelled(sparse, which):
         assert not inside.any(), f"{name}: the legend covers {inside.sum()} point(s) of {line.get_label()}"
 
 
-@pytest.mark.parametrize("which", range(7))
+@pytest.mark.parametrize("which", range(15))
 def test_no_line_takes_matplotlibs_default_colours(sparse, which):
     name, make = list(_figures(sparse))[which]
     fig, ax = _draw(make)
