@@ -24,11 +24,6 @@ PLOTTERS = {1: {"": (cost.plot_epoch, cost.epoch_alt)},
             6: {"": (cost.plot_full_matrix, cost.full_matrix_alt)},
             7: {"": (cost.plot_kernel_latency, cost.kernel_latency_alt)}}
 
-# notebooks/06-full-matrix.ipynb still reads `report.plot_full_matrix`: the package's function
-# itself, not a copy (drop this line once 06 imports d2lite.figures.cost).
-plot_full_matrix = cost.plot_full_matrix
-
-
 def _fmt(value: float) -> str:
     if not math.isfinite(value):
         return str(value)

@@ -15,7 +15,8 @@ sub-package            what it holds
 ``explorers``          the five slider explorers (``page``: their HTML, JavaScript in
                        ``explorers/web``, training grids) and their figures (``figures``)
 ``figures``            the plots of the maths: ``plots`` (rates, Gershgorin, loss
-                       curves), ``sparse`` (the sparse-feature figures)
+                       curves), ``sparse`` (the sparse-feature figures), ``cost`` (the
+                       stored benchmarks' charts)
 ``problems``           ``quadratic``, ``preconditioning``, ``gershgorin``, ``rates``,
                        ``sparse``, ``embeddings``, ``vision``, ``classifier``
 ``book``               the book's code: ``trace2d``, ``plotting`` (``show_trace_2d``,
@@ -25,8 +26,8 @@ sub-package            what it holds
                        runs, shipped in ``book/results``)
 ``optimizers``         ``optim`` (the one ``Adagrad``), ``presets``, ``variants`` (RMSProp,
                        power, AdaGrad-Norm, row-wise, ``Adam``), ``fullmatrix``,
-                       ``torch_variants``, and ``run``: the one run loop and the one
-                       minibatch walker
+                       ``torch_variants``, and ``run``: the one run loop, the one
+                       minibatch walker and the one NumPy linear-model loop
 the bottom             ``style``: the one colour table and resolver; ``_checks``:
                        argument checks; ``_lazy``: sub-packages import modules on first use
 =====================  ==============================================================
@@ -82,7 +83,7 @@ _MODULE_NAMES = (
     "problems.rates", "problems.sparse", "problems.sparse.data", "problems.sparse.rules",
     "problems.sparse.results", "problems.embeddings", "problems.vision", "problems.classifier",
     "problems.rotation_sweep",
-    "figures", "figures.plots", "figures.sparse",
+    "figures", "figures.plots", "figures.sparse", "figures.cost",
     "explorers", "explorers.figures", "explorers.page", "explorers.kernel_explorer",
     "explorers.rule_figure", "explorers.rule_runs",
 )

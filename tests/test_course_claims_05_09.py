@@ -229,15 +229,13 @@ def test_engineering_material_is_in_the_optional_appendix():
 
 def test_cost_bar_charts_colour_each_part_alike():
     nb = notebook("cost")
-    source = cell(nb, "c0e40e06").source
-    assert "stacked_bars(" in cell(nb, "b4232858").source and "def stacked_bars" in source
-    namespace: dict = {}
-    from d2lite.style import OPTIMIZER_COLOURS, other_colour
-    exec(source[source.index("PARTS = "):source.index("fig, ax")], {"np": np, "other_colour": other_colour},
-         namespace)
-    colours = [colour for colour, _ in namespace["PARTS"].values()]
+    assert "cost.plot_epoch(" in cell(nb, "c0e40e06").source
+    assert "cost.plot_step_share(" in cell(nb, "b4232858").source
+    from d2lite.figures.cost import PART_STYLES
+    from d2lite.style import OPTIMIZER_COLOURS
+    colours = [look["color"] for look in PART_STYLES.values()]
     assert len(set(colours)) == len(colours)
-    assert not set(c.lower() for c in colours) & set(c.lower() for c in OPTIMIZER_COLOURS.values())
+    assert not {c.lower() for c in colours} & {c.lower() for c in OPTIMIZER_COLOURS.values()}
 
 
 # -- the contents page -----------------------------------------------------------------------------
