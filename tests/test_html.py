@@ -334,7 +334,7 @@ def test_aligned_maths_becomes_a_well_formed_table():
     ("[s](02-b.ipynb#A-section) and [c](00-contents.ipynb)", "[s](02-b.html#A-section) and [c](00-contents.html)"),
     ("[Contents](00-contents.md) | [next](01-a.ipynb)", "[Contents](00-contents.html) | [next](01-a.html)"),
     ('<a href="./00-contents.md#Top">c</a>', '<a href="./00-contents.html#Top">c</a>'),
-    ("[results](../benchmarks/RESULTS.md) [readme](README.md)", "[results](../benchmarks/RESULTS.md) [readme](README.md)"),
+    ("[r](../benchmarks/RESULTS.md) [readme](README.md)", "[r](../benchmarks/RESULTS.md) [readme](README.md)"),
     ("[web](https://example.org/00-contents.md)", "[web](https://example.org/00-contents.md)"),
     ('<a href="01-a.ipynb">a</a>', '<a href="01-a.html">a</a>'),
     ("[web](https://example.org/x.ipynb)", "[web](https://example.org/x.ipynb)"),

@@ -38,13 +38,7 @@ def test_the_contents_page_is_markdown_so_opening_it_starts_no_kernel():
 
 def test_the_contents_page_is_what_tools_nav_writes():
     """Stale contents (a notebook renamed, a summary changed) fail here: run `python tools/nav.py`."""
-    nav = _tool("nav")
-    paths = nav.chapter_notebooks()
-    books = [load(p) for p in paths]
-    entries = [(p.name, f"{p.name[:2]} · {nav.title_of(nb)}", nav.summary_of(nb)) for p, nb in zip(paths, books)]
-    cells = nav.contents_cells(entries, [nav.minutes_of(nb) for nb in books],
-                               [nav.is_optional(nb) for nb in books], [nav.is_solutions(p) for p in paths])
-    assert CONTENTS.read_text(encoding="utf-8") == nav.contents_markdown(cells), \
+    assert CONTENTS.read_text(encoding="utf-8") == _tool("nav").contents_text(), \
         "notebooks/00-contents.md is stale; run `python tools/nav.py`"
 
 

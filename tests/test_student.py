@@ -163,7 +163,8 @@ def test_student_strips_untagged_answers_and_links_and_reports_leftovers(tmp_pat
     nbformat.write(bad, tmp_path / "01-x.ipynb")
     assert len(student_tool.leftovers(tmp_path)) == 2
     # the contents page is Markdown: stripped and checked too
-    text, removed = student_tool.strip_markdown("10. [Solutions](10-solutions.ipynb): later.", ["10-solutions.ipynb"])
+    text, removed = student_tool.strip_markdown("10. [Solutions](10-solutions.ipynb): later.",
+                                                ["10-solutions.ipynb"])
     assert text == "10. Solutions: later." and removed == ["1 link(s) to the solutions"]
     (tmp_path / "00-contents.md").write_text("[Solutions](10-solutions.ipynb)", encoding="utf-8")
     assert len(student_tool.leftovers(tmp_path)) == 3

@@ -287,10 +287,24 @@ def contents_notebook(text: str | None = None) -> nbformat.NotebookNode:
     return nb
 
 
+def entries_of(paths: list[Path], books: list) -> list[tuple[str, str, str]]:
+    """(file name, ``NN · Title``, summary) of each notebook."""
+    return [(p.name, f"{p.name[:2]} · {title_of(nb)}", summary_of(nb)) for p, nb in zip(paths, books)]
+
+
+def contents_text(paths: list[Path] | None = None, books: list | None = None) -> str:
+    """The contents page of the notebooks ``paths`` (read as ``books``; by default the chapters)."""
+    paths = chapter_notebooks() if paths is None else paths
+    books = [nbformat.read(p, as_version=4) for p in paths] if books is None else books
+    cells = contents_cells(entries_of(paths, books), [minutes_of(nb) for nb in books],
+                           [is_optional(nb) for nb in books], [is_solutions(p) for p in paths])
+    return contents_markdown(cells)
+
+
 def refresh() -> None:
     paths = chapter_notebooks()
     books = [nbformat.read(p, as_version=4) for p in paths]
-    entries = [(p.name, f"{p.name[:2]} · {title_of(nb)}", summary_of(nb)) for p, nb in zip(paths, books)]
+    entries = entries_of(paths, books)
     for i, (path, nb) in enumerate(zip(paths, books)):
         prev = entries[i - 1][:2] if i > 0 else None
         nxt = entries[i + 1][:2] if i + 1 < len(entries) else None
@@ -304,10 +318,7 @@ def refresh() -> None:
         nb.cells = [top, *body, bottom]
         nbformat.write(nb, path)
 
-    minutes = [minutes_of(nb) for nb in books]
-    cells = contents_cells(entries, minutes, [is_optional(nb) for nb in books],
-                           [is_solutions(p) for p in paths])
-    CONTENTS.write_text(contents_markdown(cells), encoding="utf-8")
+    CONTENTS.write_text(contents_text(paths, books), encoding="utf-8")
 
     if README.exists():
         text = README.read_text()

@@ -140,6 +140,7 @@ def test_contents_opens_as_a_preview_with_no_kernel_and_shows_the_lecture_plan(b
         assert len(titles) >= 4, titles
         assert [t for t in titles if t not in shown] == [], "the lecture plan is not shown"
         assert shown.count("Stop for a question") == len(titles)
+        assert "Written by tools/nav.py" not in shown  # the generator's note is a comment
         for heading in ("Self-study path", "References"):
             assert page.locator(f"{PREVIEW} h2", has_text=heading).count() == 1
     finally:
