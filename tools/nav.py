@@ -223,8 +223,8 @@ def without_advice(summary: str) -> str:
 
 def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None],
                    optional: list[bool] | None = None, solutions: list[bool] | None = None) -> list:
-    """The sections of the contents page, as Markdown cells: audience and list (first), the 50-minute lecture,
-    the self-study path, references."""
+    """The sections of the contents page, as Markdown cells: audience and list (first), the
+    50-minute lecture, the self-study path, references (:func:`contents_markdown` joins them)."""
     optional = optional or [False] * len(entries)
     solutions = solutions or [False] * len(entries)
     lines = ["# Adagrad, interactively: contents", "", AUDIENCE, ""]
