@@ -35,12 +35,19 @@ LAB_QUIET := --LabApp.news_url=None \
 # A busy port is refused (port_retries=0), never silently exchanged for the next one: two servers
 # on one folder would autosave over each other. tools/lab_server_config.py turns Nagle's algorithm
 # off on kernel websockets, so a slider of d2lite.explore answers without a 40 ms wait.
+# The contents page is Markdown (notebooks/00-contents.md, written by tools/nav.py), not a
+# notebook, so opening it starts no kernel: .jupyter-lab-settings makes the Markdown Preview the
+# viewer of .md files. Generated, it is no working copy: each `make lab` puts the current one in
+# (whole: copied beside it, then renamed).
 WORKSPACE ?= my-notebooks
 PORT ?= 8888
+CONTENTS_PAGE := 00-contents.md
 lab: $(STAMP)
 	$(PY) tools/workspace.py sync --into $(WORKSPACE)
+	cp notebooks/$(CONTENTS_PAGE) $(WORKSPACE)/.$(CONTENTS_PAGE).new && \
+		mv -f $(WORKSPACE)/.$(CONTENTS_PAGE).new $(WORKSPACE)/$(CONTENTS_PAGE)
 	$(PY) tools/lab_check.py $(PORT) $(WORKSPACE)
-	$(VENV)/bin/jupyter lab --notebook-dir=$(WORKSPACE) --LabApp.default_url=/lab/tree/00-contents.ipynb \
+	$(VENV)/bin/jupyter lab --notebook-dir=$(WORKSPACE) --LabApp.default_url=/lab/tree/$(CONTENTS_PAGE) \
 		--ServerApp.port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) $(LAB_QUIET) \
 		--config=$(CURDIR)/tools/lab_server_config.py $(JUPYTER_ARGS)
 

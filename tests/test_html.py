@@ -32,6 +32,7 @@ DEAD_WIDGET = re.compile(r"\b(interactive|VBox|HBox|FloatSlider|IntSlider|FloatL
 
 
 render_html = load_tool("render_html")
+CONTENTS_MARK = load_tool("nav").GENERATED  # the generator's note, which the site leaves out
 
 
 def slider_cell_ids(path: Path) -> list[str]:
@@ -111,9 +112,10 @@ def check_site(notebook_dir: Path, site: Path) -> None:
     index = site / "index.html"
     assert index.is_file(), "no index.html"
     pages = [site / f"{p.stem}.html" for p in notebooks]
-    missing = [p.name for p in pages if not p.is_file()]
+    contents = [site / f"{p.stem}.html" for p in notebook_dir.glob("00-contents.md")]
+    missing = [p.name for p in [*pages, *contents] if not p.is_file()]
     assert not missing, f"pages missing: {missing}"
-    for page in [index, *pages]:
+    for page in [index, *contents, *pages]:
         broken, remote = broken_links(page), remote_resources(page)
         assert not broken, f"{page.name}: broken links {broken}"
         assert not remote, f"{page.name}: loads {remote}"
@@ -168,7 +170,7 @@ def check_site(notebook_dir: Path, site: Path) -> None:
 
 
 def nav(prev: str | None, nxt: str | None) -> nbformat.NotebookNode:
-    parts = ([f"[< previous]({prev})"] if prev else []) + ["[Contents](00-contents.ipynb)"] + \
+    parts = ([f"[< previous]({prev})"] if prev else []) + ["[Contents](00-contents.md)"] + \
         ([f"[next >]({nxt})"] if nxt else [])
     cell = nbformat.v4.new_markdown_cell(" | ".join(parts))
     cell.metadata["tags"] = ["nav"]
@@ -210,10 +212,10 @@ def fixture_site(tmp_path_factory):
         for j, cell in enumerate(nb.cells):
             cell.id = f"c{j}"
         nbformat.write(nb, source / name)
-    contents = nbformat.v4.new_notebook()
-    contents.cells = [nbformat.v4.new_markdown_cell(
-        "# Contents\n\n" + "\n".join(f"1. [{n}]({n}): a fixture" for n in names))]
-    nbformat.write(contents, source / "00-contents.ipynb")
+    (source / "00-contents.md").write_text(  # the contents page is Markdown, as tools/nav.py writes it
+        "# Contents\n\n" + "\n".join(f"1. [{n}]({n}): a fixture" for n in names)
+        + "\n\n## References\n\n* [a book](https://example.org/book.html)\n\n" + CONTENTS_MARK + "\n",
+        encoding="utf-8")
     site = tmp_path_factory.mktemp("site")
     render_html.render_site(source, site)
     return source, site
@@ -223,8 +225,27 @@ def test_fixture_site_passes_every_check(fixture_site):
     source, site = fixture_site
     check_site(source, site)
     assert (site / "index.html").read_text() == (site / "00-contents.html").read_text()
+    assert not (site / "00-contents.md").exists() and not list(source.glob("00-*.ipynb"))
     assert len(slider_cell_ids(source / "02-two-explorers.ipynb")) == 2
     assert len(page_explorer_cell_ids(source / "01-page-explorers.ipynb")) == 1
+
+
+def test_markdown_contents_page_looks_like_the_notebook_pages(fixture_site):
+    """The contents page (Markdown) goes through the notebooks' template: same page frame and
+    styles, a title, a cell per ``## `` section, links to pages, and the generator's comment gone."""
+    _, site = fixture_site
+    contents = BeautifulSoup((site / "00-contents.html").read_text(), "html.parser")
+    chapter = BeautifulSoup((site / "01-page-explorers.html").read_text(), "html.parser")
+    assert contents.title.get_text() == "Contents"
+    assert contents.html.get("lang") == chapter.html.get("lang")
+    assert [style.get_text() for style in contents.find_all("style")] == \
+        [style.get_text() for style in chapter.find_all("style")]
+    cells = contents.select(".jp-Cell.jp-MarkdownCell")
+    assert [c.get("id") for c in cells] == ["cell-id=contents", "cell-id=references"]
+    assert contents.select(".jp-CodeCell") == []
+    hrefs = [a["href"] for a in contents.find_all("a", href=True) if not a["href"].startswith("#")]
+    assert hrefs == ["01-page-explorers.html", "02-two-explorers.html", "https://example.org/book.html"]
+    assert "Written by" not in str(contents)
 
 
 def test_notebook_links_point_to_pages_and_maths_is_mathml(fixture_site):
@@ -311,6 +332,10 @@ def test_aligned_maths_becomes_a_well_formed_table():
 @pytest.mark.parametrize("text, expected", [
     ("[next](02-b.ipynb)", "[next](02-b.html)"),
     ("[s](02-b.ipynb#A-section) and [c](00-contents.ipynb)", "[s](02-b.html#A-section) and [c](00-contents.html)"),
+    ("[Contents](00-contents.md) | [next](01-a.ipynb)", "[Contents](00-contents.html) | [next](01-a.html)"),
+    ('<a href="./00-contents.md#Top">c</a>', '<a href="./00-contents.html#Top">c</a>'),
+    ("[r](../benchmarks/RESULTS.md) [readme](README.md)", "[r](../benchmarks/RESULTS.md) [readme](README.md)"),
+    ("[web](https://example.org/00-contents.md)", "[web](https://example.org/00-contents.md)"),
     ('<a href="01-a.ipynb">a</a>', '<a href="01-a.html">a</a>'),
     ("[web](https://example.org/x.ipynb)", "[web](https://example.org/x.ipynb)"),
 ])

@@ -10,7 +10,8 @@ from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-CHAPTERS = [p for p in NOTEBOOKS if p.name != "00-contents.ipynb"]
+CHAPTERS = [p for p in NOTEBOOKS if not p.name.startswith("00-")]
+CONTENTS = ROOT / "notebooks" / "00-contents.md"  # Markdown, not a notebook: nbval never sees it
 SETUP_MARK = "# Setup: make the d2lite helpers importable"
 
 
@@ -21,8 +22,34 @@ def load(path):
 def test_the_chapters_are_numbered_from_01_without_gaps_and_the_contents_lists_each():
     numbers = [int(p.name[:2]) for p in CHAPTERS]
     assert numbers and numbers == list(range(1, len(numbers) + 1)), [p.name for p in CHAPTERS]
-    contents = json.dumps(load(ROOT / "notebooks" / "00-contents.ipynb")["cells"])
-    assert not [p.name for p in CHAPTERS if p.name not in contents], "00-contents misses a chapter"
+    contents = CONTENTS.read_text(encoding="utf-8")
+    assert not [p.name for p in CHAPTERS if f"]({p.name})" not in contents], "00-contents misses a chapter"
+
+
+def test_the_contents_page_is_markdown_so_opening_it_starts_no_kernel():
+    """No notebook for the contents: JupyterLab starts a kernel for every notebook it opens."""
+    assert not [p.name for p in NOTEBOOKS if p.name.startswith("00-")], "a contents notebook is back"
+    text = CONTENTS.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "```" not in text, "the contents page holds code"
+    nav = _tool("nav")
+    assert [cell.id for cell in nav.contents_notebook(text).cells] == \
+        ["contents", "lecture", "self-study", "references"]
+
+
+def test_the_contents_page_is_what_tools_nav_writes():
+    """Stale contents (a notebook renamed, a summary changed) fail here: run `python tools/nav.py`."""
+    assert CONTENTS.read_text(encoding="utf-8") == _tool("nav").contents_text(), \
+        "notebooks/00-contents.md is stale; run `python tools/nav.py`"
+
+
+def test_the_solutions_line_gives_its_advice_once():
+    contents = CONTENTS.read_text(encoding="utf-8")
+    line = next(line for line in contents.splitlines() if re.match(r"\d+\. \[[^\]]*\]\([^)]*solutions", line))
+    assert len(re.findall(r"after trying", line, re.I)) == 1, line
+    nav = _tool("nav")
+    cells = nav.contents_cells([("10-solutions.ipynb", "10 · S", "Worked; open it after trying")], [45],
+                               [False], [True])
+    assert "Worked. *Open it after trying the exercises.* (about 45 minutes)" in cells[0].source
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -79,15 +106,15 @@ def test_navigation_is_up_to_date_and_every_link_resolves():
         assert "nav" in top.metadata.get("tags", []) and "nav" in bottom.metadata.get("tags", []), \
             f"{path.name}: run `python tools/nav.py`"
         links = re.findall(r"\]\(([^)]+)\)", top.source)
-        expected = ([names[i - 1]] if i else []) + ["00-contents.ipynb"] + \
+        expected = ([names[i - 1]] if i else []) + [CONTENTS.name] + \
             ([names[i + 1]] if i + 1 < len(names) else [])
         assert links == expected, f"{path.name}: navigation is stale; run `python tools/nav.py`"
         assert bottom.source == top.source
-    contents_cells = load(ROOT / "notebooks" / "00-contents.ipynb").cells
+    contents_cells = nav.contents_notebook(CONTENTS.read_text(encoding="utf-8")).cells
     contents = contents_cells[0].source
     assert re.findall(r"\]\(([^)]+\.ipynb)\)", contents) == names
     for cell in contents_cells:  # the lecture path links to notebooks too: every link must resolve
-        for link in re.findall(r"\]\(([^)#]+\.ipynb)(?:#[^)]*)?\)", cell.source):
+        for link in re.findall(r"\]\((?![a-z]+:)([^)#]+)(?:#[^)]*)?\)", cell.source):
             assert (ROOT / "notebooks" / link).exists(), f"the contents page links to a missing {link}"
     for path in CHAPTERS:
         minutes = load(path).metadata.get("d2lite", {}).get("minutes")

@@ -115,6 +115,20 @@ def test_student_copy_has_every_notebook_but_the_solutions(student):
     assert (out / "d2lite" / "exercises.py").is_file()  # the checks still run
 
 
+def test_student_copy_has_the_contents_page_with_its_links_to_the_notebooks_left(student):
+    out, log = student
+    copied = (out / "notebooks" / "00-contents.md").read_text(encoding="utf-8")
+    stored = (NOTEBOOKS / "00-contents.md").read_text(encoding="utf-8")
+    assert SOLUTIONS.name in stored and SOLUTIONS.name not in copied
+    assert "00-contents.md: removed" in log
+    linked = set(re.findall(r"\]\(([^)#]+\.ipynb)", copied))
+    assert linked == {p.name for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb") if p != SOLUTIONS}
+    assert all((out / "notebooks" / name).is_file() for name in linked)
+    # make lab in the student copy opens the page as a preview, as in the collection
+    assert (out / ".jupyter-lab-settings" / "overrides.json").read_text() == \
+        (ROOT / ".jupyter-lab-settings" / "overrides.json").read_text()
+
+
 def test_student_copy_holds_no_answer_and_no_link_to_the_solutions(student):
     out, _ = student
     student_tool = tool("student")
@@ -148,6 +162,12 @@ def test_student_strips_untagged_answers_and_links_and_reports_leftovers(tmp_pat
     bad.cells = [cell]
     nbformat.write(bad, tmp_path / "01-x.ipynb")
     assert len(student_tool.leftovers(tmp_path)) == 2
+    # the contents page is Markdown: stripped and checked too
+    text, removed = student_tool.strip_markdown("10. [Solutions](10-solutions.ipynb): later.",
+                                                ["10-solutions.ipynb"])
+    assert text == "10. Solutions: later." and removed == ["1 link(s) to the solutions"]
+    (tmp_path / "00-contents.md").write_text("[Solutions](10-solutions.ipynb)", encoding="utf-8")
+    assert len(student_tool.leftovers(tmp_path)) == 3
 
 
 def test_makefile_has_a_student_target():

@@ -1,5 +1,5 @@
 """Refresh the navigation of the notebooks: links at the top and bottom of each numbered
-notebook, the contents notebook, and the table in README.md.
+notebook, the contents page (``notebooks/00-contents.md``), and the table in README.md.
 
     python tools/nav.py
 
@@ -11,13 +11,22 @@ A notebook's title is its first ``# `` heading; its one-line summary is the ``su
 its metadata (``metadata.d2lite.summary``), and the time it takes to work through (reading and
 running, in minutes) is ``metadata.d2lite.minutes``; ``metadata.d2lite.optional`` marks the
 appendix, and a file name containing ``solutions`` the exercises' worked solutions.  The contents
-notebook also says who the collection is for, gives a 50-minute lecture plan through the core
+page also says who the collection is for, gives a 50-minute lecture plan through the core
 (found by file-name slug, so renumbering keeps its links), the self-study path with its minutes,
 and the references.  Navigation cells carry the tag ``nav`` and are
 replaced on every run, so links never rot.  Run it after adding or renaming a notebook.
+
+The contents page is a Markdown file, not a notebook: it has no code, and JupyterLab starts a
+kernel for every notebook it opens (there is no per-file way to stop that: "Open With > Notebook
+(no kernel)" is a choice made when opening, and ``notebook_starts_kernel`` is one switch for every
+notebook).  A Markdown file opens in JupyterLab's Markdown Preview (``make lab`` makes that the
+default viewer; a link clicked in a notebook opens it there anyway) with no kernel and nothing to
+save, GitHub renders it, and ``tools/render_html.py`` renders it through the notebooks' template
+(:func:`contents_notebook` makes the in-memory notebook it renders).
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -28,13 +37,13 @@ from notebook_tools import refresh_setup_cell, title_of as _title_of  # noqa: E4
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-CONTENTS = NOTEBOOKS / "00-contents.ipynb"
+CONTENTS = NOTEBOOKS / "00-contents.md"
 README = ROOT / "README.md"
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 
 
 def chapter_notebooks() -> list[Path]:
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb") if p != CONTENTS)
+    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("00-"))
 
 
 def title_of(nb) -> str:
@@ -78,8 +87,8 @@ Open the notebooks in order; each one builds on the one before. The exercises co
 their worked solutions only after trying them. The appendix is optional. The times are for
 reading, running and trying things, not for running alone.
 
-This page has no code, only text and links: it needs no kernel. (JupyterLab starts one for
-every notebook it opens; here it stays idle, and *Kernel > Shut Down Kernel* frees it.)"""
+This page is a Markdown file, not a notebook: it has no code and opens without a kernel. In
+JupyterLab, a link opens its notebook in a new tab."""
 
 #: Notebooks found by the end of their file name (``NN-<slug>.ipynb``), so the plans below keep
 #: their links when the notebooks are renumbered.
@@ -195,15 +204,34 @@ def is_solutions(path: Path) -> bool:
     return "solutions" in path.stem
 
 
+#: What the contents page says, once, on the line of the worked solutions.
+AFTER_TRYING = "Open it after trying the exercises."
+_ADVICE = re.compile(r"\s*[;,.]?\s*\(?open (?:it|them) (?:only )?after trying[^;.()]*\)?[.]?\s*$", re.I)
+
+
+def without_advice(summary: str) -> str:
+    """``summary`` without a closing "open it after trying ..." clause, which the contents page
+    adds in full after it (so the advice reads once).
+
+    >>> without_advice("Worked solutions, with the experiments; open it after trying")
+    'Worked solutions, with the experiments'
+    >>> without_advice("Worked solutions to the six exercises")
+    'Worked solutions to the six exercises'
+    """
+    return _ADVICE.sub("", summary)
+
+
 def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None],
                    optional: list[bool] | None = None, solutions: list[bool] | None = None) -> list:
-    """The cells of the contents notebook: audience and list (first cell), the 50-minute lecture,
-    the self-study path, references."""
+    """The sections of the contents page, as Markdown cells: audience and list (first), the
+    50-minute lecture, the self-study path, references (:func:`contents_markdown` joins them)."""
     optional = optional or [False] * len(entries)
     solutions = solutions or [False] * len(entries)
     lines = ["# Adagrad, interactively: contents", "", AUDIENCE, ""]
     for i, ((name, label, summary), time, opt, sol) in enumerate(zip(entries, minutes, optional, solutions)):
-        mark = " *Open it after trying the exercises.*" if sol else " *Optional.*" if opt else ""
+        mark = f" *{AFTER_TRYING}*" if sol else " *Optional.*" if opt else ""
+        if sol:
+            summary = without_advice(summary)
         lines.append(f"{i + 1}. [{label}]({name}): {summary}.{mark}".replace("..", ".")
                      + (f" (about {time} minutes)" if time else ""))
     known = [time for time, opt, sol in zip(minutes, optional, solutions) if time and not opt and not sol]
@@ -221,35 +249,62 @@ def contents_cells(entries: list[tuple[str, str, str]], minutes: list[int | None
     return cells
 
 
-#: The contents page has no code, yet JupyterLab (4.6) starts a kernel for every notebook it
-#: opens, kernelspec or not (without one it starts the default kernel, and then writes a kernelspec
-#: in, which marks the page changed); only "Open With > Notebook (no kernel)" avoids it, a choice
-#: made when opening, not stored in the file.  On connecting, Lab also writes the kernel's
-#: ``language_info`` into the metadata.  So the page keeps the chapters' kernelspec and carries the
-#: same ``language_info`` the chapters were executed with (the kernel's own, version included):
-#: then nothing changes on opening and the page is not marked as changed.  tests/e2e checks both.
-CONTENTS_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-CONTENTS_LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3},
-                          "file_extension": ".py", "mimetype": "text/x-python",
-                          "nbconvert_exporter": "python", "pygments_lexer": "ipython3"}
+#: The ids of the contents page's sections (each ``## `` heading starts one), as the cells of
+#: the notebook that :func:`contents_notebook` makes of it carry them.
+SECTION_IDS = {"A 50-minute lecture": "lecture", "Self-study path": "self-study",
+               "References": "references"}
+GENERATED = "<!-- Written by tools/nav.py from the notebooks' metadata: edit it there, then run it. -->"
 
 
-def contents_metadata(books: list | None = None) -> dict:
-    """Notebook metadata of the contents page: the chapters' kernelspec and the ``language_info``
-    their kernel wrote (that of the first chapter that has one; else this Python's)."""
-    import platform
+def contents_markdown(cells: list) -> str:
+    """The text of the contents page: the cells of :func:`contents_cells`, one after another."""
+    return "\n\n".join(cell.source.rstrip() for cell in cells) + "\n\n" + GENERATED + "\n"
 
-    info = next((nb.metadata["language_info"] for nb in books or []
-                 if nb.metadata.get("language_info", {}).get("version")), None)
-    if info is None:
-        info = {**CONTENTS_LANGUAGE_INFO, "version": platform.python_version()}
-    return {"kernelspec": dict(CONTENTS_KERNELSPEC), "language_info": dict(info)}
+
+def contents_notebook(text: str | None = None) -> nbformat.NotebookNode:
+    """The contents page (``text``; by default the stored ``00-contents.md``) as an in-memory
+    notebook of Markdown cells, one per section (the part before the first ``## `` heading, id
+    ``contents``, then one cell per ``## `` heading, ids from :data:`SECTION_IDS`), for the static
+    site and the tests.  The notebook is never written: the page stays a Markdown file.
+
+    >>> nb = contents_notebook("# Title\\n\\nText\\n\\n## References\\n\\n* a book\\n")
+    >>> [(cell.id, cell.source.splitlines()[0]) for cell in nb.cells]
+    [('contents', '# Title'), ('references', '## References')]
+    """
+    if text is None:
+        text = CONTENTS.read_text(encoding="utf-8")
+    text = text.replace(GENERATED, "")
+    parts = [part.strip() for part in re.split(r"(?m)^(?=## )", text) if part.strip()]
+    nb = nbformat.v4.new_notebook()
+    for i, part in enumerate(parts):
+        cell = nbformat.v4.new_markdown_cell(part)
+        heading = part.splitlines()[0][3:].strip() if part.startswith("## ") else None
+        if heading is None:
+            cell.id = "contents" if i == 0 else f"part-{i}"
+        else:
+            cell.id = SECTION_IDS.get(heading) or re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+        nb.cells.append(cell)
+    return nb
+
+
+def entries_of(paths: list[Path], books: list) -> list[tuple[str, str, str]]:
+    """(file name, ``NN · Title``, summary) of each notebook."""
+    return [(p.name, f"{p.name[:2]} · {title_of(nb)}", summary_of(nb)) for p, nb in zip(paths, books)]
+
+
+def contents_text(paths: list[Path] | None = None, books: list | None = None) -> str:
+    """The contents page of the notebooks ``paths`` (read as ``books``; by default the chapters)."""
+    paths = chapter_notebooks() if paths is None else paths
+    books = [nbformat.read(p, as_version=4) for p in paths] if books is None else books
+    cells = contents_cells(entries_of(paths, books), [minutes_of(nb) for nb in books],
+                           [is_optional(nb) for nb in books], [is_solutions(p) for p in paths])
+    return contents_markdown(cells)
 
 
 def refresh() -> None:
     paths = chapter_notebooks()
     books = [nbformat.read(p, as_version=4) for p in paths]
-    entries = [(p.name, f"{p.name[:2]} · {title_of(nb)}", summary_of(nb)) for p, nb in zip(paths, books)]
+    entries = entries_of(paths, books)
     for i, (path, nb) in enumerate(zip(paths, books)):
         prev = entries[i - 1][:2] if i > 0 else None
         nxt = entries[i + 1][:2] if i + 1 < len(entries) else None
@@ -263,12 +318,7 @@ def refresh() -> None:
         nb.cells = [top, *body, bottom]
         nbformat.write(nb, path)
 
-    minutes = [minutes_of(nb) for nb in books]
-    contents = nbformat.v4.new_notebook()
-    contents.cells = contents_cells(entries, minutes, [is_optional(nb) for nb in books],
-                                    [is_solutions(p) for p in paths])
-    contents.metadata.update(contents_metadata(books))
-    nbformat.write(contents, CONTENTS)
+    CONTENTS.write_text(contents_text(paths, books), encoding="utf-8")
 
     if README.exists():
         text = README.read_text()

@@ -2,8 +2,10 @@
 
     python tools/render_html.py [--notebooks notebooks] [--out build/html]
 
-Every ``NN-name.ipynb`` becomes ``NN-name.html``; ``index.html`` is the contents notebook
-(``00-contents.ipynb``, which ``tools/nav.py`` writes) or, without one, a plain list of pages.
+Every ``NN-name.ipynb`` becomes ``NN-name.html``; ``index.html`` is the contents page
+(``00-contents.md``, a Markdown file ``tools/nav.py`` writes, rendered through the same template
+as the notebooks, as a notebook of Markdown cells made in memory) or, without one, a plain list
+of pages.
 
 What the site does differently from a plain ``jupyter nbconvert --to html``:
 
@@ -18,7 +20,8 @@ What the site does differently from a plain ``jupyter nbconvert --to html``:
   the exercises' solutions) are folded in ``<details>`` elements the reader opens, as in JupyterLab.
 * A ``<details>`` block written in Markdown (the folded answers of the quick questions) keeps
   its Markdown content inside it, folded, as in JupyterLab.
-* Links between notebooks (``NN-name.ipynb``) point to the pages (``NN-name.html``).
+* Links between notebooks (``NN-name.ipynb``) and to the contents page (``00-contents.md``)
+  point to the pages (``NN-name.html``).
 * Nothing is loaded from the internet to display a page: figures are embedded PNGs; the
   RequireJS, widget, MathJax and Mermaid scripts of nbconvert's template are left out, and TeX
   maths in Markdown is turned into MathML (which browsers render natively) when the
@@ -40,6 +43,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nav import contents_notebook  # noqa: E402
 from notebook_tools import title_of  # noqa: E402  (shared with tools/nav.py)
 from site_safety import UNTRUSTED, is_trusted, sanitise_html, sanitise_notebook, unreadable  # noqa: E402
 
@@ -56,7 +60,7 @@ except ImportError:  # pragma: no cover - optional: maths then stays as TeX
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-CONTENTS = "00-contents.ipynb"
+CONTENTS = "00-contents.md"
 
 # nbconvert's "lab" template, minus every script it would fetch from a CDN.
 TEMPLATE = r"""{%- extends 'index.html.j2' -%}
@@ -159,13 +163,22 @@ Show the {{ kind }}{{ ': ' ~ ns.first if ns.first else '' }}
 {%- endblock extra_css -%}
 """
 
-# A relative link target ending in .ipynb (optionally with a #fragment), in Markdown or HTML.
-_MD_LINK = re.compile(r"(\]\()(?![a-zA-Z][\w+.-]*:)([^)\s#]+?)\.ipynb((?:#[^)\s]*)?)([)\s])")
-_HTML_LINK = re.compile(r"""(href=["'])(?![a-zA-Z][\w+.-]*:)([^"'#]+?)\.ipynb((?:#[^"']*)?["'])""")
+# A relative link target ending in .ipynb, or naming a numbered page ``NN-name.md`` (the contents
+# page), optionally with a #fragment, in Markdown or HTML.  Other .md links are left alone.
+_PAGE = r"(?:[^)\s#]+?(?=\.ipynb)|(?:[^)\s#]*/)?[0-9][0-9]-[^)\s#/]+?(?=\.md))"
+_MD_LINK = re.compile(r"(\]\()(?![a-zA-Z][\w+.-]*:)(" + _PAGE + r")\.(?:ipynb|md)((?:#[^)\s]*)?)([)\s])")
+_HTML_PAGE = r"""(?:[^"'#]+?(?=\.ipynb)|(?:[^"'#]*/)?[0-9][0-9]-[^"'#/]+?(?=\.md))"""
+_HTML_LINK = re.compile(r"""(href=["'])(?![a-zA-Z][\w+.-]*:)(""" + _HTML_PAGE
+                        + r""")\.(?:ipynb|md)((?:#[^"']*)?["'])""")
 
 
 def ipynb_links_to_html(text: str) -> str:
-    """Point relative links to ``x.ipynb`` at ``x.html`` (absolute URLs are left alone)."""
+    """Point relative links to ``x.ipynb``, and to a numbered Markdown page ``NN-x.md``, at
+    ``x.html`` (absolute URLs and other Markdown files are left alone).
+
+    >>> ipynb_links_to_html("[c](00-contents.md), [n](03-a.ipynb#Top), [r](../RESULTS.md)")
+    '[c](00-contents.html), [n](03-a.html#Top), [r](../RESULTS.md)'
+    """
     text = _MD_LINK.sub(r"\1\2.html\3\4", text)
     return _HTML_LINK.sub(r"\1\2.html\3", text)
 
@@ -300,10 +313,18 @@ def make_exporter() -> StaticHTMLExporter:
     return exporter
 
 
+def read_page(path: Path) -> nbformat.NotebookNode:
+    """A page's notebook: the stored notebook, or for a Markdown page (the contents page) a
+    notebook of its Markdown cells, made in memory (``tools/nav.py``'s ``contents_notebook``)."""
+    if path.suffix == ".md":
+        return contents_notebook(path.read_text(encoding="utf-8"))
+    return nbformat.read(path, as_version=4)
+
+
 def render_notebook(exporter: HTMLExporter, path: Path, out_dir: Path, trusted: bool = True) -> Path:
-    """Render one notebook to ``out_dir/<name>.html`` and return that path; an untrusted one
-    (see ``is_trusted``) has its HTML sanitised and its scripts removed."""
-    nb = nbformat.read(path, as_version=4)
+    """Render one notebook (or the Markdown contents page) to ``out_dir/<name>.html`` and return
+    that path; an untrusted one (see ``is_trusted``) has its HTML sanitised and its scripts removed."""
+    nb = read_page(path)
     resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
     if not trusted:
         nb, resources[UNTRUSTED] = sanitise_notebook(nb), True
@@ -336,7 +357,8 @@ def fallback_index(pages: list[Path], titles: dict[str, str]) -> str:
 
 def render_site(notebook_dir: Path, out_dir: Path, stored: Path | None = None,
                 skipped: list[str] | None = None) -> list[Path]:
-    """Render every ``[0-9]*.ipynb`` of ``notebook_dir`` into ``out_dir`` plus ``index.html``.
+    """Render every ``[0-9]*.ipynb`` of ``notebook_dir``, and its contents page ``00-contents.md``,
+    into ``out_dir`` plus ``index.html`` (the contents page's copy).
 
     ``stored`` is the trusted collection (None: ``notebook_dir`` is it); see ``is_trusted``. A
     notebook that cannot be read or rendered is skipped, with the reason added to ``skipped``.
@@ -344,16 +366,17 @@ def render_site(notebook_dir: Path, out_dir: Path, stored: Path | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     exporter = make_exporter()
     pages, titles = [], {}
-    for path in sorted(notebook_dir.glob("[0-9]*.ipynb")):
+    sources = sorted([*notebook_dir.glob("[0-9]*.ipynb"), *notebook_dir.glob(CONTENTS)])
+    for path in sources:
         try:
             page = render_notebook(exporter, path, out_dir, is_trusted(path, stored))
-            titles[page.name] = title_of(nbformat.read(path, as_version=4)) or path.stem
+            titles[page.name] = title_of(read_page(path)) or path.stem
         except Exception as error:   # one broken notebook must not take the site down
             (skipped if skipped is not None else []).append(unreadable(path, error))
             continue
         pages.append(page)
     index = out_dir / "index.html"
-    contents = out_dir / CONTENTS.replace(".ipynb", ".html")
+    contents = out_dir / CONTENTS.replace(".md", ".html")
     if contents.exists():
         index.write_text(contents.read_text(encoding="utf-8"), encoding="utf-8")
     else:

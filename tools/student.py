@@ -14,6 +14,8 @@ notebooks changed so that no answer is left:
   slip through;
 * every cell tagged ``solution-pointer`` or ``solution`` is removed, and every remaining link to
   the solutions notebook (markdown ``[text](10-solutions.ipynb...)``) is replaced by its text;
+* the contents page (``00-contents.md``, Markdown) is copied with its links to the solutions
+  replaced by their text, like the notebooks';
 * stored outputs are kept (the exercises' checks were stored unanswered, so none says "Correct").
 
 It prints what it removed and exits non-zero if the result still holds an answer (it checks its
@@ -35,7 +37,7 @@ REMOVED_TAGS = {ANSWER_TAG, "solution-pointer", "solution"}
 ANSWER_BLOCK = re.compile(r"<details>\s*<summary>\s*Answer\s*</summary>.*?</details>\s*",
                           re.S | re.I)
 COPIED = ("d2lite", "benchmarks", "pyproject.toml", "constraints.txt", "README.md", "Makefile",
-          "tools")
+          "tools", ".jupyter-lab-settings")  # make lab's settings: the contents page opens as a preview
 
 
 def is_solutions(path: Path, nb) -> bool:
@@ -70,9 +72,38 @@ def strip_notebook(nb, solution_names: list[str]) -> list[str]:
     return removed
 
 
+def strip_markdown(text: str, solution_names: list[str]) -> tuple[str, list[str]]:
+    """A Markdown page (the contents page) without answer blocks and links to the solutions;
+    and a line per thing removed.
+
+    >>> strip_markdown("See [the solutions](10-solutions.ipynb).", ["10-solutions.ipynb"])
+    ('See the solutions.', ['1 link(s) to the solutions'])
+    """
+    removed = []
+    text, blocks = ANSWER_BLOCK.subn("", text)
+    if blocks:
+        removed.append(f"{blocks} answer block(s)")
+    text, count = link_pattern(solution_names).subn(r"\1", text)
+    if count:
+        removed.append(f"{count} link(s) to the solutions")
+    return text, removed
+
+
+def markdown_pages(folder: Path) -> list[Path]:
+    """The numbered Markdown pages of ``folder`` (the contents page, ``00-contents.md``)."""
+    return sorted(folder.glob("[0-9][0-9]-*.md"))
+
+
 def leftovers(folder: Path) -> list[str]:
-    """What in ``folder``'s notebooks still gives an answer away (empty when clean)."""
+    """What in ``folder``'s notebooks and Markdown pages still gives an answer away (empty when
+    clean)."""
     problems = []
+    for path in markdown_pages(folder):
+        text = path.read_text(encoding="utf-8")
+        if ANSWER_BLOCK.search(text):
+            problems.append(f"{path.name} holds an Answer block")
+        if re.search(r"\]\((?:\./)?[0-9]+-solutions\.ipynb", text):
+            problems.append(f"{path.name} links to the solutions")
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         if is_solutions(path, nb):
@@ -115,6 +146,10 @@ def build(notebooks: Path, out: Path) -> list[str]:
             continue
         log += [f"{path.name}: removed {line}" for line in strip_notebook(nb, solution_names)]
         nbformat.write(nb, out / "notebooks" / path.name)
+    for path in markdown_pages(notebooks):
+        text, removed = strip_markdown(path.read_text(encoding="utf-8"), solution_names)
+        log += [f"{path.name}: removed {line}" for line in removed]
+        (out / "notebooks" / path.name).write_text(text, encoding="utf-8")
     return log
 
 
