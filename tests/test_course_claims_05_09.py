@@ -243,7 +243,7 @@ def test_cost_bar_charts_colour_each_part_alike():
 def test_contents_lecture_plan_fits_fifty_minutes_and_links_resolve():
     import nav
 
-    contents = nbformat.read(NOTEBOOKS / "00-contents.ipynb", as_version=4)
+    contents = nav.contents_notebook()  # notebooks/00-contents.md, its sections as cells
     lecture = cell(contents, "lecture").source
     minutes = [int(m) for m in re.findall(r"\*\* \((\d+) min\)", lecture)]
     assert len(minutes) == len(nav.LECTURE_PLAN) and 40 <= sum(minutes) <= 50
@@ -267,14 +267,5 @@ def test_contents_marks_the_appendix_optional_and_the_solutions_after_the_exerci
     assert "Optional" in next(line for line in listing.splitlines() if "11-appendix" in line)
     assert "about 90 minutes" in listing and "(1 h 30 min)" in listing  # only the exercises count
     assert "only after trying the exercises" in study
-    stored = nbformat.read(NOTEBOOKS / "00-contents.ipynb", as_version=4).cells[0].source
+    stored = nav.contents_notebook().cells[0].source
     assert "*Optional.*" in next(line for line in stored.splitlines() if "appendix-engineering.ipynb" in line)
-
-
-def test_contents_metadata_matches_what_the_kernel_writes():
-    contents = nbformat.read(NOTEBOOKS / "00-contents.ipynb", as_version=4)
-    assert not any(c.cell_type == "code" for c in contents.cells)
-    chapters = [nbformat.read(p, as_version=4) for p in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-                if p.name != "00-contents.ipynb"]
-    assert contents.metadata["language_info"] == chapters[0].metadata["language_info"]
-    assert contents.metadata["kernelspec"] == chapters[0].metadata["kernelspec"]

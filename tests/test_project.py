@@ -58,6 +58,26 @@ def test_environment_yml_installs_the_package_and_binder_does_so_after_the_copy(
     assert set(root) == set(binder)
 
 
+def test_binder_gets_make_labs_lab_settings_merged_into_its_own(tmp_path):
+    """postBuild's settings step, run in an environment of its own that already has a setting."""
+    import json
+    import subprocess
+    import sys
+    script = (ROOT / ".binder/postBuild").read_text()
+    step = script[script.index("<<'PY'\n") + len("<<'PY'\n"):script.rindex("\nPY")]
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "env")], check=True)
+    target = tmp_path / "env/share/jupyter/lab/settings/overrides.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}))
+    subprocess.run([str(tmp_path / "env/bin/python"), "-c", step], cwd=ROOT, check=True)
+    merged = json.loads(target.read_text())
+    ours = json.loads((ROOT / ".jupyter-lab-settings/overrides.json").read_text())
+    assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+    assert merged["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"] == {"markdown": "Markdown Preview"}
+    assert all(merged[plugin][key] == value for plugin, settings in ours.items()
+               for key, value in settings.items())
+
+
 def test_constraints_pin_every_dependency_and_torch_exactly():
     pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
                 if "==" in line and not line.startswith("#"))
@@ -193,10 +213,10 @@ def test_make_lab_opens_the_contents_on_working_copies_and_leaves_git_status_cle
                 assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
                 time.sleep(0.5)
         assert landing is not None, "JupyterLab did not answer within 90 s"
-        assert landing.endswith("/lab/tree/00-contents.ipynb") and "JupyterLab" in body
+        assert landing.endswith("/lab/tree/00-contents.md") and "JupyterLab" in body
         listing = json.loads(api("/api/contents")[1])
         names = {item["name"] for item in listing["content"]}
-        assert {"00-contents.ipynb", "03-the-algorithm.ipynb"} <= names  # Lab's root: the copies
+        assert {"00-contents.md", "03-the-algorithm.ipynb"} <= names  # Lab's root: the copies
         assert (copies / "03-the-algorithm.ipynb").exists()
         # The copies are trusted, so JupyterLab runs the in-page explorers as they open.
         model = json.loads(api("/api/contents/03-the-algorithm.ipynb")[1])
