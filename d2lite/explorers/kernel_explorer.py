@@ -26,18 +26,18 @@ usable.  A run is stopped after ``time_limit`` seconds.  Without a kernel the fi
 a one-line note that moving it needs a running kernel (the note is drawn into the stored image,
 which the static site and an untrusted notebook show).
 
-For screen readers and keyboards (WCAG 2.2 AA).  ipywidgets 8.1 gives a slider's handle (a
-noUiSlider ``role="slider"``) no accessible name, and its ``aria-valuetext`` is noUiSlider's own
-number: for a log slider the exponent, so η 0.4 is read "-0.398".  No standard ipywidgets trait
-sets either, so the explorer holds a hidden ``Output`` whose one output is a short script
+For screen readers (WCAG 2.2 AA).  ipywidgets 8.1 gives a slider's handle (a noUiSlider
+``role="slider"``) no accessible name, and its ``aria-valuetext`` is noUiSlider's own number: for
+a log slider the exponent, so η shown as 0.398 is read "-0.3999999999999999".  No ipywidgets
+trait sets either, so the explorer holds a hidden ``Output`` whose one output is a short script
 (``d2lite/explorers/web/slider_names.js``): JupyterLab and Notebook 7 run an Output widget's
 ``application/javascript`` (its outputs are trusted), and the script names each handle
 (``aria-label``: the slider's description, ", log scale" on a log one) and keeps its
 ``aria-valuetext`` equal to the readout shown.  The figure's ``alt`` is its summary, redrawn
-with it; the same summary, and the line saying where a bad rule stopped, is in a visually hidden
-status line (``role="status"``, set by the script, on the element the ``HTML`` widget keeps), updated
-when the sliders are still, not at every move of a drag.  Where the script does not run, the
-widget works as before, unnamed.
+with it; the same summary, with the line saying where a bad rule stopped or a path diverged, is
+in a visually hidden status line (``role="status"``, set by the script on the element the
+``HTML`` widget keeps), updated once the sliders are still, not at every move of a drag.
+Where the script does not run, the widget works as before, its handles unnamed.
 """
 from __future__ import annotations
 

@@ -1,16 +1,16 @@
 // Names and spoken values for the sliders of d2lite.explore (d2lite/explorers/kernel_explorer.py).
 //
 // ipywidgets 8.1 draws each slider's handle with noUiSlider: a <div class="noUi-handle"
-// role="slider"> with no accessible name, whose aria-valuetext is noUiSlider's own number (for a
-// log slider, the exponent: 0.4 is read "-0.398").  The kernel sends this file, followed by one
-// call of nameSliders, as an application/javascript output of a hidden ipywidgets Output that is
-// part of the explorer; JupyterLab runs it (an Output widget's outputs are trusted).  It only
-// sets, on each handle of this explorer:
-//   aria-label      the slider's label (from Python: its description, ", log scale" for a log one)
+// role="slider"> with no accessible name, whose aria-valuetext is noUiSlider's own number (for
+// a log slider the exponent: 0.398 is read "-0.3999999999999999").  The kernel sends this file,
+// followed by one call of nameSliders, as the application/javascript output of a hidden
+// ipywidgets Output inside the explorer; JupyterLab and Notebook 7 run it (an Output widget's
+// outputs are trusted).  It only sets, on each handle of this explorer:
+//   aria-label      the slider's label (from Python: its description, ", log scale" on a log one)
 //   aria-valuetext  the readout shown beside the slider, kept equal to it at every change
-// and role="status" on the (persistent) element holding the explorer's one-line status text.
-// Where it does not run (an untrusted notebook shows no widgets at all; another front end that
-// skips scripts) the explorer works as before.
+// and role="status" on the (persistent) element holding the explorer's status line.
+// Where it does not run (an untrusted notebook shows no widgets at all; a front end that runs no
+// scripts) the explorer works as before.
 //
 // config = {root: class of the explorer's box, sliders: {class of a slider: its label},
 //           status: class of the status widget}
