@@ -46,8 +46,8 @@ import base64
 import html
 import json
 import math
+import itertools
 import time
-import uuid
 from dataclasses import replace
 from importlib.resources import files
 from typing import Any, Callable, Mapping
@@ -74,6 +74,10 @@ _YIELD = 0.004  # seconds between answering a move from the page and drawing it
 LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
 KERNEL_NOTE = "Moving these sliders needs a running kernel: run the cell (Shift+Enter) first."
 _STYLE = {"description_width": "70px"}
+# the explorers made in this kernel, counted: each gets a class of its own (d2lite-explore-N) that
+# ties the script naming its sliders to them; counted, not random, so a notebook run again stores
+# the same classes
+_MADE = itertools.count(1)
 # The note under the live figure shows only when the kernel is gone: JupyterLab 4 marks that on
 # the notebook's toolbar (the execution indicator's data-status, the kernel name "No Kernel"),
 # and the widget manager marks a view "disconnected" while the kernel restarts.
@@ -181,7 +185,7 @@ class RuleExplorer(widgets.VBox):
         self.style = widgets.HTML(_CSS, layout=widgets.Layout(height="0px", margin="0"))
         # the status line (summary and problem, for screen readers) and the script naming the
         # sliders (module doc); a class of this explorer's own ties the script to its sliders
-        root = f"d2lite-explore-{uuid.uuid4().hex[:12]}"
+        root = f"d2lite-explore-{next(_MADE)}"
         self.status = widgets.HTML()
         self.status.add_class("d2lite-rule-status")
         self.namer = widgets.Output(layout=widgets.Layout(display="none"))
