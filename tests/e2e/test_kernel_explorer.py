@@ -158,3 +158,48 @@ def test_learners_rule_redraws_while_dragging_and_keeps_its_figure_without_kerne
     finally:
         context.close()
         server.shutdown_kernels()
+
+
+RISKY = '''def risky(x1, x2, s1, s2, lr=0.4, shift=0.0):
+    g1, g2 = 0.2 * x1, 4 * x2
+    return x1 - lr * g1, x2 - lr * g2 / shift, s1, s2
+'''
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("setting", ["lab", "split_lab"])
+def test_a_bad_rules_error_line_is_a_status_message_that_follows_the_sliders(setting, browser,
+                                                                            request):
+    """The line saying where the rule stopped is in the status line (``role="status"``, so a
+    screen reader announces it), and leaves it when a keyboard move of the slider mends the run."""
+    import nbformat
+
+    from .kernel_drag import SETUP
+
+    server = request.getfixturevalue(setting)
+    code = SETUP + "\n" + RISKY + "\nd2lite.explore(risky, shift=(0.0, 1.0))"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    kernel = KERNEL_NAME if setting == "split_lab" else "python3"
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nbformat.write(nb, server.root / "notebooks" / "e2e-fixtures" / "risky_rule.ipynb")
+    relpath = "e2e-fixtures/risky_rule.ipynb"
+    context, page, errors = new_page(browser, server)
+    try:
+        open_explorer(page, server, relpath, lambda: wait_kernel_idle(server, relpath))
+        wait_until(page, lambda: all_named(page), "every handle is named and speaks its readout")
+        panel = page.locator(PANEL)
+        status = panel.locator(".d2lite-rule-status .widget-html-content")
+        wait_until(page, lambda: status.get_attribute("role") == "status", "the status role is set")
+        assert "step 1: the rule raised ZeroDivisionError" in status.inner_text(), status.inner_text()
+        found = violations(page, include=f"{PANEL} .jp-OutputArea-output")
+        assert not found, f"[{server.setting}] axe in the explorer's output area: {describe(found)}"
+        handle = panel.get_by_role("slider", name="shift", exact=True)
+        handle.focus()
+        page.keyboard.press("End")  # shift = 1: the rule runs all its steps
+        wait_until(page, lambda: "ZeroDivisionError" not in status.inner_text()
+                   and "20 steps" in status.inner_text(), "the status line follows the mended run")
+        assert handle.get_attribute("aria-valuetext") == "1.00"
+        assert not errors.messages, f"errors in the page: {errors.messages}"
+    finally:
+        context.close()
+        server.shutdown_kernels()
