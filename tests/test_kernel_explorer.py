@@ -235,3 +235,122 @@ def test_the_contours_turn_with_the_angle_without_a_full_redraw():
     assert not np.allclose(before[np.isfinite(before[:, 0])][:5], xy[ok][:5])
     # each ellipse is one level set of the turned objective
     assert len(np.unique(levels.round(9))) == (~ok).sum()
+
+
+def _namer_config(explorer) -> tuple[str, dict]:
+    """The script of the explorer's hidden Output and the config it calls nameSliders with."""
+    (output,) = explorer.namer.outputs
+    assert output["output_type"] == "display_data"
+    # only the script: a front end that runs none shows nothing (no "<Javascript object>" text)
+    assert set(output["data"]) == {"application/javascript"}
+    code = output["data"]["application/javascript"]
+    match = re.search(r"\nnameSliders\(element, (\{.*\})\);\n", code)
+    assert match, code[-300:]
+    return code, json.loads(match.group(1))
+
+
+def test_the_script_names_this_explorers_own_sliders_by_their_labels():
+    from importlib.resources import files
+
+    explorer = explore(gentler, lr=(0.01, 10), steps=30)
+    code, config = _namer_config(explorer)
+    # the package's own file, as shipped (package data), not a copy
+    assert files("d2lite.explorers.web").joinpath("slider_names.js").read_text("utf-8") in code
+    assert explorer.namer in explorer.children and explorer.namer.layout.display == "none"
+    assert config["root"] in explorer._dom_classes
+    assert config["root"] != _namer_config(explore(gentler))[1]["root"]  # one class per explorer
+    assert len(config["sliders"]) == len(explorer.sliders) == 7
+    for name, slider in explorer.sliders.items():
+        mine = [c for c in slider._dom_classes if c in config["sliders"]]
+        assert mine == [f"{config['root']}-{name}"], (name, slider._dom_classes)
+        label = config["sliders"][mine[0]]
+        assert label.startswith(slider.description)  # the visible label is in the name (2.5.3)
+        assert label.endswith(", log scale") == (type(slider).__name__ == "FloatLogSlider"), label
+    assert config["sliders"][f"{config['root']}-lr"] == "lr, log scale"
+    assert config["sliders"][f"{config['root']}-gamma"] == "gamma"
+    assert config["sliders"][f"{config['root']}-angle"] == "angle °"
+    assert config["status"] in explorer.status._dom_classes and explorer.status in explorer.children
+
+
+def test_the_script_is_valid_javascript():
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to parse the script with")
+    code, _ = _namer_config(explore(book_rule))
+    # node --check parses without running; the emitted call is an expression statement
+    done = subprocess.run([node, "--check", "-"], input=code, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    broken = subprocess.run([node, "--check", "-"], input=code.replace("});", "}"),
+                            capture_output=True, text=True)
+    assert broken.returncode != 0  # the check can fail
+
+
+def test_the_js_file_is_package_data():
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["d2lite.explorers.web"]
+    assert "d2lite.explorers.web" in pyproject["tool"]["setuptools"]["packages"]
+    assert any(fnmatch.fnmatch("slider_names.js", p) for p in patterns), patterns
+
+
+def _status(explorer) -> str:
+    import html as html_module
+
+    text = re.fullmatch(r"<p>(.*)</p>", explorer.status.value).group(1)
+    return html_module.unescape(text)
+
+
+def _alt(explorer) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.search(r' alt="([^"]*)"', explorer.figure.value).group(1))
+
+
+def test_the_status_line_says_what_the_figure_shows_and_where_a_bad_rule_stopped():
+    explorer = explore(book_rule, steps=30)
+    status = _status(explorer)
+    (x1, x2) = explorer.run.points[-1]
+    assert status.startswith(f"Your rule's path, 30 steps from (-5, -2), ends at ({x1:.3g}, {x2:.3g})")
+    assert _alt(explorer).startswith(status) and len(_alt(explorer)) > len(status)
+    explorer.sliders["lr"].value = 2.0
+    assert _status(explorer) != status and _alt(explorer).startswith(_status(explorer))
+
+    source = "def risky(x1, x2, s1, s2, lr=0.4, shift=0.0):\n    return x1, x2 / shift, s1, s2\n"
+    scope: dict = {}
+    exec(compile(source, "<learner>", "exec"), scope)  # noqa: S102 - a learner's cell
+    explorer = explore(scope["risky"], shift=(0.0, 1.0))
+    assert explorer.run.problem in _status(explorer)
+    assert "step 1: the rule raised ZeroDivisionError" in _status(explorer)
+
+
+def test_a_diverging_path_is_said_in_the_status_line():
+    def descent(x1, x2, s1, s2, f_grad, lr=0.1):
+        g1, g2 = f_grad(x1, x2)
+        return x1 - lr * g1, x2 - lr * g2, s1, s2
+
+    explorer = explore(descent, lr=(0.01, 1.0), steps=200)
+    assert "diverged" not in _status(explorer)  # 1 - 4 lr = 0.6: it converges
+    explorer.sliders["lr"].value = 1.0  # x2 is multiplied by 1 - 4 = -3 at every step
+    from d2lite.book.plotting import _shown
+
+    drawn = len(_shown(explorer.run.points))
+    assert drawn < len(explorer.run.points)
+    assert f"Your rule diverged at step {drawn}." in _status(explorer), _status(explorer)
+
+
+def test_the_status_line_waits_while_a_slider_is_dragged():
+    explorer = explore(gentler, steps=20)
+    before = _status(explorer)
+    explorer.redraw(fast=True)  # a frame sent during a drag
+    explorer.sliders["steps"].unobserve_all()
+    explorer.sliders["steps"].value = 5
+    explorer.redraw(fast=True)
+    assert _status(explorer) == before  # not read out frame by frame
+    explorer.redraw()  # the still frame
+    assert _status(explorer).startswith("Your rule's path, 5 steps")

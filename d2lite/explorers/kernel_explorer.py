@@ -25,16 +25,31 @@ the path there and one line in the figure says which step and which value; the s
 usable.  A run is stopped after ``time_limit`` seconds.  Without a kernel the figure stays with
 a one-line note that moving it needs a running kernel (the note is drawn into the stored image,
 which the static site and an untrusted notebook show).
+
+For screen readers (WCAG 2.2 AA).  ipywidgets 8.1 gives a slider's handle (a noUiSlider
+``role="slider"``) no accessible name, and its ``aria-valuetext`` is noUiSlider's own number: for
+a log slider the exponent, so η shown as 0.398 is read "-0.3999999999999999".  No ipywidgets
+trait sets either, so the explorer holds a hidden ``Output`` whose one output is a short script
+(``d2lite/explorers/web/slider_names.js``): JupyterLab and Notebook 7 run an Output widget's
+``application/javascript`` (its outputs are trusted), and the script names each handle
+(``aria-label``: the slider's description, ", log scale" on a log one) and keeps its
+``aria-valuetext`` equal to the readout shown.  The figure's ``alt`` is its summary, redrawn
+with it; the same summary, with the line saying where a bad rule stopped or a path diverged, is
+in a visually hidden status line (``role="status"``, set by the script on the element the
+``HTML`` widget keeps), updated once the sliders are still, not at every move of a drag.
+Where the script does not run, the widget works as before, its handles unnamed.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
 import html
+import itertools
 import json
 import math
 import time
 from dataclasses import replace
+from importlib.resources import files
 from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
@@ -59,6 +74,10 @@ _YIELD = 0.004  # seconds between answering a move from the page and drawing it
 LOG_NAMES = ("lr", "eta", "eps", "learning_rate", "epsilon")
 KERNEL_NOTE = "Moving these sliders needs a running kernel: run the cell (Shift+Enter) first."
 _STYLE = {"description_width": "70px"}
+# the explorers made in this kernel, counted: each gets a class of its own (d2lite-explore-N) that
+# ties the script naming its sliders to them; counted, not random, so a notebook run again stores
+# the same classes
+_MADE = itertools.count(1)
 # The note under the live figure shows only when the kernel is gone: JupyterLab 4 marks that on
 # the notebook's toolbar (the execution indicator's data-status, the kernel name "No Kernel"),
 # and the widget manager marks a view "disconnected" while the kernel restarts.
@@ -68,7 +87,10 @@ _NO_KERNEL = ('.jp-Notebook-ExecutionIndicator[data-status="unknown"]',
 _CSS = ("<style>.d2lite-kernel-note{display:none;color:#a00;margin:2px 0}"
         + ",".join([".jupyter-widgets-disconnected .d2lite-kernel-note"] +
                    [f".jp-NotebookPanel:has({s}) .d2lite-kernel-note" for s in _NO_KERNEL])
-        + "{display:block}</style>")
+        + "{display:block}"
+        # the status line: read by screen readers, not shown (the figure shows the same)
+        + ".d2lite-rule-status{position:absolute;width:1px;height:1px;overflow:hidden;"
+          "clip-path:inset(50%);white-space:nowrap}</style>")
 
 
 def _slider(name: str, value: float, bounds: tuple[float, float] | None) -> widgets.ValueWidget:
@@ -97,6 +119,24 @@ def _slider(name: str, value: float, bounds: tuple[float, float] | None) -> widg
                                readout_format=".3g", **common)
 
 
+def _slider_label(slider: widgets.ValueWidget) -> str:
+    """The accessible name of a slider's handle: its description, and the scale of a log one."""
+    log = isinstance(slider, widgets.FloatLogSlider)
+    return slider.description + (", log scale" if log else "")
+
+
+def _namer_output(root: str, sliders: Mapping[str, widgets.ValueWidget], status: str) -> dict:
+    """The ``display_data`` output that names the sliders (``web/slider_names.js``, then one call
+    with ``{root, sliders: {class: label}, status}``); ``application/javascript`` only, so a
+    front end that runs no scripts shows nothing for it."""
+    source = files("d2lite.explorers.web").joinpath("slider_names.js").read_text(encoding="utf-8")
+    config = {"root": root, "status": status,
+              "sliders": {f"{root}-{name}": _slider_label(s) for name, s in sliders.items()}}
+    code = (f"(function (element) {{\n{source}\nnameSliders(element, {json.dumps(config)});\n}})"
+            "(typeof element === 'undefined' ? null : element);\n")
+    return {"output_type": "display_data", "data": {"application/javascript": code}, "metadata": {}}
+
+
 def _turned(objective: Quadratic2D, angle: float, start) -> tuple[Quadratic2D, tuple[float, float]]:
     """The problem turned as a whole by ``angle`` degrees: ``R Q R^T`` and ``R start``."""
     R = rotation_matrix(angle)
@@ -122,7 +162,9 @@ class RuleExplorer(widgets.VBox):
     """The widget :func:`explore` returns: ``sliders`` (by name), ``figure`` (an ``HTML``
     widget holding the PNG), ``canvas`` (its :class:`~d2lite.explorers.rule_figure.RuleFigure`), ``run`` (the rule's last :class:`~d2lite.explorers.rule_runs.RuleRun`),
     ``reference`` (``{name: points}`` of Adagrad and the variants) and ``draw_ms`` (the time
-    of each redraw, run and figure, in milliseconds)."""
+    of each redraw, run and figure, in milliseconds); for screen readers ``status`` (an ``HTML``
+    widget: :meth:`summary` in words) and ``namer`` (the hidden ``Output`` whose script names the
+    sliders' handles, see the module's doc)."""
 
     _settle_handle = None
     _draw_pending = False
@@ -141,8 +183,18 @@ class RuleExplorer(widgets.VBox):
         # the note's style in a widget of its own, set once: a <style> in every figure would
         # make the browser restyle the whole page at every redraw
         self.style = widgets.HTML(_CSS, layout=widgets.Layout(height="0px", margin="0"))
-        super().__init__([widgets.HBox([left, right]), self.figure, self.style])
-        for slider in sliders.values():
+        # the status line (summary and problem, for screen readers) and the script naming the
+        # sliders (module doc); a class of this explorer's own ties the script to its sliders
+        root = f"d2lite-explore-{next(_MADE)}"
+        self.status = widgets.HTML()
+        self.status.add_class("d2lite-rule-status")
+        self.namer = widgets.Output(layout=widgets.Layout(display="none"))
+        self.namer.outputs = (_namer_output(root, sliders, "d2lite-rule-status"),)
+        super().__init__([widgets.HBox([left, right]), self.figure, self.status, self.style,
+                          self.namer])
+        self.add_class(root)
+        for name, slider in sliders.items():
+            slider.add_class(f"{root}-{name}")
             slider.observe(self._moved, names="value")
         self.redraw()
 
@@ -189,12 +241,31 @@ class RuleExplorer(widgets.VBox):
                                notes="; ".join(gone), footer=footer, refit=refit,
                                fast=fast)
 
-    def describe(self, run: RuleRun, references: dict) -> str:
-        """The alt text: what the figure shows, with the end points."""
+    def summary(self, run: RuleRun, references: dict) -> str:
+        """What the run gave, in words: where each path starts and ends, where a bad rule
+        stopped, which path diverged (the status line, and the start of the figure's ``alt``).
+
+        >>> def descent(x1, x2, s1, s2, lr=0.1):
+        ...     return x1 - lr * 0.2 * x1, x2 - lr * 4 * x2, s1, s2
+        >>> explorer = explore(descent, steps=5)
+        >>> explorer.summary(*explorer.compute())
+        "Your rule's path, 5 steps from (-5, -2), ends at (-4.52, -0.156); Adagrad ends at (-4.68, -1.69)."
+        >>> explorer.sliders["lr"].value = 1.0   # x2 is multiplied by 1 - 4 = -3 at each step
+        >>> explorer.sliders["steps"].value = 40
+        >>> explorer.summary(*explorer.compute()).split(". ")[-1]  # leaves the chart at step 17
+        'Your rule diverged at step 17.'
+        """
         (x1, x2), k = run.points[-1], len(run.points) - 1
         ends = "; ".join(f"{n} ends at ({p[-1][0]:.3g}, {p[-1][1]:.3g})" for n, (p, _) in references.items())
         what = f"Your rule's path, {k} steps from ({run.points[0][0]:.3g}, {run.points[0][1]:.3g}), ends at ({x1:.3g}, {x2:.3g}); {ends}."
-        return (what + (f" {run.problem}." if run.problem else "") +
+        paths = {"Your rule": run.points, **{n: p for n, (p, _) in references.items()}}
+        gone = "".join(f" {n} diverged at step {len(_shown(p))}." for n, p in paths.items()
+                       if len(_shown(p)) < len(p))
+        return what + (f" {run.problem}." if run.problem else "") + gone
+
+    def describe(self, run: RuleRun, references: dict) -> str:
+        """The alt text: what the figure shows, with the end points."""
+        return (self.summary(run, references) +
                 " Left: the paths on the objective's contour lines; right: each coordinate's effective rate against the step, log axes.")
 
     def redraw(self, change: Any = None, refit: bool | None = None, fast: bool = False) -> None:
@@ -227,6 +298,8 @@ class RuleExplorer(widgets.VBox):
             f'<img src="data:image/png;base64,{base64.b64encode(self.png).decode()}" '
             f'alt="{html.escape(self.describe(run, references), quote=True)}" style="max-width:100%">'
             f'<p class="d2lite-kernel-note" role="note">{KERNEL_NOTE}</p></figure>')
+        if not fast:  # a drag's frames are not read out one by one: the still one is
+            self.status.value = f"<p>{html.escape(self.summary(run, references))}</p>"
         self.draw_ms.append(1000 * (time.perf_counter() - began))
 
     def _moved(self, change: Any = None) -> None:
