@@ -64,10 +64,12 @@ OPTIMIZER_DASHES: dict[str, str | tuple] = {
     "global clock": (0, (6, 2, 2, 2)), "count clock": (0, (2, 2)),
 }
 
-#: Colours of the other things the explorers draw: gradient descent after preconditioning and
-#: the two coordinates of one optimizer's effective rates (3:1 or more on white, and distinct
-#: under both simulations from the colours they share a figure with).
-ROLE_COLOURS: dict[str, str] = {"preconditioned": "#00695c", "x1": "#08306b", "x2": "#4a8fc8"}
+#: Colours of the other things the 2-D figures and explorers draw: gradient descent after
+#: preconditioning, the two coordinates of one optimizer's effective rates and the objective's
+#: contour lines (3:1 or more on white, and distinct under both simulations from the colours
+#: they share a figure with).
+ROLE_COLOURS: dict[str, str] = {"preconditioned": "#00695c", "x1": "#08306b", "x2": "#4a8fc8",
+                                "contour": "#7a93b3"}
 
 #: The learner's own rule in :func:`d2lite.explore`, drawn beside the optimizers above: black,
 #: which no optimizer uses in a figure it shares with the learner's rule.

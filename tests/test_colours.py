@@ -96,7 +96,8 @@ def test_every_colour_has_3_to_1_on_white(name, value):
 
 @pytest.mark.parametrize("deficiency", sorted(MACHADO))
 @pytest.mark.parametrize("a, b", [("x1", "x2"), ("preconditioned", "gradient descent"),
-                                  ("preconditioned", "Adagrad")])
+                                  ("preconditioned", "Adagrad"), ("contour", "Adagrad"),
+                                  ("contour", "gradient descent"), ("contour", "preconditioned")])
 def test_the_explorers_other_colours_differ_from_their_neighbours(a, b, deficiency):
     colours = {**ROLE_COLOURS, **OPTIMIZER_COLOURS}
     assert seen_difference(colours[a], colours[b], deficiency) >= 10

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from d2lite._checks import check_callable, check_float, check_int
 from d2lite.book.trace2d import OFF_CHART, Point, adagrad_2d_rule, f_2d, gd_2d, train_2d  # noqa: F401 (doctests)
 from d2lite.alttext import FigureWithAlt, describe_axes
-from d2lite.style import OTHER_COLOURS, label_style, other_style, new_figure, note_nonfinite, pyplot_axes
+from d2lite.style import OTHER_COLOURS, ROLE_COLOURS, label_style, other_style, new_figure, note_nonfinite, pyplot_axes
 
 __all__ = ["set_figsize", "show_trace_2d", "display_trace_2d", "Animator"]
 
@@ -205,7 +205,7 @@ def show_trace_2d(f: Callable, results: Sequence[Point] | Mapping[str, Sequence[
     with np.errstate(all="ignore"):
         values = np.asarray(f(g1, g2), dtype=float)
     if np.isfinite(values).any():
-        ax.contour(g1, g2, np.ma.masked_invalid(values), levels=levels, colors="#8fa8c8",
+        ax.contour(g1, g2, np.ma.masked_invalid(values), levels=levels, colors=ROLE_COLOURS["contour"],
                    linewidths=0.8)
     warnings = []
     for i, (label, points) in enumerate(traces.items()):

@@ -37,7 +37,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from ..style import LEARNER_COLOURS, colour_of
+from ..style import LEARNER_COLOURS, ROLE_COLOURS, colour_of
 from ..style import new_figure, plain_log_axes
 from ..book.plotting import _shown, show_trace_2d
 
@@ -47,7 +47,7 @@ _STYLES = {"your rule": ("-", "s"), "Adagrad": ("--", "o")}  # dash and marker, 
 _OTHER = [("-.", "^"), (":", "v"), ("-.", "D")]
 _SHRINK = 1 / 4  # redraw the window when the lines fill less than this share of it
 _LEVELS = 10  # contour levels, as show_trace_2d(levels=10) draws them
-_CONTOUR = dict(color="#8fa8c8", linewidth=0.8)  # show_trace_2d's contour lines
+_CONTOUR = dict(color=ROLE_COLOURS["contour"], linewidth=0.8)  # show_trace_2d's contour lines
 
 
 def _styles(names) -> dict[str, tuple[str, str]]:

@@ -7,7 +7,7 @@
 // (These defaults are the table's values too; tests/test_page.py checks that they agree.)
 export const COLOURS = {
   adagrad: "#0b6fd4", gd: "#e16300", sgd: "#e16300", preconditioned: "#00695c",
-  global: "#000000", count: "#b45666", x1: "#08306b", x2: "#4a8fc8", contour: "#8fa8c8",
+  global: "#000000", count: "#b45666", x1: "#08306b", x2: "#4a8fc8", contour: "#7a93b3",
   minimum: "#000000", note: "#b2182b", grid: "#e5e5e5",
 };
 
