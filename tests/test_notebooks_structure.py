@@ -71,6 +71,15 @@ def test_notebook_is_stored_executed_top_to_bottom_without_errors_or_warnings(pa
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_a_stream_is_stored_whole_not_in_pieces_that_depend_on_flush_timing(path):
+    for cell in load(path).cells:
+        outputs = cell.get("outputs", [])
+        split = [(a.name, b.name) for a, b in zip(outputs, outputs[1:])
+                 if a.output_type == b.output_type == "stream" and a.name == b.name]
+        assert not split, f"cell {cell.get('id')}: {split[0][0]} stored in pieces; run tools/execute.py"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_notebook_starts_with_title_then_setup_cell(path):
     cells = body(path)
     assert cells[0].cell_type == "markdown" and re.search(r"^# \S", cells[0].source, re.M)

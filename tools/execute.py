@@ -5,7 +5,8 @@
 Cells run top to bottom with the notebook's folder as the working directory; widget state is
 stored so that ``d2lite.explore``'s ipywidgets sliders (the one kernel widget; the chapters'
 explorers are page HTML and need none) keep their last state; volatile metadata (timings) is dropped so a re-run
-gives the same file.  A cell tagged ``live-timing`` measures the reader's own machine: it runs,
+gives the same file, and consecutive pieces of one stream are joined into one output (where a
+kernel flushes its stdout depends on timing, so the pieces would differ between machines).  A cell tagged ``live-timing`` measures the reader's own machine: it runs,
 but its output is not stored (a stored timing would change on every run).  Prints each
 notebook's run time.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
 LIVE_TIMING = "live-timing"
@@ -29,6 +31,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             # a folded solution keeps ``collapsed``: classic Notebook folds its outputs by it
