@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.tools import load_tool
+
 from .explorers import BUDGET_MS, Work
 from .lab import REPO, make_lab_root, start_lab, write_kernelspec
 
@@ -192,16 +194,6 @@ def pytest_terminal_summary(terminalreporter):
     tr.write_line(f"every event: {OUT / 'latency.json'}; screenshots: {OUT}")
 
 
-def load_renderer():
-    """tools/render_html.py as a module."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
     """The static site of the fixture notebooks (every explorer, broken ones)."""
@@ -212,7 +204,7 @@ def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
         shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
     broken_notebook(source / "90-broken.ipynb")
     site = tmp_path_factory.mktemp("fixture-site")
-    load_renderer().render_site(source, site)
+    load_tool("render_html").render_site(source, site)
     return site
 
 
@@ -221,5 +213,5 @@ def collection_site(chromium_path, tmp_path_factory) -> Path:
     """The static site of the collection's stored notebooks, as ``make html`` renders it (of
     the notebooks in ``$D2LITE_E2E_NOTEBOOKS`` when set: a freshly executed scratch copy)."""
     site = tmp_path_factory.mktemp("site")
-    load_renderer().render_site(Path(os.environ.get("D2LITE_E2E_NOTEBOOKS", REPO / "notebooks")), site)
+    load_tool("render_html").render_site(Path(os.environ.get("D2LITE_E2E_NOTEBOOKS", REPO / "notebooks")), site)
     return site

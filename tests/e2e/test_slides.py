@@ -16,11 +16,12 @@ none may be attempted: reveal.js, its theme and fonts come from the vendored cop
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.tools import load_tool
 
 from .a11y import describe, violations
 from .conftest import REPO, record, stored_explorers
@@ -30,17 +31,7 @@ from .test_static_site import offline_page
 
 pytestmark = pytest.mark.e2e
 SHOTS = REPO / "build" / "e2e" / "slides"  # one screenshot per slide with D2LITE_SLIDE_SHOTS=1
-
-
-def load_slides():
-    """tools/slides.py as a module."""
-    spec = importlib.util.spec_from_file_location("slides", REPO / "tools" / "slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SLIDES = load_slides()
+SLIDES = load_tool("slides")  # tools/slides.py
 
 
 @pytest.fixture(scope="session")
