@@ -83,8 +83,9 @@ lane-oldest:
 lane-newest:
 	tools/lane.sh newest
 
+# pytest-playwright keeps a screenshot of each failing test's pages in build/e2e/failures/.
 e2e: $(STAMP)
-	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e --output build/e2e/failures --screenshot only-on-failure $(PYTEST_ARGS)
 
 html: $(STAMP)
 	$(PY) tools/render_html.py

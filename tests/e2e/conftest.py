@@ -1,6 +1,7 @@
 """Fixtures for the browser test: Chromium, private JupyterLabs, the static site, and the report.
 
-Without a Chromium binary or the playwright package the tests skip, unless
+The browser comes from pytest-playwright (``browser``, ``new_context``, ``page``), launched from
+Debian's Chromium (``browser_type_launch_args``).  Without a Chromium binary the tests skip, unless
 ``D2LITE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns the missing browser into a failure.
 Every explorer's work per input event is collected in ``WORK`` and printed at the end of the run
 (``pytest_terminal_summary``), with a copy in ``build/e2e/latency.json``.
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from tests.tools import load_tool
 
 from .explorers import BUDGET_MS, Work
 from .lab import REPO, make_lab_root, start_lab, write_kernelspec
@@ -56,81 +59,46 @@ def explorer_notebooks() -> list[Path]:
     return [p for p in chapter_notebooks() if stored_explorers(p)]
 
 
-def _browser_or_skip() -> str:
-    required = os.environ.get("D2LITE_REQUIRE_BROWSER") == "1"
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the Python package playwright is not installed"
+def _chromium_or_skip() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if problem is None and path is None:
-        problem = "no Chromium on PATH (apt-get install chromium)"
-    if problem is None:
+    if path is not None:
         return path
-    if required:
+    problem = "no Chromium on PATH (apt-get install chromium)"
+    if os.environ.get("D2LITE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"D2LITE_REQUIRE_BROWSER=1 but {problem}", pytrace=False)
     pytest.skip(f"browser test skipped: {problem}; set D2LITE_REQUIRE_BROWSER=1 to make this fail")
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = _browser_or_skip()
+    path = _chromium_or_skip()
     OUT.mkdir(parents=True, exist_ok=True)
     for old in [*OUT.glob("*.png"), OUT / "latency.json"]:  # this run's screenshots only
         old.unlink(missing_ok=True)
     return path
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    """Chromium, one per test module: a module that starts Playwright itself (test_parity.py)
-    then runs while no other Playwright instance is open in this thread."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def pytest_configure(config):
+    # pytest-playwright 0.10.0 defines its fallback base_url fixture as a method, which pytest 9
+    # deprecates (a warning for every browser test; upstream's to change, harmless here).
+    config.addinivalue_line("filterwarnings",
+                            "ignore:Session-scoped fixtures defined as instance methods")
 
 
-def standin_notebook(folder: Path) -> Path:
-    """A notebook whose stored output holds both stand-in explorers (``standin.py``) and whose
-    code cell makes them again, so Lab can be tested before and without the real explorers."""
-    from .standin import standin_html
-
-    code = ("import sys\nsys.path.insert(0, '../..')  # the repository (lab.py links it there)\n"
-            "from IPython.display import HTML, display\nfrom tests.e2e.standin import standin_html\n\n"
-            "for kind in ('standin1d', 'standin2d'):\n    display(HTML(standin_html(kind)))")
-    cell = nbformat.v4.new_code_cell(code)
-    cell.outputs = [nbformat.v4.new_output("display_data", data={
-        "text/html": standin_html(kind), "text/plain": "<IPython.core.display.HTML object>"})
-        for kind in ("standin1d", "standin2d")]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Stand-in explorers"), cell])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "standin.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-PAGE_MODULES = ("d2lite.explorers.page",)  # where the in-page explorers are made
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path) -> dict:
+    """pytest-playwright's ``browser`` (one for the session), ``new_context``, ``context`` and
+    ``page`` fixtures launch Debian's Chromium with these flags (``playwright install`` cannot
+    download a browser here); its ``--headed`` and ``--slowmo`` options still apply."""
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS,
+            "timeout": 60_000}
 
 
 def page_explorer_factories() -> list[str]:
-    """``module:function`` of every public ``*_explorer`` function of ``PAGE_MODULES``."""
-    import importlib
+    """``module:function`` of every public ``*_explorer`` function of ``d2lite.explorers.page``."""
+    from d2lite.explorers import page
 
-    found = []
-    for name in PAGE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        found += [f"{name}:{f}" for f in getattr(module, "__all__", []) if f.endswith("_explorer")]
-    return found
+    return [f"{page.__name__}:{f}" for f in page.__all__ if f.endswith("_explorer")]
 
 
 def make_page_explorer(spec: str):
@@ -164,12 +132,9 @@ def page_explorers_notebook(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_notebooks(tmp_path_factory) -> list[Path]:
-    """The stand-in notebook and, when d2lite.explorers.page exists, the every-explorer notebook."""
+    """The every-explorer notebook (none if d2lite.explorers.page makes no explorer)."""
     folder = tmp_path_factory.mktemp("fixture-notebooks")
-    made = [standin_notebook(folder)]
-    if page_explorer_factories():
-        made.append(page_explorers_notebook(folder))
-    return made
+    return [page_explorers_notebook(folder)] if page_explorer_factories() else []
 
 
 @pytest.fixture(scope="session")
@@ -229,21 +194,9 @@ def pytest_terminal_summary(terminalreporter):
     tr.write_line(f"every event: {OUT / 'latency.json'}; screenshots: {OUT}")
 
 
-def load_renderer():
-    """tools/render_html.py as a module."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("render_html", REPO / "tools" / "render_html.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
-    """The static site of the fixture notebooks (stand-ins, every explorer, broken ones)."""
-    import shutil
-
+    """The static site of the fixture notebooks (every explorer, broken ones)."""
     from .test_static_site import broken_notebook
 
     source = tmp_path_factory.mktemp("fixture-site-notebooks")
@@ -251,7 +204,7 @@ def fixture_site(chromium_path, fixture_notebooks, tmp_path_factory) -> Path:
         shutil.copy(path, source / f"{i + 1:02d}-{path.stem}.ipynb")
     broken_notebook(source / "90-broken.ipynb")
     site = tmp_path_factory.mktemp("fixture-site")
-    load_renderer().render_site(source, site)
+    load_tool("render_html").render_site(source, site)
     return site
 
 
@@ -260,5 +213,5 @@ def collection_site(chromium_path, tmp_path_factory) -> Path:
     """The static site of the collection's stored notebooks, as ``make html`` renders it (of
     the notebooks in ``$D2LITE_E2E_NOTEBOOKS`` when set: a freshly executed scratch copy)."""
     site = tmp_path_factory.mktemp("site")
-    load_renderer().render_site(Path(os.environ.get("D2LITE_E2E_NOTEBOOKS", REPO / "notebooks")), site)
+    load_tool("render_html").render_site(Path(os.environ.get("D2LITE_E2E_NOTEBOOKS", REPO / "notebooks")), site)
     return site

@@ -49,9 +49,7 @@ def drag_start_point(page: Page, index: int, where: str) -> int:
     point = page.evaluate("""async (i) => { const ex = window.__e2e.live()[i];
         const fig = ex.root.querySelector('[data-role="figure"]'); fig.scrollIntoView({block: 'center'});
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        if (typeof ex.startPixel === 'function') return ex.startPixel();
-        const handle = ex.root.querySelector('[data-role="start"]');
-        const r = (handle || fig).getBoundingClientRect();
+        const r = ex.root.querySelector('[data-role="start"]').getBoundingClientRect();
         return {x: r.left + r.width / 2, y: r.top + r.height / 2}; }""", index)
     page.mouse.move(point["x"], point["y"])
     page.mouse.down()
@@ -73,16 +71,11 @@ def click_control(page: Page, index: int, role: str, at: float = 0.5) -> None:
 
 
 def step_through(page: Page, index: int, where: str) -> None:
-    """Step through the iterations: a step button clicked twice, or a step slider clicked at a
-    quarter and then at three fifths of its track; each click must change the drawing."""
-    has_button = page.evaluate("""(i) => !!window.__e2e.live()[i].root.querySelector(
-        '[data-role="step"]')""", index)
+    """Step through the iterations: the step slider clicked at a quarter and then at three
+    fifths of its track; each click must change the drawing."""
     for k in range(2):
         before = snapshot(page, index)
-        if has_button:
-            click_control(page, index, "step")
-        else:
-            click_control(page, index, "stepper", at=(0.25, 0.6)[k])
+        click_control(page, index, "stepper", at=(0.25, 0.6)[k])
         after = snapshot(page, index)
         check_shown(after, f"{where}, stepping")
         assert_changed(before, after, f"{where}, step {k + 1} through the iterations")

@@ -13,18 +13,9 @@ HELPERS_JS = r"""
   const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return (h >>> 0).toString(16) + ':' + s.length; };
   const live = () => (window.d2liteExplorers || []).filter(e => e.root && e.root.isConnected);
-  const figure = (ex) => {
+  const figure = (ex) => {  // the explorers draw SVG
     const fig = ex.root.querySelector('[data-role="figure"]');
-    if (!fig) return null;
-    const parts = [];
-    const all = [fig, ...fig.querySelectorAll('canvas, svg')];
-    for (const el of all) {
-      if (el.tagName === 'CANVAS') parts.push(el.toDataURL());
-      else if (el.tagName.toLowerCase() === 'svg' && (el === fig || !el.closest('svg:not(:scope)')))
-        parts.push(el.outerHTML);
-    }
-    if (!parts.length) parts.push(fig.innerHTML);
-    return hash(parts.join('|'));
+    return fig ? hash(fig.outerHTML) : null;
   };
   const nonfinite = (value, where, out) => {
     if (typeof value === 'number' && !Number.isFinite(value)) out.push(where);
@@ -38,7 +29,7 @@ HELPERS_JS = r"""
       && getComputedStyle(el).visibility !== 'hidden';
   const snapshot = (i) => {
     const ex = live()[i];
-    if (typeof ex.flush === 'function') ex.flush();  // draw what the next frame would draw
+    ex.flush();  // draw what the next frame would draw
     const state = ex.state();
     const notes = Array.from(ex.root.querySelectorAll('[data-role="note"]'))
       .filter(n => visible(n) && n.textContent.trim()).map(n => n.textContent.trim());
@@ -56,8 +47,8 @@ HELPERS_JS = r"""
 
 LIST_JS = """() => window.__e2e.live().map(ex => ({kind: ex.kind, sliders: ex.sliders,
     status: ex.root.dataset.status,
-    hasStep: !!ex.root.querySelector('[data-role="step"], [data-role="stepper"]'),
-    hasStart: !!ex.root.querySelector('[data-role="start"]') || typeof ex.startPixel === 'function',
+    hasStep: !!ex.root.querySelector('[data-role="stepper"]'),
+    hasStart: !!ex.root.querySelector('[data-role="start"]'),
     hasPlay: !!ex.root.querySelector('[data-role="play"]')}))"""
 
 

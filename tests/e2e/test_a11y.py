@@ -18,49 +18,47 @@ from .a11y import WIDTHS, describe, violations
 from .conftest import chapter_notebooks, page_explorer_factories
 
 pytestmark = pytest.mark.e2e
-EXPLORERS = "02-page_explorers.html"
+EXPLORERS = "01-page_explorers.html"
 
 
 def site_pages() -> list[str]:
     return ["index.html", *(f"{p.stem}.html" for p in chapter_notebooks())]
 
 
-def open_page(browser, url: str, width: str):
+def open_page(new_context, url: str, width: str):
+    """``url`` at ``width`` (``WIDTHS``), offline, every fold open, once it has been painted."""
     w, h = WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h})
+    context = new_context(viewport={"width": w, "height": h})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                   else route.abort())
     page = context.new_page()
     page.goto(url, wait_until="load")
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     page.evaluate("""() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))""")
-    return context, page
+    return page
 
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_axe_finds_nothing_serious_on_the_site(width, browser, collection_site, fixture_site):
+def test_axe_finds_nothing_serious_on_the_site(width, new_context, collection_site, fixture_site):
     found = {}
     urls = [(collection_site / name).as_uri() for name in site_pages()]
-    if page_explorer_factories():
-        urls.append((fixture_site / EXPLORERS).as_uri())
+    urls.append((fixture_site / EXPLORERS).as_uri())
     for url in urls:
-        context, page = open_page(browser, url, width)
-        try:
-            bad = violations(page)
-            if bad:
-                found[url.rsplit("/", 1)[-1]] = describe(bad)
-            wide = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
-            if wide > 0:
-                found.setdefault(url.rsplit("/", 1)[-1], f"scrolls sideways by {wide} px")
-            # every image of the explorers has a real alt text (the notebooks' own figures get
-            # theirs in a later pass: d2lite.alttext.notebook_images_missing_alt lists them)
-            missing = images_missing_alt("".join(page.eval_on_selector_all(
-                ".d2lite-explorer img", "(els) => els.map((e) => e.outerHTML)")))
-            if missing:
-                found.setdefault(url.rsplit("/", 1)[-1], f"explorer stills without alt text: {missing}")
-        finally:
-            context.close()
+        page = open_page(new_context, url, width)
+        bad = violations(page)
+        if bad:
+            found[url.rsplit("/", 1)[-1]] = describe(bad)
+        wide = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        if wide > 0:
+            found.setdefault(url.rsplit("/", 1)[-1], f"scrolls sideways by {wide} px")
+        # every image of the explorers has a real alt text (the notebooks' own figures get
+        # theirs in a later pass: d2lite.alttext.notebook_images_missing_alt lists them)
+        missing = images_missing_alt("".join(page.eval_on_selector_all(
+            ".d2lite-explorer img", "(els) => els.map((e) => e.outerHTML)")))
+        if missing:
+            found.setdefault(url.rsplit("/", 1)[-1], f"explorer stills without alt text: {missing}")
+        page.context.close()  # one page at a time
     assert not found, f"at {width} width: " + " | ".join(f"{k}: {v}" for k, v in found.items())
 
 
@@ -85,41 +83,36 @@ CONTROLS_JS = """() => (window.d2liteExplorers || []).map((ex) => {
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_every_explorer_control_speaks_and_fits_a_thumb(width, browser, fixture_site):
-    if not page_explorer_factories():
-        pytest.skip("no d2lite.explorers.page explorers")
-    context, page = open_page(browser, (fixture_site / EXPLORERS).as_uri(), width)
-    try:
-        page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",
-                               arg=len(page_explorer_factories()), timeout=15_000)
-        # a log slider says the value it shows (η 0.4), not its log10 position (-0.4) ...
-        lr = page.evaluate("() => d2liteExplorers.find((e) => e.kind === 'algorithm').root"
-                           ".querySelector('input[data-name=lr]').getAttribute('aria-valuetext')")
-        assert lr == "0.4"
-        # ... also after a move (then every slider's aria-valuetext is compared with its text)
-        page.evaluate("() => d2liteExplorers.find((e) => e.kind === 'algorithm').set('eps', 1e-4)")
-        for explorer in page.evaluate(CONTROLS_JS):
-            kind = explorer["kind"]
-            for slider in explorer["sliders"]:
-                assert slider["labelled"], f"{kind}: slider {slider['name']} has no name"
-                assert slider["valuetext"], f"{kind}: slider {slider['name']} has no aria-valuetext"
-                if slider["shown"] is not None:
-                    assert slider["valuetext"] == slider["shown"], (kind, slider)
-            small = [t for t in explorer["targets"] if min(t[1], t[2]) < 24]
-            assert not small, f"{kind}: targets under 24 px at {width}: {small}"
-            assert explorer["summary"] and explorer["described"], f"{kind}: no summary in words"
-            if width == "phone":
-                assert explorer["smallestText"] >= 11, f"{kind}: text {explorer['smallestText']:.1f} px"
-                # its panels stacked, the figure fits the screen: nothing scrolls sideways
-                assert explorer["stacked"], f"{kind}: panels side by side at 390 px"
-                assert explorer["sideways"] <= 0, f"{kind}: the figure scrolls by {explorer['sideways']} px"
-        # the start point moves by keyboard: Tab to the "move right" button, press Enter
-        for kind in ("preconditioning", "rotation"):
-            before = page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').state().start")
-            page.focus(f'.d2lite-explorer[data-kind="{kind}"] [data-role="start-right"]')
-            page.keyboard.press("Enter")
-            after = page.evaluate(f"() => {{ const ex = d2liteExplorers.find((e) => e.kind === '{kind}');"
-                                  " ex.flush(); return ex.state().start; }")
-            assert after != before, f"{kind}: the start did not move from the keyboard"
-    finally:
-        context.close()
+def test_every_explorer_control_speaks_and_fits_a_thumb(width, new_context, fixture_site):
+    page = open_page(new_context, (fixture_site / EXPLORERS).as_uri(), width)
+    page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",
+                           arg=len(page_explorer_factories()), timeout=15_000)
+    # a log slider says the value it shows (η 0.4), not its log10 position (-0.4) ...
+    lr = page.evaluate("() => d2liteExplorers.find((e) => e.kind === 'algorithm').root"
+                       ".querySelector('input[data-name=lr]').getAttribute('aria-valuetext')")
+    assert lr == "0.4"
+    # ... also after a move (then every slider's aria-valuetext is compared with its text)
+    page.evaluate("() => d2liteExplorers.find((e) => e.kind === 'algorithm').set('eps', 1e-4)")
+    for explorer in page.evaluate(CONTROLS_JS):
+        kind = explorer["kind"]
+        for slider in explorer["sliders"]:
+            assert slider["labelled"], f"{kind}: slider {slider['name']} has no name"
+            assert slider["valuetext"], f"{kind}: slider {slider['name']} has no aria-valuetext"
+            if slider["shown"] is not None:
+                assert slider["valuetext"] == slider["shown"], (kind, slider)
+        small = [t for t in explorer["targets"] if min(t[1], t[2]) < 24]
+        assert not small, f"{kind}: targets under 24 px at {width}: {small}"
+        assert explorer["summary"] and explorer["described"], f"{kind}: no summary in words"
+        if width == "phone":
+            assert explorer["smallestText"] >= 11, f"{kind}: text {explorer['smallestText']:.1f} px"
+            # its panels stacked, the figure fits the screen: nothing scrolls sideways
+            assert explorer["stacked"], f"{kind}: panels side by side at 390 px"
+            assert explorer["sideways"] <= 0, f"{kind}: the figure scrolls by {explorer['sideways']} px"
+    # the start point moves by keyboard: Tab to the "move right" button, press Enter
+    for kind in ("preconditioning", "rotation"):
+        before = page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').state().start")
+        page.focus(f'.d2lite-explorer[data-kind="{kind}"] [data-role="start-right"]')
+        page.keyboard.press("Enter")
+        after = page.evaluate(f"() => {{ const ex = d2liteExplorers.find((e) => e.kind === '{kind}');"
+                              " ex.flush(); return ex.state().start; }")
+        assert after != before, f"{kind}: the start did not move from the keyboard"

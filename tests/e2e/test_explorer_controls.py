@@ -23,49 +23,44 @@ BOXES_JS = """(kind) => { const ex = d2liteExplorers.find((e) => e.kind === kind
 
 
 @pytest.mark.timeout(120)
-def test_paused_mid_run_a_moved_slider_shows_the_whole_run_and_play_keeps_its_width(browser,
+def test_paused_mid_run_a_moved_slider_shows_the_whole_run_and_play_keeps_its_width(new_context,
                                                                                    fixture_site):
-    if not page_explorer_factories():
-        pytest.skip("no d2lite.explorers.page explorers")
-    context, page = open_page(browser, (fixture_site / EXPLORERS).as_uri(), "desktop")
-    try:
-        page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",
-                               arg=len(page_explorer_factories()), timeout=15_000)
-        for kind in KINDS:
-            play = page.locator(f'.d2lite-explorer[data-kind="{kind}"] [data-role=play]')
-            before = page.evaluate(BOXES_JS, kind)
-            play.click()
-            page.wait_for_function(f"() => d2liteExplorers.find((e) => e.kind === '{kind}')"
-                                   ".state().step >= 3", timeout=10_000)
-            playing = page.evaluate(BOXES_JS, kind)
-            play.click()  # pause mid-run
-            paused = page.evaluate(BOXES_JS, kind)
-            assert "pause" in playing["label"] and "play" in paused["label"], (playing, paused)
-            assert paused["step"] is not None, f"{kind}: the run ended before the pause"
-            for state in (playing, paused):
-                assert state["play"] == before["play"] and state["stepper"] == before["stepper"], \
-                    f"{kind}: the play button or the step slider moved: {before} -> {state}"
-            # a slider moved while paused: the whole new run is shown
-            name, spec = page.evaluate(f"() => Object.entries(d2liteExplorers.find((e) => e.kind"
-                                       f" === '{kind}').sliders)[0]")
-            target = spec["max"] if spec["value"] != spec["max"] else spec["min"]
-            page.evaluate(f"([n, v]) => d2liteExplorers.find((e) => e.kind === '{kind}').set(n, v)",
-                          [name, target])
-            after = page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').state()")
-            assert after["step"] is None, f"{kind}: after moving {name} while paused at step " \
-                                          f"{paused['step']}, step {after['step']} is shown"
-            # and the start point moved while paused (the keyboard's way, or a start slider)
-            play.click()
-            page.wait_for_function(f"() => d2liteExplorers.find((e) => e.kind === '{kind}')"
-                                   ".state().step >= 1", timeout=10_000)
-            play.click()
-            right = page.locator(f'.d2lite-explorer[data-kind="{kind}"] [data-role=start-right]')
-            if right.count():
-                right.click()
-            else:
-                page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').set('x1', 1)")
-            state = page.evaluate(f"() => {{ const ex = d2liteExplorers.find((e) => e.kind === '{kind}');"
-                                  " ex.flush(); return ex.state(); }")
-            assert state["step"] is None, f"{kind}: a new start while paused shows step {state['step']}"
-    finally:
-        context.close()
+    page = open_page(new_context, (fixture_site / EXPLORERS).as_uri(), "desktop")
+    page.wait_for_function("(n) => (window.d2liteExplorers || []).length >= n",
+                           arg=len(page_explorer_factories()), timeout=15_000)
+    for kind in KINDS:
+        play = page.locator(f'.d2lite-explorer[data-kind="{kind}"] [data-role=play]')
+        before = page.evaluate(BOXES_JS, kind)
+        play.click()
+        page.wait_for_function(f"() => d2liteExplorers.find((e) => e.kind === '{kind}')"
+                               ".state().step >= 3", timeout=10_000)
+        playing = page.evaluate(BOXES_JS, kind)
+        play.click()  # pause mid-run
+        paused = page.evaluate(BOXES_JS, kind)
+        assert "pause" in playing["label"] and "play" in paused["label"], (playing, paused)
+        assert paused["step"] is not None, f"{kind}: the run ended before the pause"
+        for state in (playing, paused):
+            assert state["play"] == before["play"] and state["stepper"] == before["stepper"], \
+                f"{kind}: the play button or the step slider moved: {before} -> {state}"
+        # a slider moved while paused: the whole new run is shown
+        name, spec = page.evaluate(f"() => Object.entries(d2liteExplorers.find((e) => e.kind"
+                                   f" === '{kind}').sliders)[0]")
+        target = spec["max"] if spec["value"] != spec["max"] else spec["min"]
+        page.evaluate(f"([n, v]) => d2liteExplorers.find((e) => e.kind === '{kind}').set(n, v)",
+                      [name, target])
+        after = page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').state()")
+        assert after["step"] is None, f"{kind}: after moving {name} while paused at step " \
+                                      f"{paused['step']}, step {after['step']} is shown"
+        # and the start point moved while paused (the keyboard's way, or a start slider)
+        play.click()
+        page.wait_for_function(f"() => d2liteExplorers.find((e) => e.kind === '{kind}')"
+                               ".state().step >= 1", timeout=10_000)
+        play.click()
+        right = page.locator(f'.d2lite-explorer[data-kind="{kind}"] [data-role=start-right]')
+        if right.count():
+            right.click()
+        else:
+            page.evaluate(f"() => d2liteExplorers.find((e) => e.kind === '{kind}').set('x1', 1)")
+        state = page.evaluate(f"() => {{ const ex = d2liteExplorers.find((e) => e.kind === '{kind}');"
+                              " ex.flush(); return ex.state(); }")
+        assert state["step"] is None, f"{kind}: a new start while paused shows step {state['step']}"

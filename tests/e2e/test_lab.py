@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks,
-                       page_explorer_factories, record, stored_explorers,
-                       stored_kinds)
+from .conftest import (KERNEL_NAME, OUT, chapter_notebooks, explorer_notebooks, record,
+                       stored_explorers, stored_kinds)
 from .driver import (expand_outputs, notebook_errors, open_notebook, run_all, screenshot_notebook,
                      shut_down_kernel)
 from .a11y import describe, violations
@@ -35,28 +34,24 @@ from .server_env import KERNEL_ONLY, importable
 from .stills import assert_still, containers, wait_images
 
 pytestmark = pytest.mark.e2e
-STANDIN = "e2e-fixtures/standin.ipynb"
 EVERY_KIND = "e2e-fixtures/page_explorers.ipynb"
 
 
 def fixture_cases() -> list:
-    """The stand-in explorers, and the every-kind notebook unless the chapters already show every
-    kind d2lite makes (then it would only repeat them, at a cost in time)."""
-    makers = page_explorer_factories()
+    """The every-kind notebook, unless the chapters already show every kind d2lite makes (then
+    it would only repeat them, at a cost in time)."""
+    from d2lite.explorers.page import KINDS as every  # every kind the page knows
+
     shown = set().union(*(stored_kinds(p) for p in chapter_notebooks()))
-    try:
-        from d2lite.explorers.page import KINDS as every  # every kind the page knows
-    except ImportError:
-        every = ()
-    cases = [pytest.param(STANDIN, 2, id="standin")]
-    if makers and not set(every) <= shown:
-        cases.append(pytest.param(EVERY_KIND, len(every), id="every-kind"))
-    return cases
+    return [] if set(every) <= shown else [pytest.param(EVERY_KIND, len(every), id="every-kind")]
 
 
-def new_page(browser, server):
-    """A fresh browser context logged in to ``server``, and a page with an error recorder."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def new_page(new_context, server):
+    """A fresh browser context logged in to ``server``, and a page with an error recorder.
+
+    ``new_context`` is pytest-playwright's fixture of that name (then a failing test keeps a
+    screenshot, ``--screenshot only-on-failure``) or a ``Browser``."""
+    context = getattr(new_context, "new_context", new_context)(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.goto(f"{server.url}/lab?reset&token={server.token}", wait_until="domcontentloaded")
@@ -78,12 +73,12 @@ def wait_kernel_idle(server, relpath: str, timeout: float = 120.0) -> None:
     raise AssertionError(f"{relpath}: kernel not idle after {timeout:.0f} s (last state: {state})")
 
 
-def learner_path(browser, server, relpath: str, expected: int, kernel: str | None = None,
+def learner_path(new_context, server, relpath: str, expected: int, kernel: str | None = None,
                  keyboard: bool = False) -> None:
     """Open (stills), run all (live), shut the kernel down, move everything (see the module doc);
     arrow keys on the sliders too with ``keyboard`` (see ``test_setting1_arrow_keys``)."""
     shot = OUT / f"{server.setting.split()[0]}-{Path(relpath).stem}"
-    context, page, errors = new_page(browser, server)
+    context, page, errors = new_page(new_context, server)
     try:
         open_notebook(page, server.url, relpath, lambda: wait_kernel_idle(server, relpath))
         if kernel is not None:
@@ -156,8 +151,8 @@ def lab_cases() -> list:
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("relpath, expected", lab_cases())
-def test_setting1_lab_kernel_shut_down(relpath, expected, browser, lab):
-    learner_path(browser, lab, relpath, expected)
+def test_setting1_lab_kernel_shut_down(relpath, expected, new_context, lab):
+    learner_path(new_context, lab, relpath, expected)
 
 
 def split_cases() -> list:
@@ -177,13 +172,13 @@ def test_setting2_server_environment_is_split(split_lab):
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("relpath, expected", split_cases())
-def test_setting2_split_environments(relpath, expected, browser, split_lab):
-    learner_path(browser, split_lab, relpath, expected, kernel=KERNEL_NAME)
+def test_setting2_split_environments(relpath, expected, new_context, split_lab):
+    learner_path(new_context, split_lab, relpath, expected, kernel=KERNEL_NAME)
 
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("relpath, expected", split_cases())
-def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
+def test_trusted_notebook_is_live_on_opening(relpath, expected, new_context, lab):
     """After ``jupyter trust`` (what ``make lab`` could run), the stored explorers are live as soon
     as the notebook opens, before any cell runs."""
     source = lab.root / "notebooks" / relpath
@@ -191,7 +186,7 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
     shutil.copy(source, lab.root / "notebooks" / relpath)
     subprocess.run([lab.python, "-m", "jupyter", "trust", str(lab.root / "notebooks" / relpath)],
                    check=True, env=private_env(lab.base), capture_output=True)
-    context, page, errors = new_page(browser, lab)
+    context, page, errors = new_page(new_context, lab)
     try:
         open_notebook(page, lab.url, relpath, lambda: wait_kernel_idle(lab, relpath))
         expand_outputs(page)
@@ -210,7 +205,7 @@ def test_trusted_notebook_is_live_on_opening(relpath, expected, browser, lab):
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("relpath, expected", keyboard_case())
-def test_setting1_arrow_keys_move_sliders(relpath, expected, browser, lab):
+def test_setting1_arrow_keys_move_sliders(relpath, expected, new_context, lab):
     """A keyboard user: every slider, focused, moves with the arrow keys in JupyterLab.
 
     On a copy of its own with one metadata field changed: a trust signature covers a notebook's
@@ -221,4 +216,4 @@ def test_setting1_arrow_keys_move_sliders(relpath, expected, browser, lab):
     notebook = json.loads(source.read_text())
     notebook["metadata"]["e2e_copy"] = "arrow keys"
     (lab.root / "notebooks" / relpath).write_text(json.dumps(notebook))
-    learner_path(browser, lab, relpath, expected, keyboard=True)
+    learner_path(new_context, lab, relpath, expected, keyboard=True)

@@ -17,8 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
-import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -34,35 +33,22 @@ pytestmark = pytest.mark.e2e
 
 TOLERANCE = 1e-12
 SETTINGS_PER_KIND = 240
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXPOSE = ("window.core = {adagradRun, gdRun, preconditioningRuns, rotationRuns, rotationSweep,"
           " shownCount, CHAPTER, algorithm, preconditioning, TINY};")
 
 
 @pytest.fixture(scope="module")
-def core_page():
+def core_page(browser):
     """A Chromium page with the JavaScript core on ``window.core``."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        path = None
-    if path is None:
-        if os.environ.get("D2LITE_REQUIRE_BROWSER") == "1":
-            pytest.fail("D2LITE_REQUIRE_BROWSER=1 but Chromium or playwright is missing")
-        pytest.skip("no Chromium or playwright: the parity test needs a browser")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        tab = browser.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.set_content("<!doctype html><meta charset='utf-8'><script type='module'>\n"
-                        + page.bundle() + "\n" + EXPOSE + "\n</script>")
-        tab.wait_for_function("window.core !== undefined", timeout=10_000)
-        assert not errors, errors
-        yield tab
-        browser.close()
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_content("<!doctype html><meta charset='utf-8'><script type='module'>\n"
+                    + page.bundle() + "\n" + EXPOSE + "\n</script>")
+    tab.wait_for_function("window.core !== undefined", timeout=10_000)
+    assert not errors, errors
+    yield tab
+    tab.close()
 
 
 def slider_values(explorer: page.PageExplorer, rng: np.random.Generator, count: int) -> list[dict]:
@@ -268,9 +254,10 @@ def test_diverging_runs_stop_at_the_same_step(core_page):
     worst, stopped, not_finite = Worst(), 0, 0
     for s, js in zip(settings, results):
         q = quadratic_2d((4 / s["kappa"], 4.0), s["angle"])
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "train_2d: the point became inf or NaN", RuntimeWarning)
             py = np.array(train_2d(gd_2d(s["rate"]), s["steps"], q.grad, tuple(s["start"]),
-                                   verbose=False))
+                                   verbose=False))  # diverging on purpose: its warning is expected
         js = js_points(js)
         worst.compare(js, py, json.dumps(s))
         assert shown(js) == shown(py), f"{s}: drawn up to step {shown(js)} (JS), {shown(py)} (Python)"

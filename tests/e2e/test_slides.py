@@ -16,11 +16,12 @@ none may be attempted: reveal.js, its theme and fonts come from the vendored cop
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.tools import load_tool
 
 from .a11y import describe, violations
 from .conftest import REPO, record, stored_explorers
@@ -30,17 +31,7 @@ from .test_static_site import offline_page
 
 pytestmark = pytest.mark.e2e
 SHOTS = REPO / "build" / "e2e" / "slides"  # one screenshot per slide with D2LITE_SLIDE_SHOTS=1
-
-
-def load_slides():
-    """tools/slides.py as a module."""
-    spec = importlib.util.spec_from_file_location("slides", REPO / "tools" / "slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SLIDES = load_slides()
+SLIDES = load_tool("slides")  # tools/slides.py
 
 
 @pytest.fixture(scope="session")
@@ -51,13 +42,13 @@ def decks(chromium_path, tmp_path_factory) -> Path:
     return out
 
 
-def open_deck(browser, path: Path):
+def open_deck(new_context, path: Path):
     """The deck at ``path`` in an offline page, once reveal.js reports it ready."""
-    context, page, attempted = offline_page(browser)
+    page, attempted = offline_page(new_context)
     errors = PageErrors(page)
     page.goto(path.as_uri(), wait_until="load")
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
-    return context, page, attempted, errors
+    return page, attempted, errors
 
 
 # Every slide that is not a stack of sub-slides, with its indices.
@@ -116,19 +107,16 @@ def visit_every_slide(page, name: str) -> tuple[list[str], int]:
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", deck_names())
-def test_every_slide_renders_offline(name, browser, decks):
-    context, page, attempted, errors = open_deck(browser, decks / f"{name}.html")
-    try:
-        bad, count = visit_every_slide(page, name)
-        assert count >= 5, f"{name}: only {count} slides"
-        assert not bad, "; ".join(bad[:10])
-        assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
-        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
-    finally:
-        context.close()
+def test_every_slide_renders_offline(name, new_context, decks):
+    page, attempted, errors = open_deck(new_context, decks / f"{name}.html")
+    bad, count = visit_every_slide(page, name)
+    assert count >= 5, f"{name}: only {count} slides"
+    assert not bad, "; ".join(bad[:10])
+    assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
+    assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
 
 
-def test_the_checks_catch_an_empty_slide_a_broken_image_and_a_request_out(browser, tmp_path):
+def test_the_checks_catch_an_empty_slide_a_broken_image_and_a_request_out(new_context, tmp_path):
     """A planted deck (its cells' own slideshow metadata): the same checks must fail it."""
     import nbformat
 
@@ -140,15 +128,12 @@ def test_the_checks_catch_an_empty_slide_a_broken_image_and_a_request_out(browse
     source.mkdir()
     nbformat.write(nbformat.v4.new_notebook(cells=cells), source / "90-planted.ipynb")
     SLIDES.build(source, tmp_path / "out", ("90-planted",))
-    context, page, attempted, errors = open_deck(browser, tmp_path / "out" / "90-planted.html")
-    try:
-        bad, count = visit_every_slide(page, "planted")
-        assert count == 3
-        assert any("slide 1.0" in b and "empty slide" in b for b in bad), bad
-        assert any("slide 2.0" in b and "not loaded" in b for b in bad), bad
-        assert set(attempted) == {"https://example.invalid/x.png"}, attempted
-    finally:
-        context.close()
+    page, attempted, errors = open_deck(new_context, tmp_path / "out" / "90-planted.html")
+    bad, count = visit_every_slide(page, "planted")
+    assert count == 3
+    assert any("slide 1.0" in b and "empty slide" in b for b in bad), bad
+    assert any("slide 2.0" in b and "not loaded" in b for b in bad), bad
+    assert set(attempted) == {"https://example.invalid/x.png"}, attempted
 
 
 def explorer_decks() -> list:
@@ -158,53 +143,47 @@ def explorer_decks() -> list:
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name, expected", explorer_decks())
-def test_explorers_answer_their_sliders_on_their_slides(name, expected, browser, decks):
-    context, page, attempted, errors = open_deck(browser, decks / f"{name}.html")
-    try:
-        page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]').length"
-                               " >= n", arg=expected, timeout=15_000)
-        statuses = page.eval_on_selector_all(".d2lite-explorer", "(els) => els.map((e) => e.dataset.status)")
-        assert statuses == ["live"] * expected, f"{name}: explorer statuses {statuses}"
-        for i in range(expected):
-            at = page.evaluate("""async (i) => {
-                const root = document.querySelectorAll('.d2lite-explorer')[i];
-                const slide = root.closest('section');
-                const at = Reveal.getIndices(slide);
-                Reveal.slide(at.h, at.v);
-                await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-                return [at.h, at.v || 0, Reveal.getCurrentSlide() === slide]; }""", i)
-            assert at[2], f"{name}: explorer {i} is not on the slide Reveal shows"
-            record(exercise(page, i, errors, "slides", f"{name} slide {at[0]}.{at[1]}"))
-            now = page.evaluate("() => { const a = Reveal.getIndices(); return [a.h, a.v || 0]; }")
-            assert now == at[:2], f"{name}: using explorer {i} moved the deck from {at[:2]} to {now}"
-        page.screenshot(path=str(REPO / "build" / "e2e" / f"slides-{name}-explorer.png"))
-        assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
-        assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
-    finally:
-        context.close()
+def test_explorers_answer_their_sliders_on_their_slides(name, expected, new_context, decks):
+    page, attempted, errors = open_deck(new_context, decks / f"{name}.html")
+    page.wait_for_function("(n) => document.querySelectorAll('.d2lite-explorer[data-status]').length"
+                           " >= n", arg=expected, timeout=15_000)
+    statuses = page.eval_on_selector_all(".d2lite-explorer", "(els) => els.map((e) => e.dataset.status)")
+    assert statuses == ["live"] * expected, f"{name}: explorer statuses {statuses}"
+    for i in range(expected):
+        at = page.evaluate("""async (i) => {
+            const root = document.querySelectorAll('.d2lite-explorer')[i];
+            const slide = root.closest('section');
+            const at = Reveal.getIndices(slide);
+            Reveal.slide(at.h, at.v);
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            return [at.h, at.v || 0, Reveal.getCurrentSlide() === slide]; }""", i)
+        assert at[2], f"{name}: explorer {i} is not on the slide Reveal shows"
+        record(exercise(page, i, errors, "slides", f"{name} slide {at[0]}.{at[1]}"))
+        now = page.evaluate("() => { const a = Reveal.getIndices(); return [a.h, a.v || 0]; }")
+        assert now == at[:2], f"{name}: using explorer {i} moved the deck from {at[:2]} to {now}"
+    page.screenshot(path=str(REPO / "build" / "e2e" / f"slides-{name}-explorer.png"))
+    assert not errors.messages, f"{name}: errors in the page: {errors.messages[:5]}"
+    assert not attempted, f"{name}: requests beyond file:// were attempted: {attempted[:5]}"
 
 
 @pytest.mark.timeout(120)
-def test_speaker_notes_open_offline_with_the_slides_prose(browser, decks):
+def test_speaker_notes_open_offline_with_the_slides_prose(new_context, decks):
     """``S`` opens reveal.js's speaker view (a pop-up) showing the current slide's notes."""
-    context, page, attempted, errors = open_deck(browser, decks / "03-the-algorithm.html")
-    try:
-        noted = page.evaluate("""() => { for (const s of Reveal.getSlides()) {
-            const n = s.querySelector(':scope > aside.notes');
-            if (n && n.textContent.trim().length > 40) { const i = Reveal.getIndices(s);
-              Reveal.slide(i.h, i.v); return n.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30); } }
-            return null; }""")
-        assert noted, "no slide of 03 has speaker notes"
-        with page.expect_popup() as popup_info:
-            page.keyboard.press("s")
-        popup = popup_info.value
-        popup.wait_for_function("(t) => { const n = document.querySelector('.speaker-controls-notes');"
-                                " return n && n.innerText.replace(/\\s+/g, ' ').includes(t); }",
-                                arg=noted[:20], timeout=15_000)
-        assert not errors.messages, errors.messages[:5]
-        assert not attempted, f"the speaker view asked for {attempted[:5]}"
-    finally:
-        context.close()
+    page, attempted, errors = open_deck(new_context, decks / "03-the-algorithm.html")
+    noted = page.evaluate("""() => { for (const s of Reveal.getSlides()) {
+        const n = s.querySelector(':scope > aside.notes');
+        if (n && n.textContent.trim().length > 40) { const i = Reveal.getIndices(s);
+          Reveal.slide(i.h, i.v); return n.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30); } }
+        return null; }""")
+    assert noted, "no slide of 03 has speaker notes"
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("s")
+    popup = popup_info.value
+    popup.wait_for_function("(t) => { const n = document.querySelector('.speaker-controls-notes');"
+                            " return n && n.innerText.replace(/\\s+/g, ' ').includes(t); }",
+                            arg=noted[:20], timeout=15_000)
+    assert not errors.messages, errors.messages[:5]
+    assert not attempted, f"the speaker view asked for {attempted[:5]}"
 
 
 # axe takes about 1.5 s a slide on the shared 2-core machine (all five decks: 4 minutes), so it
@@ -215,31 +194,25 @@ A11Y_DECKS = ("03-the-algorithm",)
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", A11Y_DECKS)
-def test_axe_finds_nothing_serious_on_any_slide(name, browser, decks):
-    context, page, attempted, errors = open_deck(browser, decks / f"{name}.html")
-    try:
-        found = {}
-        for index in page.evaluate(SLIDES_JS):
-            h, v = index["h"], index.get("v") or 0
-            page.evaluate(VISIT_JS, [h, v])
-            bad = violations(page)
-            if bad:
-                found[f"{h}.{v}"] = describe(bad)
-        assert not found, f"{name}: " + " | ".join(f"slide {k}: {v}" for k, v in found.items())
-        assert not attempted
-    finally:
-        context.close()
+def test_axe_finds_nothing_serious_on_any_slide(name, new_context, decks):
+    page, attempted, errors = open_deck(new_context, decks / f"{name}.html")
+    found = {}
+    for index in page.evaluate(SLIDES_JS):
+        h, v = index["h"], index.get("v") or 0
+        page.evaluate(VISIT_JS, [h, v])
+        bad = violations(page)
+        if bad:
+            found[f"{h}.{v}"] = describe(bad)
+    assert not found, f"{name}: " + " | ".join(f"slide {k}: {v}" for k, v in found.items())
+    assert not attempted
 
 
 @pytest.mark.timeout(60)
-def test_axe_finds_nothing_serious_on_the_index(browser, decks):
-    context, page, attempted = offline_page(browser)
-    try:
-        page.goto((decks / "index.html").as_uri(), wait_until="load")
-        links = page.eval_on_selector_all("a", "(els) => els.map((a) => a.getAttribute('href'))")
-        assert links == [f"{name}.html" for name in SLIDES.CORE]
-        bad = violations(page)
-        assert not bad, describe(bad)
-        assert not attempted
-    finally:
-        context.close()
+def test_axe_finds_nothing_serious_on_the_index(new_context, decks):
+    page, attempted = offline_page(new_context)
+    page.goto((decks / "index.html").as_uri(), wait_until="load")
+    links = page.eval_on_selector_all("a", "(els) => els.map((a) => a.getAttribute('href'))")
+    assert links == [f"{name}.html" for name in SLIDES.CORE]
+    bad = violations(page)
+    assert not bad, describe(bad)
+    assert not attempted
