@@ -20,7 +20,6 @@ plot with the mouse (60 moves) and the step slider swept.  The page measures eac
 """
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 from pathlib import Path
@@ -38,8 +37,6 @@ GOAL = Goal("<=", 16.0)
 #: Chromium's CPU throttling rates measured, and the p95 goal at each (issue 21): unthrottled
 #: 8 ms; at 4x, the usual stand-in for a mid-range phone, one frame (16 ms).
 THROTTLES = {1: Goal("<=", 8.0), 4: Goal("<=", 16.0)}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Sweep every slider end to end and back through the page's own hook.
 SWEEP = """([index, rounds]) => {
@@ -113,13 +110,15 @@ def _drag_and_step(page, index: int) -> None:
 def _measure(made: dict[str, PageExplorer], config: Config) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
+    from tests.e2e.chromium import CHROMIUM_ARGS, chromium_executable
+
     body = "".join(explorer.html() for explorer in made.values())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "explorers.html"
         path.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body "
                         f"style='max-width:900px'>{body}</body></html>", encoding="utf-8")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+            browser = playwright.chromium.launch(executable_path=chromium_executable(),
                                                  args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 960, "height": 900})
             errors: list[str] = []
@@ -151,7 +150,9 @@ def _measure(made: dict[str, PageExplorer], config: Config) -> dict[str, list[fl
 def run(config: Config) -> dict:
     factories = find_explorer_factories()
     rows, notes, explorers, made = [], [], {}, {}
-    if shutil.which("chromium") is None:
+    from tests.e2e.chromium import chromium_executable
+
+    if chromium_executable() is None:
         notes.append("no Chromium on PATH: nothing measured (apt-get install chromium)")
         return {"item": 5, "title": TITLE, "rows": rows, "notes": notes, "tables": [],
                 "data": {"explorers": explorers}}

@@ -17,7 +17,6 @@ The quick run (the smoke test) skips this item: it needs a JupyterLab server and
 """
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 import time
@@ -32,8 +31,6 @@ TITLE = "d2lite.explore: input event to redrawn figure, the rule run in the kern
 GOAL = Goal("<=", 100.0)
 BACKLOG = Goal("<=", 1.5)
 DRAG_SECONDS = 5.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def run(config: Config) -> dict:
@@ -42,11 +39,12 @@ def run(config: Config) -> dict:
                 "skipped": "needs a JupyterLab server and Chromium; run the full benchmark"}
     from playwright.sync_api import sync_playwright
 
+    from tests.e2e.chromium import CHROMIUM_ARGS, chromium_executable
     from tests.e2e.kernel_drag import drag_lr, latencies, open_explorer, rule_notebook, summary
     from tests.e2e.lab import make_lab_root, start_lab
     from tests.e2e.test_lab import wait_kernel_idle
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = chromium_executable()
     if chromium is None:
         return {"item": 7, "title": TITLE, "rows": [], "skipped": "no Chromium on PATH"}
     def measure(nodelay: bool) -> dict:

@@ -1,8 +1,8 @@
 """The static site (tools/render_html.py): pages, links, slider stills, nothing from the internet.
 
 Two sites are checked the same way: the one rendered from the stored notebooks of the collection
-and a small one built here from a notebook of in-page explorers (the browser test's stand-in,
-``tests/e2e/standin.py``) and the ipywidgets fixture notebook, with navigation cells and maths
+and a small one built here from a notebook of two real in-page explorers (03's and 02's, as
+``d2lite.explorers.page`` makes them) and the ipywidgets fixture notebook, with navigation cells and maths
 added, so the checks also run (and can fail) when no chapter notebook exists yet.
 Which cells are explorer cells is read from the .ipynb files themselves (outputs carrying a widget
 view, or HTML holding a ``d2lite-explorer``), never from the renderer.  Whether the in-page
@@ -20,7 +20,6 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.e2e.standin import standin_html
 from tests.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,11 +182,12 @@ def fixture_site(tmp_path_factory):
     source = tmp_path_factory.mktemp("notebooks")
     names = ["01-page-explorers.ipynb", "02-two-explorers.ipynb"]
     page_explorers = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# In-page explorers\n\nTwo stand-in explorers, stored as a run leaves them.")])
+        "# In-page explorers\n\nTwo explorers, stored as a run leaves them.")])
     cell = nbformat.v4.new_code_cell("display(explorers)")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": standin_html(kind),
+    from d2lite.explorers import page
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": make().html(),
                                                                    "text/plain": "explorer"})
-                    for kind in ("standin1d", "standin2d")]
+                    for make in (page.algorithm_explorer, page.preconditioning_explorer)]
     page_explorers.cells.append(cell)
     nbformat.write(page_explorers, source / names[0])
     shutil.copy(FIXTURES / "two_explorers.ipynb", source / names[1])
@@ -238,8 +238,10 @@ def test_markdown_contents_page_looks_like_the_notebook_pages(fixture_site):
     chapter = BeautifulSoup((site / "01-page-explorers.html").read_text(), "html.parser")
     assert contents.title.get_text() == "Contents"
     assert contents.html.get("lang") == chapter.html.get("lang")
-    assert [style.get_text() for style in contents.find_all("style")] == \
-        [style.get_text() for style in chapter.find_all("style")]
+    # the page's own styles (an explorer's output brings styles of its own into the body)
+    assert contents.head.find_all("style")
+    assert [style.get_text() for style in contents.head.find_all("style")] == \
+        [style.get_text() for style in chapter.head.find_all("style")]
     cells = contents.select(".jp-Cell.jp-MarkdownCell")
     assert [c.get("id") for c in cells] == ["cell-id=contents", "cell-id=references"]
     assert contents.select(".jp-CodeCell") == []

@@ -19,10 +19,9 @@ import pytest
 from tests.tools import load_tool
 
 from .explorers import BUDGET_MS, Work
+from .chromium import CHROMIUM_ARGS, chromium_executable
 from .lab import REPO, make_lab_root, start_lab, write_kernelspec
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 OUT = REPO / "build" / "e2e"  # screenshots, latency.json (and server-venv, kept between runs)
 EXPLORER_CLASS = 'class="d2lite-explorer'
 WORK: list[Work] = []  # filled by the tests, printed by pytest_terminal_summary
@@ -60,7 +59,7 @@ def explorer_notebooks() -> list[Path]:
 
 
 def _chromium_or_skip() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    path = chromium_executable()
     if path is not None:
         return path
     problem = "no Chromium on PATH (apt-get install chromium)"
