@@ -44,6 +44,29 @@ def test_figure_to_png_is_deterministic():
     assert d2lite.style.figure_to_png(fig) == d2lite.style.figure_to_png(fig)
 
 
+def test_figure_to_png_palette_keeps_every_colour_and_shrinks_the_file():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    fig, ax = d2lite.style.new_figure(figsize=(6, 3))
+    names = ["Adagrad", "SGD", "RMSProp", "Adam"]
+    x = np.linspace(0, 10, 400)
+    for k, name in enumerate(names):
+        ax.plot(x, np.sin(x + k), lw=6, label=name, **d2lite.style.style_of(name))
+    ax.legend()
+    full = io.BytesIO()
+    fig.savefig(full, format="png", dpi=100, metadata={"Software": None})
+    small = d2lite.style.figure_to_png(fig, dpi=100)
+    pixels = np.asarray(Image.open(io.BytesIO(small)).convert("RGB")).reshape(-1, 3).astype(int)
+    for name in names:
+        want = np.array([int(d2lite.style.colour_of(name)[i:i + 2], 16) for i in (1, 3, 5)])
+        assert np.abs(pixels - want).max(axis=1).min() <= 3, name  # the line's own colour is there
+    assert Image.open(io.BytesIO(small)).size == Image.open(full).size
+    assert len(small) < 0.6 * len(full.getvalue())
+
+
 def test_animator_records_and_draws_outside_jupyter():
     animator = d2lite.Animator(xlabel="epoch", ylabel="loss", legend=["a", "b"])
     assert animator.live is False
