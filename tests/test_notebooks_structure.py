@@ -71,6 +71,12 @@ def test_notebook_is_stored_executed_top_to_bottom_without_errors_or_warnings(pa
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_file_stays_under_2_mb_so_github_and_a_phone_load_it(path):
+    size = path.stat().st_size
+    assert size < 2_000_000, f"{path.name} is {size / 1e6:.2f} MB; figures go through d2lite.style.figure_to_png"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_a_stream_is_stored_whole_not_in_pieces_that_depend_on_flush_timing(path):
     for cell in load(path).cells:
         outputs = cell.get("outputs", [])
