@@ -1,12 +1,15 @@
 """The plotting utilities and the Timer."""
+import io
 import time
 
 import matplotlib as mpl
 import numpy as np
 import pytest
+from PIL import Image
 
 import d2lite
 from d2lite.style import nonfinite_lines
+from tests.colour_vision import hex_to_srgb
 
 
 def test_a_helper_without_ax_draws_on_a_new_pyplot_figure_and_with_ax_there():
@@ -45,11 +48,6 @@ def test_figure_to_png_is_deterministic():
 
 
 def test_figure_to_png_palette_keeps_every_colour_and_shrinks_the_file():
-    import io
-
-    import numpy as np
-    from PIL import Image
-
     fig, ax = d2lite.style.new_figure(figsize=(6, 3))
     names = ["Adagrad", "SGD", "RMSProp", "Adam"]
     x = np.linspace(0, 10, 400)
@@ -61,10 +59,19 @@ def test_figure_to_png_palette_keeps_every_colour_and_shrinks_the_file():
     small = d2lite.style.figure_to_png(fig, dpi=100)
     pixels = np.asarray(Image.open(io.BytesIO(small)).convert("RGB")).reshape(-1, 3).astype(int)
     for name in names:
-        want = np.array([int(d2lite.style.colour_of(name)[i:i + 2], 16) for i in (1, 3, 5)])
+        want = np.round(255 * hex_to_srgb(d2lite.style.colour_of(name)))
         assert np.abs(pixels - want).max(axis=1).min() <= 3, name  # the line's own colour is there
     assert Image.open(io.BytesIO(small)).size == Image.open(full).size
     assert len(small) < 0.6 * len(full.getvalue())
+
+
+def test_figure_to_png_keeps_a_transparent_figure_transparent():
+    fig, ax = d2lite.style.new_figure(figsize=(2, 1))
+    ax.plot([0, 1], [1, 0])
+    fig.patch.set_alpha(0)
+    ax.patch.set_alpha(0)
+    image = Image.open(io.BytesIO(d2lite.style.figure_to_png(fig)))
+    assert image.mode == "RGBA" and image.getextrema()[3][0] == 0  # not flattened onto black
 
 
 def test_animator_records_and_draws_outside_jupyter():
